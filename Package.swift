@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+// WattBit: planning Japan's submarine cables, GW-class data-centre hubs and fiber reach
+// together. See README.md and docs/.
+import PackageDescription
+
+let package = Package(
+    name: "WattBit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "GeoCore", targets: ["GeoCore"]),
+        .library(name: "PlannerKit", targets: ["PlannerKit"]),
+        .executable(name: "wattbit", targets: ["wattbit"]),
+        .executable(name: "wattbit-cable", targets: ["wattbit-cable"]),
+        .executable(name: "wattbit-hubs", targets: ["wattbit-hubs"]),
+        .executable(name: "wattbit-gaps", targets: ["wattbit-gaps"]),
+        .executable(name: "wattbit-map", targets: ["wattbit-map"]),
+        .executable(name: "wattbit-latency", targets: ["wattbit-latency"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        // System libraries, linked by their pkg-config names.
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos",
+                       providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CPROJ", pkgConfig: "proj",
+                       providers: [.apt(["libproj-dev", "proj-data"])]),
+
+        // Geometry, GeoJSON I/O, GEOS/PROJ bridges, geodesics, mesh codes, spatial index.
+        .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ"]),
+        // The planner protocol shared by built-in planners and Swift plugins.
+        .target(name: "PlannerKit", dependencies: ["GeoCore"]),
+
+        // Engines: pure libraries, no I/O.
+        .target(name: "CableRouting", dependencies: [
+            "GeoCore", .product(name: "Collections", package: "swift-collections")]),
+        .target(name: "HubClustering", dependencies: [
+            "GeoCore", .product(name: "Collections", package: "swift-collections")]),
+        .target(name: "FiberCoverage", dependencies: [
+            "GeoCore", .product(name: "Collections", package: "swift-collections")]),
+        .target(name: "MapRendering", dependencies: ["GeoCore"]),
+
+        // Executables: thin shells over the engines.
+        .executableTarget(name: "wattbit", dependencies: [
+            "PlannerKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "wattbit-cable", dependencies: ["PlannerKit", "CableRouting"]),
+        .executableTarget(name: "wattbit-hubs", dependencies: ["PlannerKit", "HubClustering"]),
+        .executableTarget(name: "wattbit-gaps", dependencies: ["PlannerKit", "FiberCoverage"]),
+        .executableTarget(name: "wattbit-map", dependencies: ["PlannerKit", "MapRendering"]),
+        // A planner shipped as a plugin, built on PlannerKit exactly as a third party would.
+        .executableTarget(name: "wattbit-latency", dependencies: ["PlannerKit"],
+                          path: "Plugins/latency"),
+
+        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "PlannerKitTests", dependencies: ["PlannerKit"]),
+        .testTarget(name: "CableRoutingTests", dependencies: ["CableRouting"]),
+        .testTarget(name: "HubClusteringTests", dependencies: ["HubClustering"]),
+        .testTarget(name: "FiberCoverageTests", dependencies: ["FiberCoverage"]),
+        .testTarget(name: "MapRenderingTests", dependencies: ["MapRendering"]),
+        // Spawns the built executables: CLI tables, bad plugins, pipelines.
+        .testTarget(name: "EndToEndTests", dependencies: ["GeoCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

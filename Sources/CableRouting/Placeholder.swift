@@ -1,0 +1,1 @@
+// The CableRouting engine; see docs/.

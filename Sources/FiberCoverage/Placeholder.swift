@@ -1,0 +1,1 @@
+// The FiberCoverage engine; see docs/.

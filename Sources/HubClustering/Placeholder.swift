@@ -1,0 +1,1 @@
+// The HubClustering engine; see docs/.

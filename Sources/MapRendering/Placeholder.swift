@@ -1,0 +1,1 @@
+// The MapRendering engine; see docs/.
