@@ -51,6 +51,10 @@ let package = Package(
         // A planner shipped as a plugin, built on PlannerKit exactly as a third party would.
         .executableTarget(name: "wattbit-latency", dependencies: ["PlannerKit"],
                           path: "Plugins/latency"),
+        // Benchmark driver for tools/bench (release builds only; compared with Python peers).
+        .executableTarget(name: "wattbit-bench", dependencies: [
+            "GeoCore", "CableRouting", "HubClustering", "FiberCoverage"],
+                          path: "tools/bench/Sources/wattbit-bench"),
 
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"],
                     resources: [.copy("Fixtures")]),

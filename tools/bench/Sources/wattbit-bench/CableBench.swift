@@ -1,0 +1,1 @@
+func runCableBench(_ arguments: [String]) throws {}

@@ -1,0 +1,1 @@
+func runGapsBench(_ arguments: [String]) throws {}

@@ -1,0 +1,1 @@
+func runGeoJSONBench(_ arguments: [String]) throws {}

@@ -1,0 +1,1 @@
+func runHubsBench(_ arguments: [String]) throws {}

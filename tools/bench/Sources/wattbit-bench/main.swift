@@ -1,0 +1,22 @@
+// Benchmark driver: `wattbit-bench NAME [ARGS…]`. Each benchmark prints one JSON line of
+// figures to stdout; the scripts under tools/bench/*/ run it beside the Python peers.
+import Foundation
+
+let benchmarks: [String: ([String]) throws -> Void] = [
+    "geojson": runGeoJSONBench,
+    "cable": runCableBench,
+    "hubs": runHubsBench,
+    "gaps": runGapsBench,
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, let bench = benchmarks[name] else {
+    FileHandle.standardError.write(Data("usage: wattbit-bench \(benchmarks.keys.sorted().joined(separator: "|")) [ARGS…]\n".utf8))
+    exit(64)
+}
+do {
+    try bench(Array(arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("wattbit-bench \(name): \(error)\n".utf8))
+    exit(70)
+}
