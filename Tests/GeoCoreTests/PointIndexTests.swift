@@ -1,0 +1,113 @@
+import XCTest
+@testable import GeoCore
+
+/// The index must give exactly the brute-force geodesic answers (same indices, same
+/// distances, same tie order), wherever the points are.
+final class PointIndexTests: XCTestCase {
+    /// SplitMix64: a fixed-seed generator so failures reproduce.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    struct Region {
+        let name: String
+        let lon: ClosedRange<Double>, lat: ClosedRange<Double>
+        let radiusKm: Double
+    }
+
+    static let regions: [Region] = [
+        Region(name: "Japan", lon: 122.9...146, lat: 24...46, radiusKm: 60),
+        Region(name: "Tokyo metro, dense", lon: 139.5...140.0, lat: 35.5...35.9, radiusKm: 2),
+        Region(name: "across the antimeridian", lon: 170...190, lat: -20...(-10), radiusKm: 150),
+        Region(name: "around the north pole", lon: -180...180, lat: 85...90, radiusKm: 120),
+        Region(name: "whole globe", lon: -180...180, lat: -90...90, radiusKm: 1500),
+    ]
+
+    func randomPoints(_ n: Int, _ r: Region, _ rng: inout SeededGenerator) -> [Position] {
+        (0..<n).map { _ in
+            var lon = Double.random(in: r.lon, using: &rng)
+            if lon > 180 { lon -= 360 }
+            return Position(lon, Double.random(in: r.lat, using: &rng))
+        }
+    }
+
+    func bruteForce(_ points: [Position], _ q: Position) -> [(index: Int, distanceKm: Double)] {
+        points.enumerated()
+            .map { (index: $0.offset, distanceKm: Geodesic.distanceKm(q, $0.element)) }
+            .sorted { ($0.distanceKm, $0.index) < ($1.distanceKm, $1.index) }
+    }
+
+    func testQueriesEqualBruteForceGeodesicAnswers() {
+        var rng = SeededGenerator(state: 20261123)
+        for region in Self.regions {
+            let points = randomPoints(1500, region, &rng)
+            let index = PointIndex(points)
+            XCTAssertEqual(index.count, points.count)
+            for q in randomPoints(40, region, &rng) {
+                let truth = bruteForce(points, q)
+                let nearest = index.nearest(to: q)
+                XCTAssertEqual(nearest?.index, truth[0].index, region.name)
+                XCTAssertEqual(nearest?.distanceKm ?? -1, truth[0].distanceKm, accuracy: 1e-12, region.name)
+
+                let k = 7
+                let knn = index.kNearest(k, to: q)
+                XCTAssertEqual(knn.map(\.index), truth.prefix(k).map(\.index), region.name)
+
+                let inside = index.within(km: region.radiusKm, of: q)
+                let expected = truth.filter { $0.distanceKm <= region.radiusKm }.map(\.index).sorted()
+                XCTAssertEqual(inside, expected, region.name)
+            }
+        }
+    }
+
+    func testWithinIsGeodesicNotSpherical() {
+        // Near 35° N, a spherical model (R = 6371 km) overstates north-south distances by
+        // about 0.4 %; a radius just above the true geodesic distance must include the point,
+        // and one just below must not.
+        let q = Position(139.767125, 35.681236)
+        let p = Geodesic.direct(from: q, azimuthDegrees: 0, distanceMeters: 50_000)
+        let index = PointIndex([p])
+        XCTAssertEqual(index.within(km: 50.000001, of: q), [0])
+        XCTAssertEqual(index.within(km: 49.999999, of: q), [])
+        XCTAssertEqual(index.nearest(to: q)?.distanceKm ?? 0, 50, accuracy: 1e-9)
+    }
+
+    func testTiesDuplicatesAndInvalidPoints() {
+        let tokyo = Position(139.767125, 35.681236)
+        let points = [
+            Position(.nan, 35), tokyo, Position(140, 95), tokyo, Position(139.8, 35.7),
+            Position(.infinity, 0),
+        ]
+        let index = PointIndex(points)
+        XCTAssertEqual(index.count, 3, "NaN, infinite and |lat| > 90 points are not indexed")
+        // Equal distances: the smaller input index comes first.
+        XCTAssertEqual(index.nearest(to: tokyo)?.index, 1)
+        XCTAssertEqual(index.kNearest(10, to: tokyo).map(\.index), [1, 3, 4])
+        XCTAssertEqual(index.within(km: 0, of: tokyo), [1, 3])
+        // Many identical points still build a valid tree.
+        let same = PointIndex(Array(repeating: tokyo, count: 1000))
+        XCTAssertEqual(same.within(km: 0.001, of: tokyo).count, 1000)
+        XCTAssertEqual(same.kNearest(3, to: tokyo).map(\.index), [0, 1, 2])
+    }
+
+    func testEmptyIndexAndBadQueries() {
+        let empty = PointIndex([])
+        XCTAssertNil(empty.nearest(to: Position(139, 35)))
+        XCTAssertEqual(empty.kNearest(3, to: Position(139, 35)).count, 0)
+        XCTAssertEqual(empty.within(km: 100, of: Position(139, 35)), [])
+        let index = PointIndex([Position(139, 35)])
+        XCTAssertNil(index.nearest(to: Position(.nan, 35)))
+        XCTAssertEqual(index.kNearest(0, to: Position(139, 35)).count, 0)
+        XCTAssertEqual(index.kNearest(-2, to: Position(139, 35)).count, 0)
+        XCTAssertEqual(index.within(km: -1, of: Position(139, 35)), [])
+        XCTAssertEqual(index.within(km: .nan, of: Position(139, 35)), [])
+        XCTAssertEqual(index.within(km: .infinity, of: Position(-41, -35)), [0])
+    }
+}
