@@ -1,0 +1,254 @@
+import Foundation
+import XCTest
+@testable import GeoCore
+
+/// Deterministic pseudo-random numbers for reproducible test points (SplitMix64, Steele,
+/// Lea & Flood 2014).
+struct GEOSTestRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [low, high).
+    mutating func uniform(_ low: Double, _ high: Double) -> Double {
+        low + (high - low) * Double(next() >> 11) / Double(1 << 53)
+    }
+}
+
+/// Axis-aligned square polygon, counter-clockwise.
+func geosSquare(_ x: Double, _ y: Double, side: Double) -> Geometry {
+    .polygon([[Position(x, y), Position(x + side, y), Position(x + side, y + side),
+               Position(x, y + side), Position(x, y)]])
+}
+
+final class GEOSBridgeTests: XCTestCase {
+    let context = GEOSContext()
+
+    // MARK: Conversion
+
+    func testRoundTripKeepsEveryGeometryType() throws {
+        let cases: [(String, Geometry)] = [
+            ("point", .point(Position(139.7671, 35.6812))),
+            ("point with z", .point(Position(1, 2, 3))),
+            ("multipoint", .multiPoint([Position(0, 0), Position(1, 1)])),
+            ("line", .lineString([Position(0, 0), Position(1, 0), Position(1, 1)])),
+            ("line with z", .lineString([Position(0, 0, 10), Position(1, 0, 20)])),
+            ("line with partial z", .lineString([Position(0, 0, 10), Position(1, 0)])),
+            ("multiline", .multiLineString([[Position(0, 0), Position(1, 0)], [Position(2, 2), Position(3, 3)]])),
+            ("polygon with hole", .polygon([
+                [Position(0, 0), Position(10, 0), Position(10, 10), Position(0, 10), Position(0, 0)],
+                [Position(2, 2), Position(2, 4), Position(4, 4), Position(4, 2), Position(2, 2)]])),
+            ("multipolygon", .multiPolygon([
+                [[Position(0, 0), Position(1, 0), Position(1, 1), Position(0, 0)]],
+                [[Position(5, 5), Position(6, 5), Position(6, 6), Position(5, 5)]]])),
+            ("nested collection", .geometryCollection([
+                .point(Position(0, 0)),
+                .geometryCollection([.lineString([Position(0, 0), Position(1, 1)])]),
+                geosSquare(3, 3, side: 1)])),
+            ("empty line", .lineString([])),
+            ("empty polygon", .polygon([])),
+            ("empty multipoint", .multiPoint([])),
+            ("empty multiline", .multiLineString([])),
+            ("empty multipolygon", .multiPolygon([])),
+            ("empty collection", .geometryCollection([])),
+            ("collection with empties", .geometryCollection([.polygon([]), .lineString([])])),
+        ]
+        for (name, g) in cases {
+            let back = try context.geometry(context.geos(g))
+            XCTAssertEqual(back, g, name)
+        }
+    }
+
+    func testWKTShowsTypesEmptiesAndZ() throws {
+        XCTAssertEqual(try context.wkt(.point(Position(1, 2, 3))), "POINT Z (1 2 3)")
+        XCTAssertEqual(try context.wkt(.polygon([])), "POLYGON EMPTY")
+        XCTAssertEqual(try context.wkt(.multiPoint([])), "MULTIPOINT EMPTY")
+        XCTAssertEqual(try context.geometry(wkt: "LINESTRING (0 0, 2 1)"),
+                       .lineString([Position(0, 0), Position(2, 1)]))
+        // GeoCore has no empty point: GEOS's POINT EMPTY comes back as an empty multipoint.
+        XCTAssertEqual(try context.geometry(wkt: "POINT EMPTY"), .multiPoint([]))
+    }
+
+    func testGEOSMessagesReachTheSwiftError() {
+        let cases: [(String, Geometry, String)] = [
+            ("unclosed ring", .polygon([[Position(0, 0), Position(1, 0), Position(1, 1), Position(0, 1)]]),
+             "closed linestring"),
+            ("line of one position", .lineString([Position(0, 0)]), "must contain 0 or >1 elements"),
+        ]
+        for (name, g, expected) in cases {
+            XCTAssertThrowsError(try context.area(g), name) { error in
+                let message = (error as? GEOSError)?.message ?? "\(error)"
+                XCTAssertTrue(message.contains(expected), "\(name): \(message)")
+            }
+        }
+        XCTAssertThrowsError(try context.geometry(wkt: "POLYGON ((0 0, 1")) { error in
+            XCTAssertTrue("\(error)".contains("ParseException"), "\(error)")
+        }
+        // The context stays usable after a failure.
+        XCTAssertEqual(try context.area(geosSquare(0, 0, side: 2)), 4)
+    }
+
+    // MARK: Validity
+
+    /// The bow-tie (0,0)-(2,2)-(2,0)-(0,2) crosses itself at (1,1).
+    let bowTie = Geometry.polygon([[Position(0, 0), Position(2, 2), Position(2, 0), Position(0, 2), Position(0, 0)]])
+
+    func testBowTieIsInvalidWithTheSelfIntersectionNamed() throws {
+        let result = try context.isValid(bowTie)
+        XCTAssertFalse(result.valid)
+        XCTAssertEqual(result.reason, "Self-intersection at (1.0, 1.0)")
+        let square = try context.isValid(geosSquare(0, 0, side: 1))
+        XCTAssertTrue(square.valid)
+        XCTAssertNil(square.reason)
+        // GEOS 3.11 builds a ring of three positions and leaves the verdict to isValid.
+        let collapsed = try context.isValid(.polygon([[Position(0, 0), Position(1, 0), Position(0, 0)]]))
+        XCTAssertFalse(collapsed.valid)
+        XCTAssertEqual(collapsed.reason?.hasPrefix("Too few points"), true, collapsed.reason ?? "nil")
+    }
+
+    func testMakeValidSplitsTheBowTieIntoTwoUnitTriangles() throws {
+        let fixed = try context.makeValid(bowTie)
+        guard case .multiPolygon(let parts) = fixed else { return XCTFail("expected a multipolygon, got \(fixed)") }
+        XCTAssertEqual(parts.count, 2)
+        // Each triangle has base 2 and height 1: area 1.
+        for part in parts {
+            XCTAssertEqual(try context.area(.polygon(part)), 1, accuracy: 1e-12)
+            XCTAssertEqual(part[0].count, 4)
+        }
+        XCTAssertTrue(try context.isValid(fixed).valid)
+        // Valid input is returned untouched.
+        let square = geosSquare(0, 0, side: 1)
+        XCTAssertEqual(try context.makeValid(square), square)
+    }
+
+    // MARK: Overlay
+
+    func testBufferOfUnitSquareHasTheAreaOfItsRoundedOutline() throws {
+        // Square + four 1×1 side strips + the four corner arcs, which together are a regular
+        // 32-gon inscribed in the unit circle (8 segments per quadrant): 16·sin(π/16).
+        let buffered = try context.buffer(geosSquare(0, 0, side: 1), distance: 1, quadrantSegments: 8)
+        XCTAssertEqual(try context.area(buffered), 1 + 4 + 16 * sin(Double.pi / 16), accuracy: 1e-9)
+        // A negative distance shrinks: 4×4 square by -1 leaves the 2×2 core.
+        XCTAssertEqual(try context.area(try context.buffer(geosSquare(0, 0, side: 4), distance: -1)), 4, accuracy: 1e-12)
+        XCTAssertThrowsError(try context.buffer(geosSquare(0, 0, side: 1), distance: 1, quadrantSegments: 0))
+    }
+
+    func testOverlayOfTwoOffsetSquares() throws {
+        // [0,2]² and [1,3]² overlap in [1,2]².
+        let a = geosSquare(0, 0, side: 2), b = geosSquare(1, 1, side: 2)
+        XCTAssertEqual(try context.area(context.intersection(a, b)), 1, accuracy: 1e-12)
+        XCTAssertEqual(try context.area(context.union(a, b)), 7, accuracy: 1e-12)
+        XCTAssertEqual(try context.area(context.difference(a, b)), 3, accuracy: 1e-12)
+        XCTAssertTrue(try context.equalsTopologically(context.intersection(a, b), geosSquare(1, 1, side: 1)))
+        XCTAssertEqual(try context.area(context.unaryUnion(.multiPolygon([
+            [[Position(0, 0), Position(2, 0), Position(2, 2), Position(0, 2), Position(0, 0)]],
+            [[Position(1, 1), Position(3, 1), Position(3, 3), Position(1, 3), Position(1, 1)]]]))), 7, accuracy: 1e-12)
+        XCTAssertTrue(try context.intersects(a, b))
+        XCTAssertFalse(try context.intersects(a, geosSquare(5, 5, side: 1)))
+        // Disjoint inputs intersect in an empty polygon.
+        XCTAssertEqual(try context.intersection(a, geosSquare(5, 5, side: 1)), .polygon([]))
+    }
+
+    func testOverlayKeepsZ() throws {
+        let line = Geometry.lineString([Position(0, 0, 5), Position(10, 0, 5)])
+        let clipped = try context.intersection(line, geosSquare(2, -1, side: 2))
+        guard case .lineString(let positions) = clipped else { return XCTFail("\(clipped)") }
+        XCTAssertEqual(positions.map(\.x), [2, 4])
+        XCTAssertEqual(positions.map(\.z), [5, 5])
+    }
+
+    // MARK: Prepared geometry
+
+    func testPreparedContainsAgreesWithRayCastingOnRandomPoints() throws {
+        // A concave "C" shape with a hole in its spine.
+        let shell = [Position(0, 0), Position(10, 0), Position(10, 3), Position(3, 3), Position(3, 7),
+                     Position(10, 7), Position(10, 10), Position(0, 10), Position(0, 0)]
+        let hole = [Position(1, 4), Position(2, 4), Position(2, 6), Position(1, 6), Position(1, 4)]
+        let shape = Geometry.polygon([shell, hole])
+        let prepared = try PreparedGeometry(shape, context: context)
+        var random = GEOSTestRandom(seed: 42)
+        var inside = 0
+        for _ in 0..<5_000 {
+            let p = Position(random.uniform(-1, 11), random.uniform(-1, 11))
+            let expected = evenOddContains([shell, hole], p)
+            XCTAssertEqual(try prepared.contains(p), expected, "\(p)")
+            XCTAssertEqual(try prepared.contains(.point(p)), expected, "\(p)")
+            XCTAssertEqual(try prepared.intersects(.point(p)), expected, "\(p)")
+            if expected { inside += 1 }
+        }
+        // Area share of the C: (100 - 28 - 2) / 144 of the sampling box.
+        XCTAssertEqual(Double(inside) / 5_000, 70.0 / 144.0, accuracy: 0.03)
+    }
+
+    func testPreparedContainsAndCoversDifferOnTheBoundary() throws {
+        let prepared = try PreparedGeometry(geosSquare(0, 0, side: 2), context: context)
+        let edge = Geometry.lineString([Position(0, 0), Position(2, 0)])
+        XCTAssertFalse(try prepared.contains(edge))
+        XCTAssertTrue(try prepared.covers(edge))
+        XCTAssertFalse(try prepared.contains(Position(0, 1)))
+        XCTAssertTrue(try prepared.covers(.point(Position(0, 1))))
+        XCTAssertTrue(try prepared.contains(geosSquare(0.5, 0.5, side: 1)))
+        XCTAssertTrue(try prepared.intersects(geosSquare(1.5, 1.5, side: 1)))
+        XCTAssertFalse(try prepared.intersects(geosSquare(3, 3, side: 1)))
+    }
+
+    // MARK: Threads
+
+    func testPerThreadContextsAreDistinctPerThreadAndStablePerThread() throws {
+        let here = GEOSContext.perThread
+        XCTAssertTrue(here === GEOSContext.perThread)
+        let hereID = ObjectIdentifier(here)
+        let areas = ResultBox()
+        let threads = (0..<4).map { i in
+            Thread {
+                let ctx = GEOSContext.perThread
+                var sum = 0.0
+                for _ in 0..<200 {
+                    sum += (try? ctx.area(ctx.intersection(geosSquare(0, 0, side: 2),
+                                                          geosSquare(1, 1, side: 2)))) ?? .nan
+                }
+                areas.record(index: i, area: sum, distinct: ObjectIdentifier(ctx) != hereID)
+            }
+        }
+        threads.forEach { $0.start() }
+        let deadline = Date().addingTimeInterval(30)
+        while areas.count < 4, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        XCTAssertEqual(areas.values, [200, 200, 200, 200])
+        XCTAssertEqual(areas.distinct, [true, true, true, true])
+    }
+}
+
+/// Collects results from worker threads.
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var areas = [Double](repeating: 0, count: 4)
+    private var flags = [Bool](repeating: false, count: 4)
+    private var done = 0
+    func record(index: Int, area: Double, distinct: Bool) {
+        lock.lock(); areas[index] = area; flags[index] = distinct; done += 1; lock.unlock()
+    }
+    var count: Int { lock.lock(); defer { lock.unlock() }; return done }
+    var values: [Double] { lock.lock(); defer { lock.unlock() }; return areas }
+    var distinct: [Bool] { lock.lock(); defer { lock.unlock() }; return flags }
+}
+
+/// Even-odd ray casting (W. R. Franklin's PNPOLY) over all rings: the brute-force reference.
+func evenOddContains(_ rings: [[Position]], _ p: Position) -> Bool {
+    var inside = false
+    for ring in rings {
+        var j = ring.count - 1
+        for i in 0..<ring.count {
+            let a = ring[i], b = ring[j]
+            if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
+                inside.toggle()
+            }
+            j = i
+        }
+    }
+    return inside
+}
