@@ -1,0 +1,76 @@
+import XCTest
+@testable import GeoCore
+
+/// The STRtree must give exactly the brute-force answers.
+final class GEOSSTRtreeTests: XCTestCase {
+    let context = GEOSContext()
+
+    private func randomPoints(_ count: Int, seed: UInt64) -> [Position] {
+        var random = GEOSTestRandom(seed: seed)
+        return (0..<count).map { _ in Position(random.uniform(0, 100), random.uniform(0, 100)) }
+    }
+
+    private func planarDistance(_ a: Position, _ b: Position) -> Double {
+        ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot()
+    }
+
+    func testNearestNeighbourMatchesBruteForceOnRandomPoints() throws {
+        let points = randomPoints(2_000, seed: 7)
+        let tree = try GEOSSTRtree(points.map { .point($0) }, context: context)
+        XCTAssertEqual(tree.count, 2_000)
+        var random = GEOSTestRandom(seed: 8)
+        for _ in 0..<300 {
+            let q = Position(random.uniform(-10, 110), random.uniform(-10, 110))
+            let brute = points.indices.min { planarDistance(points[$0], q) < planarDistance(points[$1], q) }
+            let found = try tree.nearest(to: q)
+            XCTAssertEqual(found, brute, "query \(q)")
+        }
+    }
+
+    func testNearestNeighbourUsesExactGeometryDistance() throws {
+        // A long thin line whose box contains the query, and a small square whose box is
+        // nearer than the line itself: the answer must come from real distances.
+        let geometries: [Geometry] = [
+            .lineString([Position(0, 0), Position(10, 10)]),   // 0: √8 ≈ 2.83 from (2,6)
+            geosSquare(3, 6.5, side: 0.5),                     // 1: 1 from (2,6)
+            .polygon([]),                                      // 2: empty, never returned
+        ]
+        let tree = try GEOSSTRtree(geometries, context: context)
+        XCTAssertEqual(try tree.nearest(to: Position(2, 6)), 1)
+        XCTAssertEqual(try tree.nearest(to: Position(9, 8)), 0)
+        XCTAssertThrowsError(try tree.nearest(to: .polygon([])))
+    }
+
+    func testBoxQueryMatchesBruteForce() throws {
+        let points = randomPoints(2_000, seed: 11)
+        let tree = try GEOSSTRtree(points.map { .point($0) }, context: context)
+        var random = GEOSTestRandom(seed: 12)
+        for _ in 0..<200 {
+            let x = random.uniform(-5, 100), y = random.uniform(-5, 100)
+            let box = BoundingBox(minX: x, minY: y, maxX: x + random.uniform(0, 20), maxY: y + random.uniform(0, 20))
+            XCTAssertEqual(tree.query(box), points.indices.filter { box.contains(points[$0]) }, "\(box)")
+        }
+        // Inverted boxes match nothing.
+        XCTAssertEqual(tree.query(BoundingBox(minX: 50, minY: 50, maxX: 40, maxY: 60)), [])
+    }
+
+    func testBoxQueryReturnsCandidatesByEnvelope() throws {
+        let tree = try GEOSSTRtree([
+            geosSquare(0, 0, side: 1),
+            .lineString([Position(5, 5), Position(6, 6)]),
+            .geometryCollection([]),
+            geosSquare(0.5, 0.5, side: 1),
+        ], context: context)
+        XCTAssertEqual(tree.query(BoundingBox(minX: 0.9, minY: 0.9, maxX: 1.1, maxY: 1.1)), [0, 3])
+        XCTAssertEqual(tree.query(BoundingBox(minX: 5.5, minY: 5.5, maxX: 5.5, maxY: 5.5)), [1])
+        XCTAssertEqual(tree.query(BoundingBox(minX: 10, minY: 10, maxX: 11, maxY: 11)), [])
+    }
+
+    func testEmptyTreeAnswersNothing() throws {
+        let tree = try GEOSSTRtree([], context: context)
+        XCTAssertNil(try tree.nearest(to: Position(0, 0)))
+        XCTAssertEqual(tree.query(BoundingBox(minX: -1, minY: -1, maxX: 1, maxY: 1)), [])
+        let onlyEmpty = try GEOSSTRtree([.polygon([])], context: context)
+        XCTAssertNil(try onlyEmpty.nearest(to: Position(0, 0)))
+    }
+}
