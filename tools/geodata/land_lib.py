@@ -114,3 +114,14 @@ def local_aeqd(lon, lat):
 def ensure_scratch():
     os.makedirs(SCRATCH, exist_ok=True)
     return SCRATCH
+
+
+def project(geom, transformer):
+    """Applies a pyproj Transformer (always_xy) to every coordinate of a shapely geometry."""
+    import numpy as np
+    import shapely
+
+    def f(c):
+        x, y = transformer.transform(c[:, 0], c[:, 1])
+        return np.column_stack([x, y])
+    return shapely.transform(geom, f)
