@@ -1,0 +1,127 @@
+import GeoCore
+
+/// Exact dissolve of grid cells (one mesh level) into polygons by grid union: cells sharing
+/// an edge form one component (4-connectivity), and each component's outline is traced
+/// along the cell edges that have no neighbour on the other side. No floating-point
+/// geometry is involved, so the result is exact and valid by construction.
+///
+/// Rings follow RFC 7946 §3.1.6: the exterior counter-clockwise, holes clockwise. Where two
+/// cells of a component meet only at a corner, the tracer turns left (stays with the cell it
+/// walked along), so the exterior never touches itself and a hole may touch the exterior
+/// at one point — the OGC-valid form.
+///
+/// Complexity: O(n) expected for n cells (hashing).
+public enum GridDissolve {
+    public struct Component: Sendable {
+        /// Indices into the input array, ascending.
+        public var members: [Int]
+        /// Rings in (row, column) vertex coordinates: vertex (r, c) is the south-west corner
+        /// of cell (r, c). Exterior first (counter-clockwise), then holes; closed.
+        public var rings: [[(row: Int, column: Int)]]
+    }
+
+    @inline(__always) static func key(_ row: Int, _ column: Int) -> UInt64 {
+        UInt64(UInt32(truncatingIfNeeded: row)) << 32 | UInt64(UInt32(truncatingIfNeeded: column))
+    }
+
+    /// Components of `cells` (all of one level) in order of their first member.
+    public static func components(_ cells: [MeshCell]) -> [Component] {
+        var index: [UInt64: Int32] = [:]
+        index.reserveCapacity(cells.count)
+        for (i, cell) in cells.enumerated() { index[key(cell.row, cell.column)] = Int32(i) }
+        var componentOf = [Int32](repeating: -1, count: cells.count)
+        var result: [Component] = []
+        var stack: [Int] = []
+        for start in 0..<cells.count where componentOf[start] < 0 {
+            let id = Int32(result.count)
+            var members: [Int] = []
+            componentOf[start] = id
+            stack.append(start)
+            while let i = stack.popLast() {
+                members.append(i)
+                let c = cells[i]
+                for (dr, dc) in [(0, 1), (1, 0), (0, -1), (-1, 0)] {
+                    if let j = index[key(c.row + dr, c.column + dc)], componentOf[Int(j)] < 0 {
+                        componentOf[Int(j)] = id
+                        stack.append(Int(j))
+                    }
+                }
+            }
+            members.sort()
+            result.append(Component(members: members, rings: trace(members.map { cells[$0] }, index: index)))
+        }
+        return result
+    }
+
+    /// Directions: 0 east (+column), 1 north (+row), 2 west, 3 south. Left of d is (d+1)%4.
+    private static let step = [(0, 1), (1, 0), (0, -1), (-1, 0)]
+
+    private static func trace(_ cells: [MeshCell], index: [UInt64: Int32]) -> [[(row: Int, column: Int)]] {
+        func has(_ r: Int, _ c: Int) -> Bool { index[key(r, c)] != nil }
+        // Directed boundary edges with the component on their left, keyed by start vertex.
+        var outgoing: [UInt64: (Int8, Int8)] = [:]     // up to two directions; -1 = none
+        var edgeCount = 0
+        func add(_ r: Int, _ c: Int, _ d: Int8) {
+            let k = key(r, c)
+            if let existing = outgoing[k] { outgoing[k] = (existing.0, d) } else { outgoing[k] = (d, -1) }
+            edgeCount += 1
+        }
+        for cell in cells {
+            let r = cell.row, c = cell.column
+            if !has(r - 1, c) { add(r, c, 0) }            // south edge, eastward
+            if !has(r, c + 1) { add(r, c + 1, 1) }        // east edge, northward
+            if !has(r + 1, c) { add(r + 1, c + 1, 2) }    // north edge, westward
+            if !has(r, c - 1) { add(r + 1, c, 3) }        // west edge, southward
+        }
+        // Start vertices in a fixed order so output is deterministic.
+        var starts: [(Int, Int, Int8)] = []
+        starts.reserveCapacity(outgoing.count)
+        for cell in cells {
+            let r = cell.row, c = cell.column
+            if !has(r - 1, c) { starts.append((r, c, 0)) }
+        }
+        var used = Set<UInt64>()   // key(vertex) ^ direction bits
+        func usedKey(_ r: Int, _ c: Int, _ d: Int8) -> UInt64 { key(r, c) &* 4 &+ UInt64(d) }
+        var rings: [[(row: Int, column: Int)]] = []
+        var areas: [Int] = []
+        for (r0, c0, d0) in starts where !used.contains(usedKey(r0, c0, d0)) {
+            var ring: [(row: Int, column: Int)] = []
+            var r = r0, c = c0, d = d0
+            var twiceArea = 0
+            repeat {
+                used.insert(usedKey(r, c, d))
+                let (dr, dc) = step[Int(d)]
+                let nr = r + dr, nc = c + dc
+                twiceArea += c * nr - nc * r
+                r = nr; c = nc
+                guard let options = outgoing[key(r, c)] else { break }
+                var next = options.0
+                if options.1 >= 0 {
+                    // Pinch vertex: prefer the left turn.
+                    let left = Int8((Int(d) + 1) % 4)
+                    next = options.0 == left || options.1 == left ? left : options.0
+                }
+                if next != d { ring.append((r, c)) }    // keep corners only
+                d = next
+            } while !(r == r0 && c == c0 && d == d0)
+            guard let first = ring.first else { continue }
+            ring.append(first)
+            rings.append(ring)
+            areas.append(twiceArea)
+        }
+        // Exterior = the counter-clockwise ring (positive area) enclosing the most; holes follow.
+        guard let outer = areas.indices.max(by: { areas[$0] < areas[$1] }) else { return [] }
+        var ordered = [rings[outer]]
+        for k in rings.indices where k != outer { ordered.append(rings[k]) }
+        _ = edgeCount
+        return ordered
+    }
+
+    /// Converts a component's rings to lon/lat for cells of `level`.
+    public static func polygon(_ rings: [[(row: Int, column: Int)]], level: Int) -> [[Position]] {
+        let rowsPer = MeshCell.rowsPerDegree(level), columnsPer = MeshCell.columnsPerDegree(level)
+        return rings.map { ring in
+            ring.map { Position(100 + Double($0.column) / columnsPer, Double($0.row) / rowsPer) }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+/// One row of an e-Stat style mesh table.
+public struct MeshRecord: Sendable, Equatable {
+    public var cell: MeshCell
+    public var population: Double
+    public var households: Double
+    /// 1-based line number in the file.
+    public var line: Int
+}
+
+/// An error in a mesh CSV: what and on which line (1-based).
+public struct MeshCSVError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var line: Int
+    public var message: String
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
+    public var description: String { "line \(line): \(message)" }
+}
+
+/// Streaming parser for e-Stat style mesh tables (地域メッシュ統計): a header line with
+/// `KEY_CODE` and value columns, optionally a second line of labels (e-Stat's Japanese
+/// column names, skipped without decoding, so Shift_JIS files work), then one row per mesh.
+///
+/// Feed it chunks of bytes of any size; it calls `body` for each complete row. Memory is
+/// bounded by the longest line plus the duplicate-check bitmap, which grows with the
+/// number of distinct first-level meshes (at most ~180 for Japan), never with row count:
+/// 12.5 KB per first-level mesh at 250 m, 50 KB at 125 m.
+///
+/// Values: decimal numbers; e-Stat's `*` (suppressed for privacy) and `-` (none) count as 0
+/// and are tallied in `suppressedValues`. Anything else that is not a non-negative number is
+/// an error naming the line. All codes must be of one mesh level (the first row decides).
+///
+/// Complexity: O(bytes).
+public struct MeshCSVParser {
+    public let populationColumn: String
+    public let householdsColumn: String
+    /// The mesh level of the file, known after the first data row.
+    public private(set) var level: Int?
+    public private(set) var rows = 0
+    public private(set) var suppressedValues = 0
+    /// Whether the header has a households column.
+    public private(set) var hasHouseholds = false
+
+    private var pending: [UInt8] = []
+    private var lineNumber = 0
+    private var keyIndex = -1
+    private var populationIndex = -1
+    private var householdsIndex = -1
+    private var headerSeen = false
+    private var seen: [Int: [UInt64]] = [:]
+    private var currentBucket = -1
+    private var currentWords: [UInt64] = []
+
+    public init(populationColumn: String = "population", householdsColumn: String = "households") {
+        self.populationColumn = populationColumn
+        self.householdsColumn = householdsColumn
+    }
+
+    /// Parses every complete line in `chunk`; keeps a trailing partial line for the next call.
+    public mutating func feed(_ chunk: some Collection<UInt8>, _ body: (MeshRecord) throws -> Void) throws {
+        pending.append(contentsOf: chunk)
+        var start = 0
+        let count = pending.count
+        var consumed = 0
+        try pending.withUnsafeBufferPointer { buffer in
+            var i = 0
+            while i < count {
+                if buffer[i] == 10 {
+                    try handleLine(UnsafeBufferPointer(rebasing: buffer[start..<i]), body)
+                    start = i + 1
+                }
+                i += 1
+            }
+            consumed = start
+        }
+        if consumed > 0 { pending.removeFirst(consumed) }
+    }
+
+    /// Parses the last line if it had no newline, and checks that the file had a header.
+    public mutating func finish(_ body: (MeshRecord) throws -> Void) throws {
+        if !pending.isEmpty {
+            let rest = pending
+            pending = []
+            try rest.withUnsafeBufferPointer { try handleLine($0, body) }
+        }
+        if !headerSeen {
+            throw MeshCSVError(line: max(lineNumber, 1), message: "empty file: expected a header line with KEY_CODE")
+        }
+    }
+
+    private mutating func handleLine(_ raw: UnsafeBufferPointer<UInt8>, _ body: (MeshRecord) throws -> Void) throws {
+        lineNumber += 1
+        var end = raw.count
+        if end > 0 && raw[end - 1] == 13 { end -= 1 }
+        var begin = 0
+        if lineNumber == 1 && end >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF { begin = 3 }
+        let line = UnsafeBufferPointer(rebasing: raw[begin..<end])
+        if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 44 }) { return }   // blank line
+        let fields = MeshCSVParser.split(line)
+        if !headerSeen {
+            try readHeader(fields.map { MeshCSVParser.text(line, $0) })
+            return
+        }
+        guard keyIndex < fields.count else {
+            throw MeshCSVError(line: lineNumber, message: "row has \(fields.count) fields; KEY_CODE is column \(keyIndex + 1)")
+        }
+        let keyRange = fields[keyIndex]
+        let key = UnsafeBufferPointer(rebasing: line[keyRange])
+        // e-Stat files carry a second header line of (Japanese) labels: skip it.
+        if rows == 0 && level == nil && !key.isEmpty && !key.contains(where: { $0 >= 48 && $0 <= 57 }) {
+            return
+        }
+        let cell: MeshCell
+        do {
+            cell = try MeshCell.parse(bytes: key)
+        } catch {
+            throw MeshCSVError(line: lineNumber, message: "unknown mesh code '\(MeshCSVParser.text(line, keyRange))': \(error)")
+        }
+        if let level, level != cell.level {
+            throw MeshCSVError(line: lineNumber, message: "mesh code \(cell.code) is level \(MeshCSVParser.levelName(cell.level)) but earlier rows are \(MeshCSVParser.levelName(level)); one file holds one mesh level")
+        }
+        level = cell.level
+        try markSeen(cell)
+        guard populationIndex < fields.count else {
+            throw MeshCSVError(line: lineNumber, message: "row has \(fields.count) fields; '\(populationColumn)' is column \(populationIndex + 1)")
+        }
+        let population = try value(line, fields[populationIndex], column: populationColumn)
+        var households = 0.0
+        if householdsIndex >= 0 && householdsIndex < fields.count {
+            households = try value(line, fields[householdsIndex], column: householdsColumn)
+        }
+        rows += 1
+        try body(MeshRecord(cell: cell, population: population, households: households, line: lineNumber))
+    }
+
+    private mutating func readHeader(_ names: [String]) throws {
+        headerSeen = true
+        let trimmed = names.map { $0.trimmingSpaces }
+        guard let key = trimmed.firstIndex(of: "KEY_CODE") else {
+            throw MeshCSVError(line: lineNumber, message: "header has no KEY_CODE column (found: \(trimmed.prefix(8).joined(separator: ", ")))")
+        }
+        keyIndex = key
+        guard let population = trimmed.firstIndex(of: populationColumn) else {
+            throw MeshCSVError(line: lineNumber, message: "header has no '\(populationColumn)' column (found: \(trimmed.prefix(8).joined(separator: ", "))); choose one with --population-column")
+        }
+        populationIndex = population
+        if let households = trimmed.firstIndex(of: householdsColumn) {
+            householdsIndex = households
+            hasHouseholds = true
+        }
+    }
+
+    private mutating func markSeen(_ cell: MeshCell) throws {
+        let (rowsPer, columnsPer) = MeshCell.cellsPerFirstLevel(cell.level)
+        let bucket = cell.firstLevelKey
+        let localRow = cell.row - (bucket / 100) * rowsPer
+        let localColumn = cell.column - (bucket % 100) * columnsPer
+        let bit = localRow * columnsPer + localColumn
+        if bucket != currentBucket {
+            // Rows usually come sorted by code, so the bucket rarely changes; moving the
+            // bitmap out of the dictionary keeps the update in place (no copy-on-write).
+            if currentBucket >= 0 { seen[currentBucket] = currentWords }
+            currentWords = seen.removeValue(forKey: bucket)
+                ?? [UInt64](repeating: 0, count: (rowsPer * columnsPer + 63) / 64)
+            currentBucket = bucket
+        }
+        let mask = UInt64(1) << UInt64(bit & 63)
+        if currentWords[bit >> 6] & mask != 0 {
+            throw MeshCSVError(line: lineNumber, message: "duplicate mesh code \(cell.code)")
+        }
+        currentWords[bit >> 6] |= mask
+    }
+
+    private func value(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, column: String) throws -> Double {
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi && line[lo] == 32 { lo += 1 }
+        while hi > lo && line[hi - 1] == 32 { hi -= 1 }
+        if hi - lo == 1 && (line[lo] == 42 || line[lo] == 45) { return 0 }  // "*" or "-"
+        if let v = MeshCSVParser.parseNumber(UnsafeBufferPointer(rebasing: line[lo..<hi])), v >= 0, v.isFinite {
+            return v
+        }
+        let shown = MeshCSVParser.text(line, lo..<hi)
+        throw MeshCSVError(line: lineNumber, message: "\(column) '\(shown)' is not a non-negative number")
+    }
+
+    /// Field ranges of one CSV line; double quotes around a field are dropped.
+    static func split(_ line: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var fields: [Range<Int>] = []
+        fields.reserveCapacity(8)
+        var start = 0
+        var inQuotes = false
+        for i in 0..<line.count {
+            let byte = line[i]
+            if byte == 34 { inQuotes.toggle() }
+            else if byte == 44 && !inQuotes {
+                fields.append(unquote(line, start..<i))
+                start = i + 1
+            }
+        }
+        fields.append(unquote(line, start..<line.count))
+        return fields
+    }
+
+    private static func unquote(_ line: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Range<Int> {
+        if r.count >= 2 && line[r.lowerBound] == 34 && line[r.upperBound - 1] == 34 {
+            return (r.lowerBound + 1)..<(r.upperBound - 1)
+        }
+        return r
+    }
+
+    static func text(_ line: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String {
+        let clipped = r.clamped(to: 0..<line.count)
+        var s = String(decoding: UnsafeBufferPointer(rebasing: line[clipped.lowerBound..<min(clipped.upperBound, clipped.lowerBound + 40)]), as: UTF8.self)
+        if clipped.count > 40 { s += "…" }
+        return s
+    }
+
+    /// Plain decimal numbers (digits, one point) fast; anything else via `Double(String)`
+    /// (exponents), rejecting hex, "inf" and "nan".
+    static func parseNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        if bytes.isEmpty { return nil }
+        var integer: UInt64 = 0
+        var digits = 0
+        var fraction = 0.0
+        var scale = 0.1
+        var seenPoint = false
+        var simple = true
+        for byte in bytes {
+            if byte >= 48 && byte <= 57 {
+                digits += 1
+                if seenPoint {
+                    fraction += Double(byte - 48) * scale
+                    scale *= 0.1
+                } else {
+                    if digits > 18 { simple = false; break }
+                    integer = integer * 10 + UInt64(byte - 48)
+                }
+            } else if byte == 46 && !seenPoint {
+                seenPoint = true
+            } else {
+                simple = false
+                break
+            }
+        }
+        if simple { return digits > 0 ? Double(integer) + fraction : nil }
+        guard bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 101 || $0 == 69 || $0 == 43 || $0 == 45 }) else { return nil }
+        return Double(String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func levelName(_ level: Int) -> String {
+        ["", "first (80 km)", "second (10 km)", "third (1 km)", "half (500 m)", "quarter (250 m)", "eighth (125 m)"][level]
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" || c == "\"" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\"" { s.removeLast() }
+        return String(s)
+    }
+}

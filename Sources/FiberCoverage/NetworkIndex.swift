@@ -1,0 +1,261 @@
+import Foundation
+import GeoCore
+
+/// The fiber network as geodesic segments with a reach each, indexed by a uniform
+/// latitude/longitude grid (bucket grid, the structure of choice for near-uniform segment
+/// lengths: O(1) cell lookup, no tree descent).
+///
+/// Distances: for a query point p, every candidate segment is measured in the local
+/// tangent plane at p, scaled by the GRS80 meridional and prime-vertical radii at p's
+/// latitude. For a segment within r of p the relative error of that metric is of order
+/// (r/R)² (≈ 1e-7 at 2 km, ≈ 1 mm), and lines are densified to ≤ `maxSegmentKm` along the
+/// geodesic so the chord never departs from the geodesic by more than ~0.3 m. Reported
+/// distances (`nearest`) are then re-measured with the full geodesic inverse (Karney 2013,
+/// via PROJ's geodesic.h in GeoCore).
+public struct NetworkIndex: Sendable {
+    /// Segment endpoints in lon/lat degrees (a point feature is a zero-length segment).
+    public private(set) var segmentStart: [Position] = []
+    public private(set) var segmentEnd: [Position] = []
+    /// Reach of each segment in km.
+    public private(set) var segmentReachKm: [Double] = []
+    /// Source feature index of each segment.
+    public private(set) var segmentFeature: [Int] = []
+    public private(set) var maxReachKm: Double = 0
+    public private(set) var bounds: BoundingBox?
+
+    // Grid: cell (i, j) covers [minLon + j·dLon, +dLon) × [minLat + i·dLat, +dLat).
+    private var minLon = 0.0, minLat = 0.0, dLon = 1.0, dLat = 1.0
+    private var columns = 0, rows = 0
+    private var cellStart: [Int32] = []
+    private var cellSegments: [Int32] = []
+
+    /// Longest chord kept between densified vertices.
+    public static let maxSegmentKm = 5.0
+
+    public enum BuildError: Error, Equatable, Sendable, CustomStringConvertible {
+        case unsupportedGeometry(feature: Int, type: String)
+        case badReach(feature: Int, value: String)
+        case empty
+        public var description: String {
+            switch self {
+            case .unsupportedGeometry(let i, let type):
+                "feature \(i): geometry \(type) is not a network element (use LineString, MultiLineString, Point or MultiPoint)"
+            case .badReach(let i, let value):
+                "feature \(i): reach_km \(value) must be a non-negative number"
+            case .empty: "the network has no LineString or Point features"
+            }
+        }
+    }
+
+    /// Builds the index. `reach_km` on a feature overrides `defaultReachKm`.
+    /// Complexity: O(S) for S segments after densification.
+    public init(features: [Feature], defaultReachKm: Double) throws(BuildError) {
+        for (index, feature) in features.enumerated() {
+            guard let geometry = feature.geometry else { continue }
+            var reach = defaultReachKm
+            if let value = feature[property: "reach_km"], !value.isNull {
+                guard let r = value.doubleValue, r >= 0, r.isFinite else {
+                    throw .badReach(feature: index, value: "\(value)")
+                }
+                reach = r
+            }
+            try add(geometry, feature: index, reachKm: reach)
+        }
+        guard !segmentStart.isEmpty else { throw .empty }
+        buildGrid()
+    }
+
+    private mutating func add(_ geometry: Geometry, feature: Int, reachKm: Double) throws(BuildError) {
+        switch geometry {
+        case .point(let p): append(p, p, feature, reachKm)
+        case .multiPoint(let ps): for p in ps { append(p, p, feature, reachKm) }
+        case .lineString(let line): addLine(line, feature, reachKm)
+        case .multiLineString(let lines): for line in lines { addLine(line, feature, reachKm) }
+        case .geometryCollection(let members):
+            for member in members { try add(member, feature: feature, reachKm: reachKm) }
+        case .polygon, .multiPolygon:
+            throw .unsupportedGeometry(feature: feature, type: geometry.typeName)
+        }
+    }
+
+    private mutating func addLine(_ line: [Position], _ feature: Int, _ reachKm: Double) {
+        if line.count == 1 { append(line[0], line[0], feature, reachKm); return }
+        let dense = Geodesic.densify(line, maxSegmentKm: NetworkIndex.maxSegmentKm)
+        for k in 1..<dense.count { append(dense[k - 1], dense[k], feature, reachKm) }
+    }
+
+    private mutating func append(_ a: Position, _ b: Position, _ feature: Int, _ reachKm: Double) {
+        segmentStart.append(Position(a.x, a.y))
+        segmentEnd.append(Position(b.x, b.y))
+        segmentReachKm.append(reachKm)
+        segmentFeature.append(feature)
+        maxReachKm = max(maxReachKm, reachKm)
+        let box = BoundingBox(minX: min(a.x, b.x), minY: min(a.y, b.y), maxX: max(a.x, b.x), maxY: max(a.y, b.y))
+        if bounds == nil { bounds = box } else { bounds?.include(box) }
+    }
+
+    private mutating func buildGrid() {
+        guard let box = bounds else { return }
+        // Cells about the size of the largest reach (at least ~1 km, at most ~20 km): a
+        // coverage query then touches 2×2 to 3×3 cells.
+        let cellKm = min(max(maxReachKm, 1), 20)
+        dLat = cellKm / 111.0
+        let midLat = max(min(box.center.y, 60), -60)
+        dLon = cellKm / (111.3 * cos(midLat * .pi / 180))
+        minLon = box.minX - dLon
+        minLat = box.minY - dLat
+        columns = Int(((box.maxX + dLon - minLon) / dLon).rounded(.up)) + 1
+        rows = Int(((box.maxY + dLat - minLat) / dLat).rounded(.up)) + 1
+        // Keep the grid bounded for continent-wide networks: coarser cells, same answers.
+        while columns * rows > 8_000_000 {
+            dLat *= 2; dLon *= 2
+            columns = columns / 2 + 1; rows = rows / 2 + 1
+        }
+        var counts = [Int32](repeating: 0, count: columns * rows + 1)
+        forEachCell { cell, _ in counts[cell] += 1 }
+        var running: Int32 = 0
+        cellStart = [Int32](repeating: 0, count: columns * rows + 1)
+        for c in 0..<(columns * rows) {
+            cellStart[c] = running
+            running += counts[c]
+        }
+        cellStart[columns * rows] = running
+        var fill = cellStart
+        cellSegments = [Int32](repeating: 0, count: Int(running))
+        forEachCell { cell, segment in
+            cellSegments[Int(fill[cell])] = Int32(segment)
+            fill[cell] += 1
+        }
+    }
+
+    private func forEachCell(_ body: (Int, Int) -> Void) {
+        for s in 0..<segmentStart.count {
+            let a = segmentStart[s], b = segmentEnd[s]
+            let j0 = column(min(a.x, b.x)), j1 = column(max(a.x, b.x))
+            let i0 = row(min(a.y, b.y)), i1 = row(max(a.y, b.y))
+            for i in i0...i1 { for j in j0...j1 { body(i * columns + j, s) } }
+        }
+    }
+
+    @inline(__always) private func column(_ lon: Double) -> Int {
+        min(max(Int(((lon - minLon) / dLon).rounded(.down)), 0), columns - 1)
+    }
+    @inline(__always) private func row(_ lat: Double) -> Int {
+        min(max(Int(((lat - minLat) / dLat).rounded(.down)), 0), rows - 1)
+    }
+
+    /// Local tangent-plane distance (km) from p to segment s and the nearest point on it.
+    @inline(__always)
+    func distance(from p: Position, segment s: Int, scale: (lat: Double, lon: Double)) -> (km: Double, t: Double) {
+        let a = segmentStart[s], b = segmentEnd[s]
+        let ax = (a.x - p.x) * scale.lon, ay = (a.y - p.y) * scale.lat
+        let bx = (b.x - p.x) * scale.lon, by = (b.y - p.y) * scale.lat
+        let dx = bx - ax, dy = by - ay
+        let len2 = dx * dx + dy * dy
+        var t = 0.0
+        if len2 > 0 { t = min(max(-(ax * dx + ay * dy) / len2, 0), 1) }
+        let x = ax + t * dx, y = ay + t * dy
+        return ((x * x + y * y).squareRoot() / 1000, t)
+    }
+
+    /// Whether p lies within the reach of some segment. O(k) for the k segments in the
+    /// few grid cells around p.
+    public func covers(_ p: Position) -> Bool {
+        let scale = Ellipsoid.metresPerDegree(latitude: p.y)
+        let rLat = maxReachKm * 1000 / scale.lat, rLon = maxReachKm * 1000 / max(scale.lon, 1)
+        let i0 = row(p.y - rLat), i1 = row(p.y + rLat)
+        let j0 = column(p.x - rLon), j1 = column(p.x + rLon)
+        if p.y + rLat < minLat || p.y - rLat > minLat + Double(rows) * dLat { return false }
+        if p.x + rLon < minLon || p.x - rLon > minLon + Double(columns) * dLon { return false }
+        for i in i0...i1 {
+            for j in j0...j1 {
+                let cell = i * columns + j
+                var k = Int(cellStart[cell])
+                let end = Int(cellStart[cell + 1])
+                while k < end {
+                    let s = Int(cellSegments[k])
+                    if distance(from: p, segment: s, scale: scale).km <= segmentReachKm[s] { return true }
+                    k += 1
+                }
+            }
+        }
+        return false
+    }
+
+    /// Whether any part of the polygon (rings in lon/lat, exterior first) lies within the
+    /// reach of some segment: 0 when a segment crosses or lies inside it, else the least
+    /// edge-to-segment distance, measured in the tangent plane at the polygon's centre
+    /// (units are at most a few km across, so the metric error stays ~(r/R)²).
+    public func covers(polygon rings: [[Position]]) -> Bool {
+        guard let outer = rings.first, !outer.isEmpty else { return false }
+        var box = BoundingBox(minX: outer[0].x, minY: outer[0].y, maxX: outer[0].x, maxY: outer[0].y)
+        for p in outer { box.include(p) }
+        let c = box.center
+        let scale = Ellipsoid.metresPerDegree(latitude: c.y)
+        let rLat = maxReachKm * 1000 / scale.lat, rLon = maxReachKm * 1000 / max(scale.lon, 1)
+        let i0 = row(box.minY - rLat), i1 = row(box.maxY + rLat)
+        let j0 = column(box.minX - rLon), j1 = column(box.maxX + rLon)
+        func local(_ p: Position) -> (Double, Double) { ((p.x - c.x) * scale.lon, (p.y - c.y) * scale.lat) }
+        let localRings = rings.map { $0.map(local) }
+        var seen = Set<Int32>()
+        for i in i0...i1 {
+            for j in j0...j1 {
+                let cell = i * columns + j
+                for k in Int(cellStart[cell])..<Int(cellStart[cell + 1]) {
+                    let s = cellSegments[k]
+                    guard seen.insert(s).inserted else { continue }
+                    let a = local(segmentStart[Int(s)]), b = local(segmentEnd[Int(s)])
+                    let reachM = segmentReachKm[Int(s)] * 1000
+                    if PlanarGeometry.contains(localRings, a) { return true }
+                    for ring in localRings where ring.count >= 2 {
+                        for e in 1..<ring.count where PlanarGeometry.segmentDistance(ring[e - 1], ring[e], a, b) <= reachM {
+                            return true
+                        }
+                    }
+                }
+            }
+        }
+        return false
+    }
+
+    /// Nearest point of the network to p: expanding rings of grid cells until no unseen
+    /// cell can hold anything closer. Returns the segment, the point on it and the geodesic
+    /// distance in km.
+    public func nearest(to p: Position) -> (segment: Int, point: Position, distanceKm: Double)? {
+        guard !segmentStart.isEmpty else { return nil }
+        let scale = Ellipsoid.metresPerDegree(latitude: p.y)
+        let ci = row(p.y), cj = column(p.x)
+        var best = Double.infinity, bestSegment = -1, bestT = 0.0
+        // Smallest distance (km) spanned by one grid cell around here, for the stop test.
+        let cellKm = min(dLat * scale.lat, dLon * max(scale.lon, 1)) / 1000
+        // Distance (km) from p to the grid's box, so rings start counting from the grid.
+        let outsideKm = max(0, max(minLat - p.y, p.y - (minLat + Double(rows) * dLat)) * scale.lat / 1000,
+                            max(minLon - p.x, p.x - (minLon + Double(columns) * dLon)) * scale.lon / 1000)
+        var ring = 0
+        let maxRing = max(rows, columns)
+        while ring <= maxRing {
+            if bestSegment >= 0 && Double(ring - 1) * cellKm + outsideKm > best { break }
+            let i0 = ci - ring, i1 = ci + ring, j0 = cj - ring, j1 = cj + ring
+            for i in max(i0, 0)...min(i1, rows - 1) {
+                let edgeRow = i == i0 || i == i1
+                var j = max(j0, 0)
+                while j <= min(j1, columns - 1) {
+                    let cell = i * columns + j
+                    for k in Int(cellStart[cell])..<Int(cellStart[cell + 1]) {
+                        let s = Int(cellSegments[k])
+                        let d = distance(from: p, segment: s, scale: scale)
+                        if d.km < best || (d.km == best && s < bestSegment) { best = d.km; bestSegment = s; bestT = d.t }
+                    }
+                    // Interior cells of the ring were visited by earlier rings.
+                    j = edgeRow || j == j1 ? j + 1 : max(j1, j + 1)
+                }
+            }
+            ring += 1
+        }
+        guard bestSegment >= 0 else { return nil }
+        let a = segmentStart[bestSegment], b = segmentEnd[bestSegment]
+        // Point on the chord (a straight line in the tangent plane is linear in lon/lat).
+        let q = Position(a.x + bestT * (b.x - a.x), a.y + bestT * (b.y - a.y))
+        return (bestSegment, q, Geodesic.distanceKm(p, q))
+    }
+}

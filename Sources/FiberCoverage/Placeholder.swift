@@ -1,1 +1,0 @@
-// The FiberCoverage engine; see docs/.

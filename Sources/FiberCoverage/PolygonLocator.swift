@@ -1,0 +1,157 @@
+import GeoCore
+
+/// Answers "which polygon holds this point?" for a layer of non-overlapping polygons
+/// (land masses, prefectures, municipalities) in O(1) for most points.
+///
+/// A uniform lon/lat grid stores, per cell, the edges that touch it and which polygon holds
+/// the cell's centre. The centre labels come from one west-to-east sweep per grid row
+/// (parity of edge crossings between consecutive centres, so no point-in-polygon test is
+/// ever run against a whole polygon). A query in a cell without edges returns the centre
+/// label; otherwise it flips each candidate polygon's membership by the parity of the
+/// crossings on the short segment from the cell centre to the point (Jordan curve theorem;
+/// crossing rule half-open in the usual way, Haines 1994).
+public struct PolygonLocator: Sendable {
+    public let count: Int
+    private var edgeA: [Position] = []
+    private var edgeB: [Position] = []
+    private var edgePolygon: [Int32] = []
+    private var minLon = 0.0, minLat = 0.0, dLon = 0.05, dLat = 0.05
+    private var columns = 0, rows = 0
+    private var cellStart: [Int32] = []
+    private var cellEdges: [Int32] = []
+    private var centreLabel: [Int32] = []
+
+    /// `polygons[k]` is the k-th feature's polygon rings (a MultiPolygon flattened: every
+    /// ring of every part). `cellDegrees` trades memory for edges per cell.
+    public init(polygons: [[[Position]]], cellDegrees: Double = 0.05) {
+        count = polygons.count
+        var box: BoundingBox?
+        for (k, rings) in polygons.enumerated() {
+            for ring in rings where ring.count >= 2 {
+                for i in 1..<ring.count {
+                    edgeA.append(ring[i - 1]); edgeB.append(ring[i]); edgePolygon.append(Int32(k))
+                    if box == nil { box = BoundingBox(minX: ring[i].x, minY: ring[i].y, maxX: ring[i].x, maxY: ring[i].y) }
+                    box?.include(ring[i]); box?.include(ring[i - 1])
+                }
+            }
+        }
+        guard let box else { return }
+        dLat = cellDegrees; dLon = cellDegrees
+        minLon = box.minX - dLon; minLat = box.minY - dLat
+        columns = Int((box.width / dLon).rounded(.up)) + 3
+        rows = Int((box.height / dLat).rounded(.up)) + 3
+        while columns * rows > 4_000_000 {
+            dLat *= 2; dLon *= 2
+            columns = columns / 2 + 2; rows = rows / 2 + 2
+        }
+        var counts = [Int32](repeating: 0, count: columns * rows)
+        forEachCell { cell, _ in counts[cell] += 1 }
+        cellStart = [Int32](repeating: 0, count: columns * rows + 1)
+        var running: Int32 = 0
+        for c in 0..<(columns * rows) { cellStart[c] = running; running += counts[c] }
+        cellStart[columns * rows] = running
+        var fill = cellStart
+        cellEdges = [Int32](repeating: 0, count: Int(running))
+        forEachCell { cell, edge in cellEdges[Int(fill[cell])] = Int32(edge); fill[cell] += 1 }
+        sweepCentres()
+    }
+
+    private func forEachCell(_ body: (Int, Int) -> Void) {
+        for e in 0..<edgeA.count {
+            let a = edgeA[e], b = edgeB[e]
+            let j0 = column(min(a.x, b.x)), j1 = column(max(a.x, b.x))
+            let i0 = row(min(a.y, b.y)), i1 = row(max(a.y, b.y))
+            for i in i0...i1 { for j in j0...j1 { body(i * columns + j, e) } }
+        }
+    }
+
+    @inline(__always) private func column(_ lon: Double) -> Int {
+        min(max(Int(((lon - minLon) / dLon).rounded(.down)), 0), columns - 1)
+    }
+    @inline(__always) private func row(_ lat: Double) -> Int {
+        min(max(Int(((lat - minLat) / dLat).rounded(.down)), 0), rows - 1)
+    }
+    private func centre(_ i: Int, _ j: Int) -> Position {
+        Position(minLon + (Double(j) + 0.5) * dLon, minLat + (Double(i) + 0.5) * dLat)
+    }
+
+    /// Whether segment p→q crosses edge e (proper or touching with the half-open rule:
+    /// an edge endpoint exactly on the segment counts for the edge whose other end lies on
+    /// the left side only, so a shared vertex is counted once).
+    @inline(__always)
+    private func crosses(_ p: Position, _ q: Position, _ e: Int) -> Bool {
+        let a = edgeA[e], b = edgeB[e]
+        func orient(_ o: Position, _ u: Position, _ v: Position) -> Double {
+            (u.x - o.x) * (v.y - o.y) - (u.y - o.y) * (v.x - o.x)
+        }
+        // An endpoint exactly on line pq counts as "right", so a vertex shared by two
+        // consecutive edges is counted once (the PNPOLY rule).
+        if (orient(p, q, a) > 0) == (orient(p, q, b) > 0) { return false }
+        return (orient(a, b, p) > 0) != (orient(a, b, q) > 0)
+    }
+
+    private mutating func sweepCentres() {
+        centreLabel = [Int32](repeating: -1, count: columns * rows)
+        var parity: [Int32: Bool] = [:]
+        for i in 0..<rows {
+            // Column 0's centre lies west of every polygon (the grid is padded), so outside.
+            var label: Int32 = -1
+            for j in 1..<columns {
+                let p = centre(i, j - 1), q = centre(i, j)
+                parity.removeAll(keepingCapacity: true)
+                for cell in [i * columns + j - 1, i * columns + j] {
+                    for k in Int(cellStart[cell])..<Int(cellStart[cell + 1]) {
+                        let e = Int(cellEdges[k])
+                        // An edge in both cells is seen twice; count it once.
+                        if cell == i * columns + j && edgeInCell(e, i * columns + j - 1) { continue }
+                        if crosses(p, q, e) { parity[edgePolygon[e], default: false].toggle() }
+                    }
+                }
+                label = resolve(label, parity)
+                centreLabel[i * columns + j] = label
+            }
+        }
+    }
+
+    private func edgeInCell(_ e: Int, _ cell: Int) -> Bool {
+        var lo = Int(cellStart[cell]), hi = Int(cellStart[cell + 1])
+        // Edges are filled in increasing order per cell: binary search.
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let v = Int(cellEdges[mid])
+            if v == e { return true }
+            if v < e { lo = mid + 1 } else { hi = mid }
+        }
+        return false
+    }
+
+    /// The new single label after flipping memberships by parity.
+    private func resolve(_ label: Int32, _ parity: [Int32: Bool]) -> Int32 {
+        var inside: Int32 = -1
+        if label >= 0 && !(parity[label] ?? false) { inside = label }
+        for (polygon, odd) in parity where odd && polygon != label {
+            if inside < 0 || polygon < inside { inside = polygon }
+        }
+        return inside
+    }
+
+    /// Index of the polygon holding p, or nil. O(edges in p's grid cell).
+    public func locate(_ p: Position) -> Int? {
+        guard count > 0, p.x > minLon, p.y > minLat,
+              p.x < minLon + Double(columns) * dLon, p.y < minLat + Double(rows) * dLat else { return nil }
+        let i = row(p.y), j = column(p.x)
+        let cell = i * columns + j
+        let start = Int(cellStart[cell]), end = Int(cellStart[cell + 1])
+        var label = centreLabel[cell]
+        if start < end {
+            let c = centre(i, j)
+            var parity: [Int32: Bool] = [:]
+            for k in start..<end {
+                let e = Int(cellEdges[k])
+                if crosses(c, p, e) { parity[edgePolygon[e], default: false].toggle() }
+            }
+            label = resolve(label, parity)
+        }
+        return label >= 0 ? Int(label) : nil
+    }
+}
