@@ -209,6 +209,16 @@ extension PlannerInvocation {
                     try checkReadable(path, flag: flagDisplayName(spec.name))
                 }
             }
+            // Fail before the work, not after it, when -o cannot be written.
+            if let output = invocation.outputPath, output != "-" {
+                let directory = AtomicFileSet.directoryName(of: output)
+                if case .missing = FileStatus(path: directory) {
+                    throw PlannerError(.cannotCreate, "cannot write \(output): directory \(directory) does not exist")
+                }
+                if case .directory = FileStatus(path: output) {
+                    throw PlannerError(.cannotCreate, "cannot write \(output): is a directory")
+                }
+            }
         }
         invocation.parameters = PlannerParameters(values: values, explicitlySet: explicitlySet)
         invocation.inputs = PlannerInputs(paths: paths, specs: manifest.inputs)
