@@ -1,0 +1,605 @@
+import GeoCore
+
+/// Capacitated max-p clustering of DC sites into hubs.
+///
+/// Problem. Choose hub centres among the sites (plus any fixed centres) and assign sites to
+/// them so that every member lies within `maxRadiusKm` (geodesic) of its centre and every
+/// hub holds at least `minHubMW`. The objective is lexicographic:
+///   1. maximise the number of hubs p (max-p-regions, Duque, Anselin & Rey 2012,
+///      J. Regional Science 52(3) 397–419);
+///   2. maximise the capacity in hubs — every site within reach of some centre joins a hub,
+///      so a site is left out only when no centre is within the latency bound;
+///   3. minimise Σ capacity × distance to centre (MW·km), so each centre ends at the
+///      capacity-weighted medoid of its members (the capacitated p-median objective,
+///      Mulvey & Beck 1984, EJOR 18(3) 339–348).
+/// Without level 2, level 3 would be minimised by shrinking every hub to the floor and
+/// leaving reachable sites out, which no planner wants.
+///
+/// Method (after Wei, Rey & Knaap 2021, "Efficient regionalization for spatially explicit
+/// neighborhood delineation", IJGIS 35(1) 135–151: many cheap randomised constructions,
+/// each improved by local search, keep the best):
+///   - Construction: candidate centres are sites whose latency ball holds ≥ floor; they are
+///     seeded least-flexible first (smallest ball capacity, a min-degree order as for
+///     maximum independent set), the order perturbed between restarts; a hub grows from its
+///     seed nearest-first until it meets the floor (so it uses as little as needed).
+///   - Hub-count moves: open — a new centre gathers unassigned sites and the surplus of
+///     neighbouring hubs (members whose removal keeps those hubs at the floor); 1→2 swap —
+///     close one hub and re-open as many as possible around it, kept when that yields two or
+///     more (the (1,2)-swap of Andrade, Resende & Werneck 2012, J. Heuristics 18, 525–547).
+///   - Enclave assignment: every unassigned site within reach of a centre joins the nearest.
+///   - Compactness local search: centre relocation to the weighted medoid of the members,
+///     member moves to a nearer centre, and member swaps between hubs when a move alone
+///     would break a floor (the move/swap neighbourhoods of capacitated clustering,
+///     Osman & Christofides 1994, ITOR 1(3) 317–336).
+///   - Stopping rule: a local-search pass that improves the cost by less than 1e-9
+///     (relative) ends the restart, or `maxPasses` passes; hub-count phases repeat until a
+///     round opens nothing (at most 3 rounds each).
+///
+/// Complexity, with n sites, k sites per latency ball, m members per hub, r restarts:
+/// ball capacities O(n (log n + k)); each construction O(n (log n + k log k)); the 1→2
+/// phase O(p · 16 · k log k); a local-search pass O(n · c + p · 24 · m) geodesic
+/// evaluations with c centres within reach of a site. Memory O(n + cached balls), with the
+/// ball cache capped at 4 million entries.
+public enum HubClustering {
+    /// Solves one instance. Throws only for invalid values (non-finite or negative capacity,
+    /// invalid coordinates, non-positive floor or radius); empty input gives no hubs.
+    public static func solve(sites: [HubSite], fixedCentres: [Position] = [],
+                             options: HubClusteringOptions = HubClusteringOptions(),
+                             progress: ProgressCallback? = nil) throws -> HubClusteringResult {
+        guard options.minHubMW.isFinite, options.minHubMW > 0 else {
+            throw HubClusteringError("min_hub_mw must be a positive number, got \(options.minHubMW)")
+        }
+        guard options.maxRadiusKm.isFinite, options.maxRadiusKm > 0 else {
+            throw HubClusteringError("the latency radius must be a positive number of km, got \(options.maxRadiusKm)")
+        }
+        for (i, s) in sites.enumerated() {
+            guard s.capacityMW.isFinite, s.capacityMW >= 0 else {
+                throw HubClusteringError("site \(i): capacity_mw must be a non-negative number, got \(s.capacityMW)")
+            }
+            guard validLonLat(s.position) else { throw HubClusteringError("site \(i): invalid lon/lat") }
+        }
+        for (i, p) in fixedCentres.enumerated() where !validLonLat(p) {
+            throw HubClusteringError("fixed centre \(i): invalid lon/lat")
+        }
+        let search = MaxPSearch(sites: sites, fixed: fixedCentres, options: options)
+        return search.run(progress: progress)
+    }
+
+    static func validLonLat(_ p: Position) -> Bool {
+        p.lon.isFinite && p.lat.isFinite && abs(p.lat) <= 90 && abs(p.lon) <= 180
+    }
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast, and identical on every platform.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+}
+
+struct Neighbour {
+    var site: Int32
+    var km: Double
+}
+
+final class MaxPSearch {
+    let siteCount: Int            // real sites; fixed centres follow as virtual points
+    let pointCount: Int
+    let position: [Position]
+    let weight: [Double]
+    let memberOK: [Bool]
+    let centreOK: [Bool]
+    let radiusKm: Double
+    let floorMW: Double
+    let options: HubClusteringOptions
+    let fixedCount: Int
+
+    let memberIndex: PointIndex
+    let memberIds: [Int]
+    var ballCache: [[Neighbour]?]
+    var cachedEntries = 0
+    static let ballCacheBudget = 4_000_000
+    /// Capacity of member-eligible sites within reach of each point (0 when not a centre candidate).
+    var ballMW: [Double] = []
+
+    // Search state.
+    var hubOf: [Int32]
+    var distKm: [Double]
+    var slot: [Int32]
+    var hubCentre: [Int] = []
+    var hubMW: [Double] = []
+    var hubAlive: [Bool] = []
+    var hubMembers: [[Int32]] = []
+    var hubFixed: [Bool] = []
+
+    struct JournalEntry { var site: Int32; var previousHub: Int32; var previousKm: Double }
+    var journal: [JournalEntry]? = nil
+    var journalClosed: [Int] = []
+
+    var centreIndex: PointIndex? = nil
+    var centreIndexHubs: [Int] = []
+
+    /// Floor checks tolerate summation drift; final totals are recomputed exactly.
+    var floorWithSlack: Double { floorMW - 1e-7 * max(1, floorMW) }
+
+    init(sites: [HubSite], fixed: [Position], options: HubClusteringOptions) {
+        siteCount = sites.count
+        fixedCount = fixed.count
+        pointCount = sites.count + fixed.count
+        self.options = options
+        radiusKm = options.maxRadiusKm
+        floorMW = options.minHubMW
+        position = sites.map(\.position) + fixed
+        weight = sites.map(\.capacityMW) + Array(repeating: 0, count: fixed.count)
+        let metroFullyEligible = !options.excludeMetroCentres
+        memberOK = sites.map { !$0.inMetroArea || options.allowMetroMembers || metroFullyEligible }
+            + Array(repeating: false, count: fixed.count)
+        centreOK = sites.map { !$0.inMetroArea || metroFullyEligible } + Array(repeating: true, count: fixed.count)
+        var ids: [Int] = []
+        var idPositions: [Position] = []
+        for i in 0..<sites.count where memberOK[i] { ids.append(i); idPositions.append(sites[i].position) }
+        memberIds = ids
+        memberIndex = PointIndex(idPositions)
+        ballCache = Array(repeating: nil, count: pointCount)
+        hubOf = Array(repeating: -1, count: pointCount)
+        distKm = Array(repeating: 0, count: pointCount)
+        slot = Array(repeating: -1, count: pointCount)
+    }
+
+    // MARK: Balls
+
+    /// Member-eligible sites within the radius of point `c`, nearest first (ties by index).
+    func ball(_ c: Int) -> [Neighbour] {
+        if let cached = ballCache[c] { return cached }
+        let centre = position[c]
+        var result = memberIndex.within(km: radiusKm, of: centre).map { k -> Neighbour in
+            let site = memberIds[k]
+            return Neighbour(site: Int32(site), km: site == c ? 0 : Geodesic.distanceKm(centre, position[site]))
+        }
+        result.sort { $0.km != $1.km ? $0.km < $1.km : $0.site < $1.site }
+        if cachedEntries + result.count <= MaxPSearch.ballCacheBudget {
+            ballCache[c] = result
+            cachedEntries += result.count
+        }
+        return result
+    }
+
+    func computeBallCapacities() {
+        ballMW = Array(repeating: 0, count: pointCount)
+        for c in 0..<pointCount where centreOK[c] {
+            var total = 0.0
+            for k in memberIndex.within(km: radiusKm, of: position[c]) { total += weight[memberIds[k]] }
+            ballMW[c] = total
+        }
+    }
+
+    // MARK: State primitives
+
+    func resetState() {
+        for i in 0..<pointCount { hubOf[i] = -1; distKm[i] = 0; slot[i] = -1 }
+        hubCentre = []; hubMW = []; hubAlive = []; hubMembers = []; hubFixed = []
+        journal = nil; journalClosed = []
+        centreIndex = nil
+    }
+
+    func assign(_ j: Int, to hub: Int, km: Double) {
+        let old = Int(hubOf[j])
+        journal?.append(JournalEntry(site: Int32(j), previousHub: Int32(old), previousKm: distKm[j]))
+        if old >= 0 {
+            let s = Int(slot[j])
+            let last = hubMembers[old].removeLast()
+            if Int(last) != j {
+                hubMembers[old][s] = last
+                slot[Int(last)] = Int32(s)
+            }
+            hubMW[old] -= weight[j]
+        }
+        if hub >= 0 {
+            slot[j] = Int32(hubMembers[hub].count)
+            hubMembers[hub].append(Int32(j))
+            hubMW[hub] += weight[j]
+        } else {
+            slot[j] = -1
+        }
+        hubOf[j] = Int32(hub)
+        distKm[j] = km
+    }
+
+    func newHub(centre: Int, fixed: Bool) -> Int {
+        hubCentre.append(centre); hubMW.append(0); hubAlive.append(true)
+        hubMembers.append([]); hubFixed.append(fixed)
+        return hubCentre.count - 1
+    }
+
+    func closeHub(_ h: Int) {
+        while let j = hubMembers[h].last { assign(Int(j), to: -1, km: 0) }
+        hubAlive[h] = false
+        if journal != nil { journalClosed.append(h) }
+    }
+
+    func beginTrial() -> Int {
+        journal = []
+        journalClosed = []
+        return hubCentre.count
+    }
+
+    func commitTrial() { journal = nil; journalClosed = [] }
+
+    func rollbackTrial(hubCountAtStart: Int) {
+        guard let entries = journal else { return }
+        journal = nil
+        for h in journalClosed { hubAlive[h] = true }
+        for e in entries.reversed() { assign(Int(e.site), to: Int(e.previousHub), km: e.previousKm) }
+        while hubCentre.count > hubCountAtStart {
+            hubCentre.removeLast(); hubMW.removeLast(); hubAlive.removeLast()
+            hubMembers.removeLast(); hubFixed.removeLast()
+        }
+        journalClosed = []
+    }
+
+    /// Whether member `j` may leave its hub without breaking that hub's floor.
+    func canGive(_ j: Int, alreadyTaken: Double = 0) -> Bool {
+        let h = Int(hubOf[j])
+        if h < 0 { return true }
+        if hubCentre[h] == j { return false }
+        return hubMW[h] - alreadyTaken - weight[j] >= floorWithSlack
+    }
+
+    /// Opens a hub at `c`, growing nearest-first to the floor from unassigned sites and (with
+    /// `steal`) the surplus of other hubs. Returns the new hub or nil (state unchanged).
+    @discardableResult
+    func tryOpen(_ c: Int, steal: Bool, fixed: Bool = false) -> Int? {
+        guard centreOK[c], fixed || ballMW[c] >= floorWithSlack else { return nil }
+        let own = Int(hubOf[c])
+        if own >= 0 && !(steal && canGive(c)) { return nil }
+        var taken: [Neighbour] = []
+        var takenFrom: [Int: Double] = [:]
+        var total = 0.0
+        if c < siteCount {
+            total += weight[c]
+            if own >= 0 { takenFrom[own, default: 0] += weight[c] }
+        }
+        if total < floorWithSlack {
+            for nb in ball(c) {
+                let j = Int(nb.site)
+                if j == c { continue }
+                let h = Int(hubOf[j])
+                if h < 0 {
+                    taken.append(nb); total += weight[j]
+                } else if steal, canGive(j, alreadyTaken: takenFrom[h] ?? 0) {
+                    taken.append(nb); total += weight[j]
+                    takenFrom[h, default: 0] += weight[j]
+                }
+                if total >= floorWithSlack { break }
+            }
+        }
+        if total < floorWithSlack && !fixed { return nil }
+        let h = newHub(centre: c, fixed: fixed)
+        if c < siteCount || fixed { assign(c, to: h, km: 0) }
+        for nb in taken { assign(Int(nb.site), to: h, km: nb.km) }
+        centreIndex = nil
+        return h
+    }
+
+    // MARK: Phases
+
+    func construct(order: [Int]) {
+        resetState()
+        // Fixed hubs grow first, in the order given.
+        for f in 0..<fixedCount { tryOpen(siteCount + f, steal: false, fixed: true) }
+        for s in order where hubOf[s] < 0 { tryOpen(s, steal: false) }
+        // A fixed hub short of the floor gives its sites back.
+        for h in 0..<hubCentre.count where hubFixed[h] && hubAlive[h] && hubMW[h] < floorWithSlack {
+            closeHub(h)
+        }
+    }
+
+    func openPhase(order: [Int]) {
+        for _ in 0..<3 {
+            var opened = 0
+            for s in order where !isCentre(s) {
+                if tryOpen(s, steal: true) != nil { opened += 1 }
+            }
+            if opened == 0 { break }
+        }
+    }
+
+    func isCentre(_ s: Int) -> Bool {
+        let h = Int(hubOf[s])
+        return h >= 0 && hubCentre[h] == s
+    }
+
+    /// (1,2)-swaps: close a hub and reopen around it; keep when it yields ≥ 2 hubs.
+    func swapPhase(candidateLimit: Int) {
+        for _ in 0..<3 {
+            var gained = 0
+            var h = 0
+            while h < hubCentre.count {
+                defer { h += 1 }
+                guard hubAlive[h], !hubFixed[h] else { continue }
+                let centre = hubCentre[h]
+                let start = beginTrial()
+                closeHub(h)
+                var candidates: [(site: Int, km: Double)] = []
+                for k in memberIndex.within(km: 2 * radiusKm, of: position[centre]) {
+                    let s = memberIds[k]
+                    guard centreOK[s], ballMW[s] >= floorWithSlack, !isCentre(s) else { continue }
+                    candidates.append((s, Geodesic.distanceKm(position[centre], position[s])))
+                }
+                candidates.sort { $0.km != $1.km ? $0.km < $1.km : $0.site < $1.site }
+                if candidates.count > candidateLimit { candidates.removeLast(candidates.count - candidateLimit) }
+                candidates.sort { ballMW[$0.site] != ballMW[$1.site] ? ballMW[$0.site] < ballMW[$1.site] : $0.site < $1.site }
+                var opened = 0
+                for cand in candidates where !isCentre(cand.site) {
+                    if tryOpen(cand.site, steal: true) != nil { opened += 1 }
+                }
+                if opened >= 2 {
+                    commitTrial()
+                    gained += opened - 1
+                } else {
+                    rollbackTrial(hubCountAtStart: start)
+                }
+            }
+            if gained == 0 { break }
+        }
+        compactHubs()
+    }
+
+    /// Drops dead hubs so hub ids stay dense.
+    func compactHubs() {
+        var remap = Array(repeating: -1, count: hubCentre.count)
+        var next = 0
+        for h in 0..<hubCentre.count where hubAlive[h] { remap[h] = next; next += 1 }
+        if next == hubCentre.count { return }
+        var centres: [Int] = [], mws: [Double] = [], members: [[Int32]] = [], fixed: [Bool] = []
+        for h in 0..<hubCentre.count where hubAlive[h] {
+            centres.append(hubCentre[h]); mws.append(hubMW[h]); members.append(hubMembers[h]); fixed.append(hubFixed[h])
+        }
+        for i in 0..<pointCount where hubOf[i] >= 0 { hubOf[i] = Int32(remap[Int(hubOf[i])]) }
+        hubCentre = centres; hubMW = mws; hubMembers = members; hubFixed = fixed
+        hubAlive = Array(repeating: true, count: centres.count)
+        centreIndex = nil
+    }
+
+    func ensureCentreIndex() -> PointIndex {
+        if let index = centreIndex { return index }
+        centreIndexHubs = (0..<hubCentre.count).filter { hubAlive[$0] }
+        let index = PointIndex(centreIndexHubs.map { position[hubCentre[$0]] })
+        centreIndex = index
+        return index
+    }
+
+    /// Every unassigned eligible site within reach of a centre joins the nearest one.
+    func enclavePhase() {
+        let index = ensureCentreIndex()
+        for j in 0..<siteCount where hubOf[j] < 0 && memberOK[j] {
+            if let near = index.nearest(to: position[j]), near.distanceKm <= radiusKm {
+                assign(j, to: centreIndexHubs[near.index], km: near.distanceKm)
+            }
+        }
+    }
+
+    func totalCost() -> Double {
+        var cost = 0.0
+        for h in 0..<hubCentre.count where hubAlive[h] {
+            for j in hubMembers[h] { cost += weight[Int(j)] * distKm[Int(j)] }
+        }
+        return cost
+    }
+
+    /// Moves the centre of each hub to the member that minimises Σ w·d while keeping every
+    /// member within reach; sites newly within reach join. Returns the cost change.
+    func relocationPass() -> Double {
+        var change = 0.0
+        for h in 0..<hubCentre.count where hubAlive[h] && !hubFixed[h] {
+            let members = hubMembers[h].map(Int.init)
+            var candidates = members.filter { centreOK[$0] }
+            if candidates.count > 24 {
+                // The weighted medoid lies near the weighted mean; try the 24 members closest to it.
+                var sw = 0.0, sx = 0.0, sy = 0.0
+                for j in members { let wj = max(weight[j], 1e-9); sw += wj; sx += wj * position[j].lon; sy += wj * position[j].lat }
+                let mean = Position(sx / sw, sy / sw)
+                candidates = candidates.map { ($0, Geodesic.distanceKm(mean, position[$0])) }
+                    .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(24).map(\.0)
+            }
+            var current = 0.0
+            for j in members { current += weight[j] * distKm[j] }
+            var best = hubCentre[h], bestCost = current
+            for c in candidates where c != hubCentre[h] {
+                var cost = 0.0, feasible = true
+                for j in members where j != c {
+                    let d = Geodesic.distanceKm(position[c], position[j])
+                    if d > radiusKm { feasible = false; break }
+                    cost += weight[j] * d
+                    if cost >= bestCost { break }
+                }
+                if feasible && cost < bestCost - 1e-9 * max(1, bestCost) { best = c; bestCost = cost }
+            }
+            if best == hubCentre[h] { continue }
+            hubCentre[h] = best
+            for j in members { distKm[j] = j == best ? 0 : Geodesic.distanceKm(position[best], position[j]) }
+            change += bestCost - current
+            for nb in ball(best) where hubOf[Int(nb.site)] < 0 { assign(Int(nb.site), to: h, km: nb.km) }
+            centreIndex = nil
+        }
+        return change
+    }
+
+    /// Moves members to nearer centres, or swaps two members when a move alone would break
+    /// a floor. Returns the cost change (≤ 0).
+    func movePass() -> Double {
+        let index = ensureCentreIndex()
+        var change = 0.0
+        for j in 0..<siteCount where hubOf[j] >= 0 && !isCentre(j) {
+            let a = Int(hubOf[j])
+            let dj = distKm[j]
+            if dj == 0 { continue }
+            var bestMove: (hub: Int, km: Double)? = nil
+            var blocked: [(hub: Int, km: Double)] = []
+            for k in index.within(km: radiusKm, of: position[j]) {
+                let b = centreIndexHubs[k]
+                guard b != a, hubAlive[b] else { continue }
+                let d = Geodesic.distanceKm(position[hubCentre[b]], position[j])
+                guard d <= radiusKm, d < dj - 1e-9 else { continue }
+                if hubMW[a] - weight[j] >= floorWithSlack {
+                    if bestMove == nil || d < bestMove!.km || (d == bestMove!.km && b < bestMove!.hub) { bestMove = (b, d) }
+                } else {
+                    blocked.append((b, d))
+                }
+            }
+            if let move = bestMove {
+                change += weight[j] * (move.km - dj)
+                assign(j, to: move.hub, km: move.km)
+                continue
+            }
+            // Swap j (a → b) with some l (b → a).
+            var bestSwap: (l: Int, hub: Int, dl: Double, dj: Double, gain: Double)? = nil
+            for (b, djb) in blocked {
+                let ca = position[hubCentre[a]]
+                for lRaw in hubMembers[b] {
+                    let l = Int(lRaw)
+                    guard hubCentre[b] != l else { continue }
+                    let mwA = hubMW[a] - weight[j] + weight[l], mwB = hubMW[b] + weight[j] - weight[l]
+                    guard mwA >= floorWithSlack, mwB >= floorWithSlack else { continue }
+                    let dla = Geodesic.distanceKm(ca, position[l])
+                    guard dla <= radiusKm else { continue }
+                    let gain = weight[j] * (djb - dj) + weight[l] * (dla - distKm[l])
+                    if gain < -1e-9, bestSwap == nil || gain < bestSwap!.gain { bestSwap = (l, b, dla, djb, gain) }
+                }
+            }
+            if let swap = bestSwap {
+                change += swap.gain
+                assign(j, to: swap.hub, km: swap.dj)
+                assign(swap.l, to: a, km: swap.dl)
+            }
+        }
+        return change
+    }
+
+    func localSearch() {
+        var cost = totalCost()
+        for _ in 0..<max(1, options.maxPasses) {
+            let change = relocationPass() + movePass()
+            let newCost = totalCost()
+            let improved = cost - newCost
+            cost = newCost
+            if improved <= 1e-9 * max(1, cost) && change > -1e-9 * max(1, cost) { break }
+        }
+    }
+
+    func objective() -> HubObjective {
+        var p = 0, mw = 0.0, cost = 0.0
+        for h in 0..<hubCentre.count where hubAlive[h] {
+            p += 1
+            for j in hubMembers[h] { mw += weight[Int(j)]; cost += weight[Int(j)] * distKm[Int(j)] }
+        }
+        return HubObjective(hubCount: p, assignedMW: mw, costMWKm: cost)
+    }
+
+    struct Snapshot {
+        var hubOf: [Int32]
+        var distKm: [Double]
+        var hubCentre: [Int]
+        var hubFixed: [Bool]
+    }
+
+    // MARK: Driver
+
+    func run(progress: ProgressCallback?) -> HubClusteringResult {
+        computeBallCapacities()
+        let restarts = max(1, options.restarts ?? MaxPSearch.automaticRestarts(siteCount))
+        let seedable = (0..<siteCount).filter { centreOK[$0] && ballMW[$0] >= floorWithSlack }
+        var rng = SplitMix64(seed: options.seed)
+        var best: (objective: HubObjective, snapshot: Snapshot, restart: Int)? = nil
+        let swapCandidates = siteCount <= 2000 ? 48 : 12
+        for r in 0..<restarts {
+            var keyed = seedable.map { s -> (Int, Double) in
+                let jitter = r == 0 ? 1.0 : 0.5 + rng.unit()
+                return (s, ballMW[s] * jitter)
+            }
+            keyed.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+            let order = keyed.map(\.0)
+            construct(order: order)
+            openPhase(order: order)
+            swapPhase(candidateLimit: swapCandidates)
+            compactHubs()
+            enclavePhase()
+            localSearch()
+            let value = objective()
+            if best == nil || value < best!.objective {
+                best = (value, Snapshot(hubOf: hubOf, distKm: distKm, hubCentre: hubCentre, hubFixed: hubFixed), r)
+            }
+            progress?(Double(r + 1) / Double(restarts), "search")
+        }
+        return makeResult(best?.snapshot ?? Snapshot(hubOf: hubOf, distKm: distKm, hubCentre: [], hubFixed: []),
+                          restarts: restarts, bestRestart: best?.restart ?? 0)
+    }
+
+    static func automaticRestarts(_ n: Int) -> Int {
+        switch n {
+        case ..<100: 48
+        case ..<1000: 12
+        case ..<20000: 2
+        default: 1
+        }
+    }
+
+    func makeResult(_ snap: Snapshot, restarts: Int, bestRestart: Int) -> HubClusteringResult {
+        var members = Array(repeating: [Int](), count: snap.hubCentre.count)
+        for i in 0..<siteCount where snap.hubOf[i] >= 0 { members[Int(snap.hubOf[i])].append(i) }
+        var hubs: [Hub] = []
+        var dropped: [Int] = []
+        var hubAssigned = Array(repeating: false, count: siteCount)
+        for h in 0..<snap.hubCentre.count {
+            let c = snap.hubCentre[h]
+            let list = members[h].sorted { snap.distKm[$0] != snap.distKm[$1] ? snap.distKm[$0] < snap.distKm[$1] : $0 < $1 }
+            // Exact total in a fixed order; a hub that drift let slip under the floor is dissolved.
+            let total = list.map { weight[$0] }.sorted().reduce(0, +)
+            if total < floorMW {
+                if c >= siteCount { dropped.append(c - siteCount) }
+                continue
+            }
+            for j in list { hubAssigned[j] = true }
+            let kms = list.map { snap.distKm[$0] }
+            var cost = 0.0
+            for j in list { cost += weight[j] * snap.distKm[j] }
+            hubs.append(Hub(centreSite: c < siteCount ? c : nil, fixedCentre: c >= siteCount ? c - siteCount : nil,
+                            centre: position[c], members: list, memberDistanceKm: kms, totalMW: total,
+                            costMWKm: cost, maxDistanceKm: kms.max() ?? 0))
+        }
+        for f in 0..<fixedCount where !snap.hubCentre.contains(siteCount + f) && !dropped.contains(f) { dropped.append(f) }
+        hubs.sort { a, b in
+            switch (a.fixedCentre, b.fixedCentre) {
+            case let (x?, y?): return x < y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return (a.centreSite ?? 0) < (b.centreSite ?? 0)
+            }
+        }
+        let finalCentres = PointIndex(hubs.map(\.centre))
+        var unassigned: [(site: Int, reason: UnassignedReason)] = []
+        for j in 0..<siteCount where !hubAssigned[j] {
+            if !memberOK[j] { unassigned.append((j, .metroArea)); continue }
+            var reach = centreOK[j] ? ballMW[j] : 0
+            for nb in ball(j) where centreOK[Int(nb.site)] { reach = max(reach, ballMW[Int(nb.site)]) }
+            if reach < floorMW {
+                unassigned.append((j, .shortOfFloor(reachableMW: reach)))
+            } else {
+                unassigned.append((j, .beyondLatency(nearestHubKm: finalCentres.nearest(to: position[j])?.distanceKm)))
+            }
+        }
+        var mw = 0.0, cost = 0.0
+        for hub in hubs { mw += hub.totalMW; cost += hub.costMWKm }
+        return HubClusteringResult(hubs: hubs, unassigned: unassigned, droppedFixedCentres: dropped.sorted(),
+                                   objective: HubObjective(hubCount: hubs.count, assignedMW: mw, costMWKm: cost),
+                                   restartsRun: restarts, bestRestart: bestRestart)
+    }
+}

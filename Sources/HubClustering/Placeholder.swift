@@ -1,1 +1,0 @@
-// The HubClustering engine; see docs/.
