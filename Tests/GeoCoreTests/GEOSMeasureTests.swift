@@ -4,7 +4,11 @@ import XCTest
 /// Distances, nearest points, simplification, polygonization, hulls and measures, each
 /// against values worked out by hand.
 final class GEOSMeasureTests: XCTestCase {
-    let context = GEOSContext()
+    // Made per test and released in tearDown: XCTest on Linux keeps its test-case objects
+    // alive until exit, and the leak check must see every GEOS handle freed.
+    private var context: GEOSContext!
+    override func setUp() { super.setUp(); context = GEOSContext() }
+    override func tearDown() { context = nil; super.tearDown() }
 
     func testDistanceAndNearestPointsBetweenKnownSegments() throws {
         // (0,0)-(4,0) and (1,3)-(3,1): the end (3,1) is 1 above the first segment at (3,0).

@@ -3,7 +3,11 @@ import XCTest
 
 /// The STRtree must give exactly the brute-force answers.
 final class GEOSSTRtreeTests: XCTestCase {
-    let context = GEOSContext()
+    // Made per test and released in tearDown: XCTest on Linux keeps its test-case objects
+    // alive until exit, and the leak check must see every GEOS handle freed.
+    private var context: GEOSContext!
+    override func setUp() { super.setUp(); context = GEOSContext() }
+    override func tearDown() { context = nil; super.tearDown() }
 
     private func randomPoints(_ count: Int, seed: UInt64) -> [Position] {
         var random = GEOSTestRandom(seed: seed)
