@@ -1,1 +1,0 @@
-// The MapRendering engine; see docs/.

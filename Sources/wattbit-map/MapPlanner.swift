@@ -1,0 +1,148 @@
+import Foundation
+import GeoCore
+import MapRendering
+import PlannerKit
+
+/// `wattbit-map`: draws GeoJSON layers over the embedded basemap as SVG or offline HTML.
+struct MapPlanner: Planner {
+    static let manifest = Manifest(
+        name: "map",
+        version: "1.0.0",
+        summary: "Draw GeoJSON layers over a map of Japan as standalone SVG or offline HTML",
+        description: """
+        Reads any number of GeoJSON layers (files or -, FeatureCollection or RFC 8142 \
+        sequence) and draws them over the embedded basemap (GSHHG land, prefecture outlines, \
+        optionally the Boso/Shima landing-concentration zones and the hazard layer) in a \
+        Lambert conformal conic projection fitted to the layers. Features are styled by their \
+        `role` property (routes by rank, hubs sized by total_mw, gaps shaded by population, \
+        extensions dashed); a JSON style file overrides any of it. The HTML page has pan/zoom, \
+        layer toggles and a tooltip with every feature's properties, and makes no network \
+        requests. Polygon or point layers larger than --max-vector-features are binned to the \
+        output's pixel grid so that a 400k-cell mesh layer stays a small, fast file.
+        """,
+        inputs: [
+            InputSpec(name: "layer", description: "A GeoJSON layer to draw (repeatable; drawn in order)",
+                      required: true, multiple: true),
+        ],
+        parameters: [
+            ParameterSpec(name: "format", kind: .enum,
+                          description: "Output format; auto = html, or svg when -o ends in .svg",
+                          defaultValue: "auto", choices: ["auto", "html", "svg"]),
+            ParameterSpec(name: "title", kind: .string, description: "Map title", defaultValue: "WattBit plan"),
+            ParameterSpec(name: "bbox", kind: .string,
+                          description: "Map extent as minlon,minlat,maxlon,maxlat (default: fitted to the layers)"),
+            ParameterSpec(name: "width_px", kind: .integer, description: "Canvas width", unit: "px",
+                          defaultValue: 1200, minimum: 300, maximum: 8000),
+            ParameterSpec(name: "style", kind: .string,
+                          description: "JSON style file overriding colours and widths by role (see docs/planners/map.md)"),
+            ParameterSpec(name: "prefectures", kind: .boolean, description: "Draw prefecture outlines",
+                          defaultValue: true),
+            ParameterSpec(name: "zones", kind: .boolean,
+                          description: "Draw the Boso and Shima landing-concentration zones", defaultValue: true),
+            ParameterSpec(name: "hazards", kind: .boolean,
+                          description: "Draw trench axes and earthquake source regions", defaultValue: false),
+            ParameterSpec(name: "max_vector_features", kind: .integer,
+                          description: "Polygon/point layers with more features are binned to pixels",
+                          defaultValue: 20_000, minimum: 1, maximum: 10_000_000),
+        ],
+        outputs: [OutputSpec(format: .html, description: "HTML page (or SVG with --format svg)")],
+        examples: [
+            "wattbit map --layer routes.geojson --layer hubs.geojson -o plan.html",
+            "wattbit cable --from Ishikari --to Kitakyushu --routes 3 | wattbit map --layer - --format svg > routes.svg",
+        ])
+
+    func run(_ inputs: PlannerInputs, _ parameters: PlannerParameters,
+             progress: ProgressReporter) async throws -> PlannerOutput {
+        var options = MapOptions(title: parameters.string("title") ?? "WattBit plan",
+                                 widthPx: parameters.int("width_px"),
+                                 maxVectorFeatures: parameters.int("max_vector_features"))
+        if let text = parameters.string("bbox") { options.bbox = try Self.parseBBox(text) }
+
+        var style = MapStyle.standard
+        if let path = parameters.string("style") {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw PlannerError.noInput("--style \(path): file not found or unreadable")
+            }
+            let document: JSONValue
+            do { document = try JSONText.parse([UInt8](data), source: path) } catch {
+                throw PlannerError.data("--style \(error)")
+            }
+            guard case .object(let overrides) = document else {
+                throw PlannerError.data("--style \(path): a style file is a JSON object keyed by role")
+            }
+            do { style = try style.applying(overrides) } catch {
+                throw PlannerError.data("--style \(path): \(error)")
+            }
+        }
+
+        progress.update(0.05, stage: "read layers")
+        var layers: [MapLayer] = []
+        for path in inputs.paths["layer"] ?? [] {
+            let collection = try PlannerInputs.loadFeatures(path: path, label: "--layer")
+            let name = path == "-" ? "stdin" : URL(fileURLWithPath: path).lastPathComponent
+            layers.append(MapLayer(name: name, features: collection.features))
+        }
+
+        progress.update(0.3, stage: "read basemap")
+        let basemap = try Self.loadBasemap(prefectures: parameters.bool("prefectures"),
+                                           zones: parameters.bool("zones"),
+                                           hazards: parameters.bool("hazards"))
+        progress.update(0.5, stage: "draw")
+        let renderer = MapRenderer(style: style, options: options)
+        let format = Self.resolvedFormat(parameters.string("format") ?? "auto")
+        let text: String
+        do {
+            text = format == "svg" ? try renderer.renderSVG(layers: layers, basemap: basemap)
+                                   : try renderer.renderHTML(layers: layers, basemap: basemap)
+        } catch {
+            throw PlannerError(.software, "map: \(error)")
+        }
+        progress.update(1, stage: "draw")
+        let count = layers.reduce(0) { $0 + $1.features.count }
+        return PlannerOutput(document: Array(text.utf8),
+                             summary: "map: \(count) features in \(layers.count) layers, \(format.uppercased()) \(text.utf8.count / 1024) KiB")
+    }
+
+    /// `auto` follows the output file's extension (`-o x.svg` → svg), else HTML.
+    static func resolvedFormat(_ requested: String) -> String {
+        guard requested == "auto" else { return requested }
+        let arguments = CommandLine.arguments
+        for (i, argument) in arguments.enumerated() where argument == "-o" || argument == "--output" {
+            if i + 1 < arguments.count, arguments[i + 1].lowercased().hasSuffix(".svg") { return "svg" }
+        }
+        if let target = ProcessInfo.processInfo.environment["WATTBIT_OUTPUT_PATH"],
+           target.lowercased().hasSuffix(".svg") { return "svg" }
+        return "html"
+    }
+
+    static func parseBBox(_ text: String) throws -> BoundingBox {
+        let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.count == 4, let minX = values[0], let minY = values[1], let maxX = values[2], let maxY = values[3],
+              minX < maxX, minY < maxY, minX >= -180, maxX <= 180, minY >= -85, maxY <= 85 else {
+            throw PlannerError.usage("--bbox \(text): expected minlon,minlat,maxlon,maxlat with min < max (e.g. 128,30,146,46)")
+        }
+        return BoundingBox(minX: minX, minY: minY, maxX: maxX, maxY: maxY)
+    }
+
+    static func loadBasemap(prefectures: Bool, zones: Bool, hazards: Bool) throws -> Basemap {
+        func embedded(_ name: String) throws -> [Feature] {
+            do {
+                return try GeoJSONReader.read(path: try EmbeddedGeodata.url(for: name).path).features
+            } catch let error as GeodataError {
+                throw PlannerError(.unavailable, error.description)
+            }
+        }
+        var basemap = Basemap(land: try embedded("japan-land.geojson"))
+        if prefectures { basemap.prefectures = try embedded("prefectures.geojson") }
+        if zones {
+            let concentration = try embedded("zones.geojson").filter {
+                $0[property: "kind"]?.stringValue == "landing-concentration"
+            }
+            basemap.overlays.append(MapLayer(name: "Boso/Shima zones", features: concentration))
+        }
+        if hazards {
+            basemap.overlays.append(MapLayer(name: "Hazards", features: try embedded("hazards.geojson")))
+        }
+        return basemap
+    }
+}

@@ -1,0 +1,145 @@
+import FoundationXML
+import Foundation
+import GeoCore
+import XCTest
+@testable import MapRendering
+
+/// Facts a GIS user checks on a rendered map: it parses, every feature is there, the page
+/// is offline, huge layers stay small, and styling follows the role.
+final class MapRenderingTests: XCTestCase {
+    /// A square "island" around Honshu's latitude as the basemap (the real one is large).
+    let basemap = Basemap(land: [Feature(geometry: .polygon([[
+        Position(135, 34), Position(140, 34), Position(140, 38), Position(135, 38), Position(135, 34),
+    ]]))])
+
+    func sampleLayers() -> [MapLayer] {
+        var routes: [Feature] = []
+        for rank in 1...3 {
+            let line: [Position] = (0...20).map { Position(130 + Double($0) * 0.6, 33 + Double(rank) + sin(Double($0)) * 0.2) }
+            routes.append(Feature(geometry: .lineString(line),
+                                  properties: ["role": "route", "rank": .number(Double(rank)), "name_en": .string("Route & <\(rank)>")]))
+        }
+        routes.append(Feature(geometry: .point(Position(141.3, 43.2)),
+                              properties: ["role": "landing", "name_en": "Ishikari", "name": "石狩"]))
+        let hubs = [
+            Feature(geometry: .point(Position(141.5, 43.0)), properties: ["role": "hub", "total_mw": 2500, "name_en": "Hokkaido hub"]),
+            Feature(geometry: .polygon([[Position(141, 42.8), Position(142, 42.8), Position(142, 43.3), Position(141, 42.8)]]),
+                    properties: ["role": "hub-area"]),
+        ]
+        var gaps: [Feature] = []
+        for i in 0..<5 {
+            let x = 131 + Double(i)
+            let ring = [Position(x, 32), Position(x + 0.5, 32), Position(x + 0.5, 32.5), Position(x, 32)]
+            let population = pow(10, Double(i + 1))
+            gaps.append(Feature(geometry: .polygon([ring]),
+                                properties: ["role": "gap", "population": .number(population)]))
+        }
+        return [MapLayer(name: "routes.geojson", features: routes),
+                MapLayer(name: "hubs.geojson", features: hubs),
+                MapLayer(name: "gaps.geojson", features: gaps)]
+    }
+
+    func testSVGIsWellFormedAndHasEveryFeatureByRole() throws {
+        let layers = sampleLayers()
+        let svg = try MapRenderer(options: MapOptions(title: "Test <map>")).renderSVG(layers: layers, basemap: basemap)
+        let counter = RoleCounter()
+        let parser = XMLParser(data: Data(svg.utf8))
+        parser.delegate = counter
+        XCTAssertTrue(parser.parse(), "SVG does not parse: \(parser.parserError.map(String.init(describing:)) ?? "")")
+        var expected: [String: Int] = [:]
+        for layer in layers { for f in layer.features { expected[f.role ?? "feature", default: 0] += 1 } }
+        XCTAssertEqual(counter.counts, expected)
+        XCTAssertEqual(counter.rootName, "svg")
+    }
+
+    func testRoutesAreColouredByRankAndGapsByPopulationClass() throws {
+        let svg = try MapRenderer().renderSVG(layers: sampleLayers(), basemap: basemap)
+        for colour in MapStyle.standard.routeRankColours.prefix(3) {
+            XCTAssertTrue(svg.contains("stroke=\"\(colour)\""), "route colour \(colour) missing")
+        }
+        // Populations 10 … 100,000 fall in all five classes of the ramp.
+        for colour in MapStyle.standard.populationRamp {
+            XCTAssertTrue(svg.contains("fill=\"\(colour)\""), "gap class colour \(colour) missing")
+        }
+        XCTAssertTrue(svg.contains("Cable route, rank 3"), "legend lacks the route ranks")
+        XCTAssertTrue(svg.contains(" km</text>"), "no scale bar")
+    }
+
+    func testHubRadiusGrowsWithSquareRootOfMW() throws {
+        let svg = try MapRenderer().renderSVG(layers: sampleLayers(), basemap: basemap)
+        // 2500 MW → 6 px × √2.5 ≈ 9.5 px.
+        XCTAssertTrue(svg.contains("data-role=\"hub\"") && svg.contains("r=\"9.5\""), "hub radius not ∝ √MW")
+    }
+
+    func testHTMLIsOfflineAndCarriesTooltips() throws {
+        var layers = sampleLayers()
+        layers[0].features[0][property: "source"] = "https://example.org/</script>"
+        let html = try MapRenderer().renderHTML(layers: layers, basemap: basemap)
+        for pattern in ["src=", "href=", "@import", "url(", "<link", "http://", "https://"] {
+            XCTAssertFalse(html.contains(pattern), "HTML contains \(pattern)")
+        }
+        XCTAssertEqual(html.components(separatedBy: "</script>").count, 2, "a property value ended the script")
+        XCTAssertTrue(html.contains("FEATURE_PROPERTIES"))
+        XCTAssertTrue(html.contains("data-group=\"layer-2\""), "no toggle for the third layer")
+        // Properties are valid JSON once the page's escapes are read back.
+        let start = try XCTUnwrap(html.range(of: "FEATURE_PROPERTIES = "))
+        let end = try XCTUnwrap(html.range(of: ";\n", range: start.upperBound..<html.endIndex))
+        let json = String(html[start.upperBound..<end.lowerBound])
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[Any]]
+        XCTAssertEqual(parsed?.map(\.count), layers.map(\.features.count))
+    }
+
+    func testHugeMeshLayerIsBinnedIntoABoundedFile() throws {
+        // 400k 1 km-ish cells over a 600 × 700 km area.
+        var cells: [Feature] = []
+        cells.reserveCapacity(400_000)
+        for i in 0..<400_000 {
+            let x = 135 + Double(i % 800) * 0.0125, y = 33 + Double(i / 800) * 0.0083
+            cells.append(Feature(geometry: .polygon([[Position(x, y), Position(x + 0.0125, y), Position(x + 0.0125, y + 0.0083),
+                                                      Position(x, y + 0.0083), Position(x, y)]]),
+                                 properties: ["role": "gap", "population": .number(Double(i % 1000))]))
+        }
+        let svg = try MapRenderer().renderSVG(layers: [MapLayer(name: "mesh", features: cells)], basemap: basemap)
+        XCTAssertLessThan(svg.utf8.count, 3_000_000, "binned layer should be bounded by the canvas")
+        XCTAssertTrue(svg.contains("data-binned=\"400000\""))
+    }
+
+    func testStyleFileOverridesAndRejectsTypos() throws {
+        let style = try MapStyle.standard.applying(["route": ["stroke": "#000000", "width": 5], "basemap": ["sea": "#ffffff"]])
+        XCTAssertEqual(style.roles["route"]?.strokeWidthPx, 5)
+        XCTAssertEqual(style.sea, "#ffffff")
+        XCTAssertThrowsError(try MapStyle.standard.applying(["route": ["colour": "#000000"]])) { error in
+            XCTAssertTrue("\(error)".contains("route.colour: unknown style member"))
+        }
+    }
+
+    func testSimplificationKeepsShapeWithinTolerance() {
+        let points = (0...1000).map { PixelPoint(x: Double($0), y: sin(Double($0) / 50) * 40) }
+        let simplified = simplifyPixels(points, tolerancePx: 0.5, closed: false)
+        XCTAssertLessThan(simplified.count, 200)
+        // Every original point lies within the tolerance of the simplified polyline.
+        for p in points {
+            var best = Double.infinity
+            for (a, b) in zip(simplified, simplified.dropFirst()) {
+                let dx = b.x - a.x, dy = b.y - a.y
+                let t = max(0, min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / (dx * dx + dy * dy)))
+                let ex = a.x + t * dx - p.x, ey = a.y + t * dy - p.y
+                best = min(best, (ex * ex + ey * ey).squareRoot())
+            }
+            XCTAssertLessThanOrEqual(best, 0.5 + 1e-9)
+        }
+    }
+}
+
+/// Counts elements carrying `data-role` and records the root element.
+final class RoleCounter: NSObject, XMLParserDelegate {
+    var counts: [String: Int] = [:]
+    var rootName: String?
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName: String?, attributes: [String: String] = [:]) {
+        if rootName == nil { rootName = elementName }
+        if let role = attributes["data-role"], attributes["data-i"] != nil || attributes["data-binned"] != nil {
+            counts[role, default: 0] += 1
+        }
+    }
+}
