@@ -13,6 +13,9 @@ import CGEOS
 // (GeoCore has no empty point) comes back as `.multiPoint([])`; empty members of multi
 // geometries carry no information and are dropped.
 //
+// Polygons coming back from GEOS follow RFC 7946's right-hand rule (exterior rings counter-
+// clockwise, holes clockwise); input rings are passed to GEOS as they are.
+//
 // Z: a coordinate sequence is 3D when any of its positions has `z`; missing values are NaN
 // in GEOS and NaN comes back as `z == nil`.
 
@@ -182,13 +185,28 @@ extension GEOSContext {
         guard let shell = GEOSGetExteriorRing_r(handle, polygon) else { throw failure("exterior ring") }
         let holeCount = GEOSGetNumInteriorRings_r(handle, polygon)
         guard holeCount >= 0 else { throw failure("number of interior rings") }
-        var rings = [try positions(of: shell)]
+        var rings = [oriented(try positions(of: shell), counterClockwise: true)]
         rings.reserveCapacity(Int(holeCount) + 1)
         for i in 0..<holeCount {
             guard let hole = GEOSGetInteriorRingN_r(handle, polygon, i) else { throw failure("interior ring \(i)") }
-            rings.append(try positions(of: hole))
+            rings.append(oriented(try positions(of: hole), counterClockwise: false))
         }
         return rings
+    }
+
+    /// RFC 7946 §3.1.6 right-hand rule: exterior rings counter-clockwise, holes clockwise.
+    /// GEOS's overlay writes shells clockwise and GEOSOrientPolygons only arrived in 3.12,
+    /// so polygons are oriented here, on the way out.
+    private func oriented(_ ring: [Position], counterClockwise: Bool) -> [Position] {
+        guard ring.count >= 4, let origin = ring.first else { return ring }
+        // Shoelace sum relative to the first vertex, which keeps lon/lat-sized values exact.
+        var twiceArea = 0.0
+        for i in 1..<(ring.count - 1) {
+            let a = ring[i], b = ring[i + 1]
+            twiceArea += (a.x - origin.x) * (b.y - origin.y) - (b.x - origin.x) * (a.y - origin.y)
+        }
+        if twiceArea == 0 || (twiceArea > 0) == counterClockwise { return ring }
+        return ring.reversed()
     }
 
     /// Positions of a point, line string or linear ring.

@@ -158,6 +158,24 @@ final class GEOSBridgeTests: XCTestCase {
         XCTAssertEqual(try context.intersection(a, geosSquare(5, 5, side: 1)), .polygon([]))
     }
 
+    func testPolygonsComeBackInRightHandRuleOrder() throws {
+        // A clockwise shell with a counter-clockwise hole goes in; RFC 7946 order comes out.
+        let clockwise = Geometry.polygon([
+            [Position(0, 0), Position(0, 10), Position(10, 10), Position(10, 0), Position(0, 0)],
+            [Position(2, 2), Position(4, 2), Position(4, 4), Position(2, 4), Position(2, 2)]])
+        for result in [try context.unaryUnion(clockwise),
+                       try context.intersection(clockwise, geosSquare(-1, -1, side: 20)),
+                       try context.buffer(clockwise, distance: 0)] {
+            guard case .polygon(let rings) = result, rings.count == 2 else { return XCTFail("\(result)") }
+            XCTAssertGreaterThan(signedArea(rings[0]), 0, "shell must be counter-clockwise")
+            XCTAssertLessThan(signedArea(rings[1]), 0, "hole must be clockwise")
+        }
+    }
+
+    private func signedArea(_ ring: [Position]) -> Double {
+        zip(ring, ring.dropFirst()).reduce(0) { $0 + ($1.0.x * $1.1.y - $1.1.x * $1.0.y) } / 2
+    }
+
     func testOverlayKeepsZ() throws {
         let line = Geometry.lineString([Position(0, 0, 5), Position(10, 0, 5)])
         let clipped = try context.intersection(line, geosSquare(2, -1, side: 2))
