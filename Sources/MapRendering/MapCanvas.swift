@@ -39,7 +39,9 @@ struct MapCanvas {
         svg += " id=\"wattbit-map\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" font-family=\"sans-serif\" font-size=\"11\">\n"
         svg += "<title>\(xmlEscaped(options.title))</title>\n"
         svg += "<style>.lbl{paint-order:stroke;stroke:#ffffff;stroke-width:3px;stroke-linejoin:round;fill:#222222}</style>\n"
-        svg += "<rect id=\"sea\" width=\"\(w)\" height=\"\(h)\" fill=\"\(style.sea)\"/>\n"
+        // The sea extends past the canvas so that panning, or a window of another shape
+        // than the map, shows sea rather than the page background.
+        svg += "<rect id=\"sea\" x=\"-\(w * 2)\" y=\"-\(h * 2)\" width=\"\(w * 5)\" height=\"\(h * 5)\" fill=\"\(style.sea)\"/>\n"
         drawBasemap()
         for (index, overlay) in basemap.overlays.enumerated() {
             drawLayer(overlay, groupID: "overlay-\(index)", layerIndex: nil)

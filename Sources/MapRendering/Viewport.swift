@@ -56,7 +56,8 @@ final class Viewport {
 
     /// Whether a pixel-space box overlaps the canvas (with a margin for strokes).
     func isVisible(minX: Double, minY: Double, maxX: Double, maxY: Double) -> Bool {
-        maxX >= -20 && minX <= widthPx + 20 && maxY >= -20 && minY <= heightPx + 20
+        // A canvas-sized margin keeps context visible when the page is wider than the map.
+        maxX >= -widthPx && minX <= 2 * widthPx && maxY >= -heightPx && minY <= 2 * heightPx
     }
 }
 
