@@ -36,10 +36,47 @@ enum GeoJSONType {
                            "MultiPolygon", "GeometryCollection", "Feature", "FeatureCollection"]
 }
 
+/// A member name, recognised from its bytes without building a String for GeoJSON's own.
+enum GeoJSONKey: Equatable {
+    case type, coordinates, geometries, geometry, properties, id, bbox, crs, features
+    case other(String)
+
+    var bit: UInt16 {
+        switch self {
+        case .type: 1
+        case .coordinates: 2
+        case .geometries: 4
+        case .geometry: 8
+        case .properties: 16
+        case .id: 32
+        case .bbox: 64
+        case .crs: 128
+        case .features: 256
+        case .other: 0
+        }
+    }
+
+    var name: String {
+        switch self {
+        case .type: "type"
+        case .coordinates: "coordinates"
+        case .geometries: "geometries"
+        case .geometry: "geometry"
+        case .properties: "properties"
+        case .id: "id"
+        case .bbox: "bbox"
+        case .crs: "crs"
+        case .features: "features"
+        case .other(let name): name
+        }
+    }
+}
+
 /// The members of one GeoJSON object, collected in whatever order they appear.
 struct GeoJSONMembers {
     var objectOffset: Int
-    var keys: [String] = []
+    /// GeoJSONKey bits of the members seen so far (foreign names are checked in `foreign`).
+    var seen: UInt16 = 0
     var type: String?
     var typeOffset = 0
     var id: FeatureID?
@@ -57,6 +94,12 @@ struct GeoJSONMembers {
     var foreign: [JSONObject.Member] = []
 
     init(objectOffset: Int) { self.objectOffset = objectOffset }
+
+    func has(_ key: GeoJSONKey) -> Bool {
+        if case .other(let name) = key { return foreign.contains { $0.key == name } }
+        return seen & key.bit != 0
+    }
+    mutating func mark(_ key: GeoJSONKey) { seen |= key.bit }
 
     /// Members that RFC 7946 §7.1 forbids on a FeatureCollection, if any.
     var forbiddenOnCollection: String? {
@@ -99,30 +142,30 @@ extension JSONScanner {
     // MARK: objects
 
     /// Reads one member value of a GeoJSON object into `members` (the name is already read).
-    mutating func readGeoJSONMember(_ key: String, keyOffset: Int, into members: inout GeoJSONMembers) throws(JSONFailure) {
-        if members.keys.contains(key) {
-            throw failure(.structure, "duplicate member \"\(key)\"", at: keyOffset)
+    mutating func readGeoJSONMember(_ key: GeoJSONKey, keyOffset: Int, into members: inout GeoJSONMembers) throws(JSONFailure) {
+        if members.has(key) {
+            throw failure(.structure, "duplicate member \"\(key.name)\"", at: keyOffset)
         }
-        members.keys.append(key)
+        members.mark(key)
         skipWhitespace()
         guard pos < bytes.count else { throw truncated("(expected a value)") }
         switch key {
-        case "type":
+        case .type:
             guard bytes[pos] == ASCII.quote else {
                 throw failure(.structure, "\"type\" must be a string but is \(describeCurrent())")
             }
             members.typeOffset = pos
             members.type = try parseString()
-        case "coordinates":
+        case .coordinates:
             if let name = members.type, let type = GeoJSONType(name), type.hasCoordinates {
                 members.coordinates = try parseCoordinates(type)
             } else {
                 members.coordinatesOffset = pos
                 members.coordinatesValue = try parseValue()
             }
-        case "geometries":
+        case .geometries:
             members.geometries = try parseGeometryList()
-        case "geometry":
+        case .geometry:
             members.hasGeometry = true
             if bytes[pos] == ASCII.openBrace {
                 members.geometry = try parseGeometry()
@@ -131,7 +174,7 @@ extension JSONScanner {
             } else {
                 throw failure(.structure, "\"geometry\" must be an object or null but is \(describeCurrent())")
             }
-        case "properties":
+        case .properties:
             members.hasProperties = true
             if bytes[pos] == ASCII.openBrace {
                 members.properties = try parseObject()
@@ -140,7 +183,7 @@ extension JSONScanner {
             } else {
                 throw failure(.structure, "\"properties\" must be an object or null but is \(describeCurrent())")
             }
-        case "id":
+        case .id:
             let offset = pos
             switch try parseValue() {
             case .string(let text): members.id = .string(text)
@@ -148,15 +191,17 @@ extension JSONScanner {
             default:
                 throw failure(.structure, "\"id\" must be a string or a number (RFC 7946 §3.2)", at: offset)
             }
-        case "bbox":
+        case .bbox:
             members.bbox = try parseBoundingBox()
-        case "crs":
+        case .crs:
             let offset = pos
             let value = try parseValue()
             try checkLegacyCRS(value, at: offset)
-            members.foreign.append(JSONObject.Member(key: key, value: value))
-        default:
-            members.foreign.append(JSONObject.Member(key: key, value: try parseValue()))
+            members.foreign.append(JSONObject.Member(key: "crs", value: value))
+        case .features:
+            members.foreign.append(JSONObject.Member(key: "features", value: try parseValue()))
+        case .other(let name):
+            members.foreign.append(JSONObject.Member(key: name, value: try parseValue()))
         }
     }
 
@@ -175,18 +220,59 @@ extension JSONScanner {
         while true {
             skipWhitespace()
             let keyOffset = pos
-            let key = try parseMemberName()
+            let key = try parseGeoJSONMemberName()
             do {
                 try readGeoJSONMember(key, keyOffset: keyOffset, into: &members)
             } catch {
                 var failure = error
-                failure.within(.key(key))
+                failure.within(.key(key.name))
                 throw failure
             }
             if try endOfElement(closing: ASCII.closeBrace, what: "object") { break }
         }
         depth -= 1
         return members
+    }
+
+    /// A member name and its `:`, matching GeoJSON's own names on the raw bytes.
+    @inline(__always)
+    mutating func parseGeoJSONMemberName() throws(JSONFailure) -> GeoJSONKey {
+        skipWhitespace()
+        if pos < bytes.count && bytes[pos] == ASCII.quote {
+            var end = pos + 1
+            while end < bytes.count && end - pos <= 12 {
+                let byte = bytes[end]
+                if byte == ASCII.quote || byte == ASCII.backslash { break }
+                end += 1
+            }
+            if end < bytes.count && bytes[end] == ASCII.quote {
+                let start = pos + 1
+                let key: GeoJSONKey?
+                switch end - start {
+                case 2 where hasPrefix("id", at: start): key = .id
+                case 3 where hasPrefix("crs", at: start): key = .crs
+                case 4 where hasPrefix("type", at: start): key = .type
+                case 4 where hasPrefix("bbox", at: start): key = .bbox
+                case 8 where hasPrefix("geometry", at: start): key = .geometry
+                case 8 where hasPrefix("features", at: start): key = .features
+                case 10 where hasPrefix("properties", at: start): key = .properties
+                case 10 where hasPrefix("geometries", at: start): key = .geometries
+                case 11 where hasPrefix("coordinates", at: start): key = .coordinates
+                default: key = nil
+                }
+                if let key {
+                    pos = end + 1
+                    skipWhitespace()
+                    guard pos < bytes.count else { throw truncated("in an object") }
+                    guard bytes[pos] == ASCII.colon else {
+                        throw failure(.syntax, "expected ':' after member name \"\(key.name)\" but found \(describeCurrent())")
+                    }
+                    pos += 1
+                    return key
+                }
+            }
+        }
+        return .other(try parseMemberName())
     }
 
     func requireType(_ members: GeoJSONMembers, expecting: String) throws(JSONFailure) -> GeoJSONType {

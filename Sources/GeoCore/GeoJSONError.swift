@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A GeoJSON or JSON input problem, naming the place: file, line:column, JSON path.
 ///
 /// `description` is the one line a user sees:
@@ -68,11 +76,25 @@ struct TextPosition: Sendable {
     var column: Int
     static let start = TextPosition(line: 1, column: 1)
 
-    /// The position after `bytes`, starting from `self`.
+    /// The position after `bytes`, starting from `self`. Newlines are found with `memchr`
+    /// (vectorised in libc); columns are counted only on the last line.
     func advanced(over bytes: UnsafeBufferPointer<UInt8>) -> TextPosition {
-        let (line, column, sawNewline) = lineAndColumn(in: bytes, offset: bytes.count)
-        return TextPosition(line: self.line + line - 1,
-                            column: sawNewline ? column : self.column + column - 1)
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return self }
+        var newlines = 0
+        var lastNewline = -1
+        var offset = 0
+        while offset < bytes.count,
+              let hit = memchr(base + offset, Int32(ASCII.newline), bytes.count - offset) {
+            let index = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
+            newlines += 1
+            lastNewline = index
+            offset = index + 1
+        }
+        var scalars = 0
+        for i in (lastNewline + 1)..<bytes.count where bytes[i] & 0xC0 != 0x80 { scalars += 1 }
+        return newlines == 0
+            ? TextPosition(line: line, column: column + scalars)
+            : TextPosition(line: line + newlines, column: 1 + scalars)
     }
 }
 

@@ -66,15 +66,21 @@ final class GeoJSONInput {
     var atEOF: Bool
     /// Where `buffer[0]` sits in the file.
     var origin = TextPosition.start
-    static let chunkSize = 1 << 20
+    /// Bytes per read(2); small values are used by tests to exercise every split point.
+    let chunkSize: Int
+    /// The largest the buffer has been, for tests of bounded memory.
+    private(set) var peakBufferCount = 0
 
     init(bytes: [UInt8], source: String) {
         self.source = source
         self.buffer = bytes
         self.atEOF = true
+        self.chunkSize = 1 << 20
+        self.peakBufferCount = bytes.count
     }
 
-    init(path: String) throws {
+    init(path: String, chunkSize: Int = 1 << 20) throws {
+        self.chunkSize = max(1, chunkSize)
         if path == "-" {
             source = "<stdin>"
             fileDescriptor = 0
@@ -109,9 +115,9 @@ final class GeoJSONInput {
             buffer.removeSubrange(0..<pos)
             pos = 0
         }
-        let wanted = max(GeoJSONInput.chunkSize, minimum)
+        let wanted = max(chunkSize, minimum)
         var added = 0
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: GeoJSONInput.chunkSize, alignment: 16)
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { scratch.deallocate() }
         buffer.reserveCapacity(buffer.count + wanted)
         while added < wanted {
@@ -129,6 +135,7 @@ final class GeoJSONInput {
             buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
             added += count
         }
+        peakBufferCount = max(peakBufferCount, buffer.count)
         return added > 0
     }
 
@@ -222,6 +229,9 @@ struct GeoJSONStreamParser {
             // Records of a sequence are named by their index; a single document by its path.
             let recordIndex: Int? = (sequence || values > 1) ? index : nil
             let top = try unit { (scanner) throws(JSONFailure) -> TopLevel in
+                guard scanner.current == ASCII.openBrace else {
+                    throw scanner.failure(.structure, "expected a GeoJSON object (FeatureCollection, Feature or geometry) but found \(scanner.describeCurrent())")
+                }
                 do throws(JSONFailure) {
                     return try parseTopLevel(&scanner)
                 } catch {
@@ -239,7 +249,7 @@ struct GeoJSONStreamParser {
                 index += 1
             case .collectionStarts(let members):
                 collections += 1
-                let collectionHeader = try streamCollection(members, firstIndex: index) { feature in
+                let collectionHeader = try streamCollection(members) { feature in
                     try body(index, feature)
                     index += 1
                 }
@@ -257,9 +267,6 @@ struct GeoJSONStreamParser {
     /// A top-level object: a complete Feature or geometry, or the start of a FeatureCollection
     /// up to and including the `[` of its "features" array.
     func parseTopLevel(_ scanner: inout JSONScanner) throws(JSONFailure) -> TopLevel {
-        guard scanner.bytes[scanner.pos] == ASCII.openBrace else {
-            throw scanner.failure(.structure, "expected a GeoJSON object (FeatureCollection, Feature or geometry) but found \(scanner.describeCurrent())")
-        }
         var members = GeoJSONMembers(objectOffset: scanner.pos)
         try scanner.enter()
         scanner.pos += 1
@@ -269,9 +276,9 @@ struct GeoJSONStreamParser {
             while true {
                 scanner.skipWhitespace()
                 let keyOffset = scanner.pos
-                let key = try scanner.parseMemberName()
-                if key == "features" && (members.type == nil || members.type == "FeatureCollection") {
-                    if members.keys.contains(key) {
+                let key = try scanner.parseGeoJSONMemberName()
+                if key == .features && (members.type == nil || members.type == "FeatureCollection") {
+                    if members.has(key) {
                         throw scanner.failure(.structure, "duplicate member \"features\"", at: keyOffset)
                     }
                     if let forbidden = members.forbiddenOnCollection {
@@ -285,14 +292,14 @@ struct GeoJSONStreamParser {
                         throw failure
                     }
                     scanner.pos += 1
-                    members.keys.append(key)
+                    members.mark(key)
                     return .collectionStarts(members)
                 }
                 do {
                     try scanner.readGeoJSONMember(key, keyOffset: keyOffset, into: &members)
                 } catch {
                     var failure = error
-                    failure.within(.key(key))
+                    failure.within(.key(key.name))
                     throw failure
                 }
                 if try scanner.endOfElement(closing: ASCII.closeBrace, what: "object") { break }
@@ -314,9 +321,8 @@ struct GeoJSONStreamParser {
     }
 
     /// Streams the "features" array and reads the collection's remaining members.
-    func streamCollection(_ start: GeoJSONMembers, firstIndex: Int,
-                          _ deliver: (Feature) throws -> Void) throws -> GeoJSONHeader {
-        var keys = start.keys
+    func streamCollection(_ start: GeoJSONMembers, _ deliver: (Feature) throws -> Void) throws -> GeoJSONHeader {
+        var seen = start
         var type = start.type
         var header = GeoJSONHeader(bbox: start.bbox)
         var foreign = start.foreign
@@ -334,13 +340,19 @@ struct GeoJSONStreamParser {
                     scanner.pos += 1
                     return (nil, true)
                 }
+                let feature: Feature
                 do throws(JSONFailure) {
-                    let feature = try scanner.parseFeature()
-                    let last = try scanner.endOfElement(closing: ASCII.closeBracket, what: "array")
-                    return (feature, last)
+                    feature = try scanner.parseFeature()
                 } catch {
                     var failure = error
                     failure.within(.index(position))
+                    failure.within(.key("features"))
+                    throw failure
+                }
+                do throws(JSONFailure) {
+                    return (feature, try scanner.endOfElement(closing: ASCII.closeBracket, what: "array"))
+                } catch {
+                    var failure = error
                     failure.within(.key("features"))
                     throw failure
                 }
@@ -363,10 +375,10 @@ struct GeoJSONStreamParser {
                 }
                 scanner.skipWhitespace()
                 let keyOffset = scanner.pos
-                let key = try scanner.parseMemberName()
-                if keys.contains(key) {
-                    var failure = scanner.failure(.structure, "duplicate member \"\(key)\"", at: keyOffset)
-                    failure.within(.key(key))
+                let key = try scanner.parseGeoJSONMemberName()
+                if seen.has(key) {
+                    var failure = scanner.failure(.structure, "duplicate member \"\(key.name)\"", at: keyOffset)
+                    failure.within(.key(key.name))
                     throw failure
                 }
                 var members = GeoJSONMembers(objectOffset: keyOffset)
@@ -374,7 +386,7 @@ struct GeoJSONStreamParser {
                     try scanner.readGeoJSONMember(key, keyOffset: keyOffset, into: &members)
                 } catch {
                     var failure = error
-                    failure.within(.key(key))
+                    failure.within(.key(key.name))
                     throw failure
                 }
                 if let forbidden = members.forbiddenOnCollection {
@@ -394,7 +406,8 @@ struct GeoJSONStreamParser {
                     foreign.append(JSONObject.Member(key: "coordinates", value: value))
                 }
                 foreign.append(contentsOf: members.foreign)
-                keys.append(key)
+                seen.mark(key)
+                seen.foreign.append(contentsOf: members.foreign)
                 return false
             }
             if done { break }

@@ -23,6 +23,11 @@ enum JSONPathComponent: Sendable {
 
 /// Renders path components (outermost first) as `features[3].geometry.coordinates[0][2]`.
 func renderJSONPath(_ components: [JSONPathComponent]) -> String {
+    // Very deep paths (hostile nesting) keep their head and tail.
+    if components.count > 16 {
+        return renderJSONPath(Array(components.prefix(8))) + "…(\(components.count - 12) more)…"
+            + renderJSONPath(Array(components.suffix(4)))
+    }
     var text = ""
     for component in components {
         switch component {
@@ -361,13 +366,19 @@ struct JSONScanner {
             if byte == ASCII.recordSeparator {
                 throw failure(.syntax, "unterminated string: a record separator (RS) starts the next record")
             }
-            if byte < 0x20 {
-                throw failure(.syntax, "control character \(JSONScanner.describe(byte: byte)) inside a string; escape it")
-            }
+            if byte < 0x20 { throw controlCharacterFailure(byte) }
             if byte >= 0x80 { nonASCII = true }
             pos += 1
         }
         throw truncated("inside a string")
+    }
+
+    func controlCharacterFailure(_ byte: UInt8) -> JSONFailure {
+        if byte == ASCII.newline || byte == ASCII.carriageReturn {
+            return failure(.syntax, "unterminated string: line break inside a string (escape it as \\n)")
+        }
+        let hex = String(byte, radix: 16, uppercase: true)
+        return failure(.syntax, "unescaped control character 0x\(hex.count == 1 ? "0" + hex : hex) inside a string (escape it, e.g. \\t or \\u00\(hex.count == 1 ? "0" + hex : hex))")
     }
 
     func invalidUTF8(in range: Range<Int>) -> JSONFailure {
@@ -406,9 +417,7 @@ struct JSONScanner {
                 }
                 return String(decoding: buffer, as: UTF8.self)
             }
-            if byte < 0x20 {
-                throw failure(.syntax, "control character \(JSONScanner.describe(byte: byte)) inside a string; escape it")
-            }
+            if byte < 0x20 { throw controlCharacterFailure(byte) }
             if byte != ASCII.backslash {
                 if byte >= 0x80 { nonASCII = true }
                 buffer.append(byte)

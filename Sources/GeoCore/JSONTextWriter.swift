@@ -114,7 +114,7 @@ enum JSONOutput {
             append("null", to: &out)
             return
         }
-        if value.rounded(.towardZero) == value && value.magnitude < 1e15 {
+        if value.rounded(.towardZero) == value && value.magnitude < 1e16 {
             appendInteger(Int64(value), to: &out)
             return
         }

@@ -1,0 +1,129 @@
+import Foundation
+import XCTest
+@testable import GeoCore
+
+/// Table-driven GeoJSON fixtures:
+/// - `Fixtures/rfc7946/in/*.geojson`: the examples of RFC 7946 as printed there; reading one
+///   and writing it must give `Fixtures/rfc7946/out/` byte for byte, and the output must be a
+///   fixed point (read → write gives the same bytes again).
+/// - `Fixtures/bad/NAME.geojson` (or `.geojsons` for sequences) with `NAME.expected`: the one
+///   error line a user sees.
+/// Set WATTBIT_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change, then
+/// review the diff.
+final class GeoJSONFixtureTests: XCTestCase {
+    static let fixtures: URL = {
+        Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
+    }()
+    static let sourceFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+    static let updateGolden = ProcessInfo.processInfo.environment["WATTBIT_UPDATE_GOLDEN"] == "1"
+
+    func files(in directory: String, extensions: Set<String>) throws -> [URL] {
+        let url = Self.fixtures.appendingPathComponent(directory)
+        return try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)
+            .filter { extensions.contains($0.pathExtension) }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    /// Writes what was read in the form it came in: collection, feature or geometry.
+    func rewrite(_ bytes: [UInt8], source: String) throws -> [UInt8] {
+        let collection = try GeoJSONReader.read(bytes: bytes, source: source)
+        let top = try JSONText.parse(bytes, source: source).objectValue?["type"]?.stringValue
+        let writer = GeoJSONWriter()
+        switch top {
+        case "FeatureCollection": return writer.encode(collection)
+        case "Feature": return writer.encode(feature: collection.features[0])
+        default:
+            XCTAssertEqual(collection.features.count, 1, source)
+            XCTAssertNil(collection.features[0].properties, "a bare geometry reads as a feature with null properties")
+            return writer.encode(geometry: try XCTUnwrap(collection.features[0].geometry))
+        }
+    }
+
+    func testRFC7946ExamplesRoundTripByteIdentically() throws {
+        let inputs = try files(in: "rfc7946/in", extensions: ["geojson"])
+        XCTAssertGreaterThanOrEqual(inputs.count, 12)
+        for input in inputs {
+            let name = input.lastPathComponent
+            let written = try rewrite(Array(try Data(contentsOf: input)), source: name)
+            let goldenPath = "rfc7946/out/" + name
+            if Self.updateGolden {
+                try Data(written).write(to: Self.sourceFixtures.appendingPathComponent(goldenPath))
+                continue
+            }
+            let golden = Array(try Data(contentsOf: Self.fixtures.appendingPathComponent(goldenPath)))
+            XCTAssertEqual(String(decoding: written, as: UTF8.self), String(decoding: golden, as: UTF8.self), name)
+            // write → read → write is a fixed point.
+            XCTAssertEqual(try rewrite(written, source: name), written, name)
+        }
+    }
+
+    func testRFC7946ExamplesReadAsTheRFCDescribes() throws {
+        func read(_ name: String) throws -> FeatureCollection {
+            let url = Self.fixtures.appendingPathComponent("rfc7946/in/" + name)
+            return try GeoJSONReader.read(path: url.path)
+        }
+        guard case .polygon(let rings) = try read("A3-polygon-with-hole.geojson").features[0].geometry else {
+            return XCTFail("A.3 is a Polygon")
+        }
+        XCTAssertEqual(rings.count, 2, "exterior ring and one hole")
+        XCTAssertEqual(rings[1][0], Position(100.8, 0.8))
+        guard case .multiPolygon(let polygons) = try read("A6-multipolygon.geojson").features[0].geometry else {
+            return XCTFail("A.6 is a MultiPolygon")
+        }
+        XCTAssertEqual(polygons.map(\.count), [1, 2])
+        guard case .geometryCollection(let members) = try read("A7-geometrycollection.geojson").features[0].geometry else {
+            return XCTFail("A.7 is a GeometryCollection")
+        }
+        XCTAssertEqual(members.map(\.typeName), ["Point", "LineString"])
+        let example = try read("1.5-featurecollection.geojson")
+        XCTAssertEqual(example.features.count, 3)
+        XCTAssertEqual(example.features[1][property: "prop1"], .number(0))
+        XCTAssertEqual(example.features[2][property: "prop1"], .object(["this": "that"]))
+        let bboxed = try read("5-bbox-featurecollection.geojson")
+        XCTAssertEqual(bboxed.bbox, [100, 0, 105, 1])
+        XCTAssertEqual(bboxed.features[0].bbox, [-10, -10, 10, 10])
+        let foreign = try read("6.1-foreign-members.geojson").features[0]
+        XCTAssertEqual(foreign.id, .string("f1"))
+        XCTAssertEqual(foreign.foreignMembers["title"], .string("Example Feature"))
+    }
+
+    func testBadInputsFailWithTheExpectedErrorLine() throws {
+        let inputs = try files(in: "bad", extensions: ["geojson", "geojsons", "json"])
+        XCTAssertGreaterThanOrEqual(inputs.count, 30)
+        for input in inputs {
+            let name = input.lastPathComponent
+            let expectedURL = input.deletingPathExtension().appendingPathExtension("expected")
+            var actual = "no error"
+            var kind: GeoJSONError.Kind?
+            do {
+                _ = try GeoJSONReader.read(bytes: Array(try Data(contentsOf: input)), source: name)
+            } catch let error as GeoJSONError {
+                actual = error.description
+                kind = error.kind
+            }
+            if Self.updateGolden {
+                try Data((actual + "\n").utf8).write(
+                    to: Self.sourceFixtures.appendingPathComponent("bad/" + expectedURL.lastPathComponent))
+                continue
+            }
+            let expected = try String(contentsOf: expectedURL, encoding: .utf8)
+                .trimmingCharacters(in: .newlines)
+            XCTAssertEqual(actual, expected, name)
+            XCTAssertNotNil(kind, "\(name) must be rejected")
+            // The same error when the file is streamed in small chunks.
+            var streamed = "no error"
+            do {
+                try GeoJSONStreamParser(input: try GeoJSONInput(path: input.path, chunkSize: 5)).run { _, _ in }
+                    .ignore()
+            } catch let error as GeoJSONError {
+                streamed = error.description.replacingOccurrences(of: input.path, with: name)
+            }
+            XCTAssertEqual(streamed, expected, "\(name), streamed in 5-byte chunks")
+        }
+    }
+}
+
+extension GeoJSONHeader {
+    func ignore() {}
+}
