@@ -172,6 +172,29 @@ final class MaxPSearch {
         return result
     }
 
+    /// Up to `count` member-eligible sites nearest to point `c` within the radius, nearest
+    /// first (ties by index), and whether that is all of them.
+    func nearestMembers(of c: Int, count: Int) -> (neighbours: [Neighbour], exhausted: Bool) {
+        if siteCount <= MaxPSearch.smallInstance || ballCache[c] != nil {
+            return (ball(c), true)
+        }
+        let found = memberIndex.kNearest(count, to: position[c])
+        var result: [Neighbour] = []
+        result.reserveCapacity(found.count)
+        for f in found {
+            if f.distanceKm > radiusKm { return (result, true) }
+            let site = memberIds[f.index]
+            result.append(Neighbour(site: Int32(site), km: site == c ? 0 : f.distanceKm))
+        }
+        return (result, found.count < count)
+    }
+
+    /// A member considers moving to its nearest few centres only.
+    static let moveCentres = 8
+
+    /// Below this many sites every ball is cached and searched whole.
+    static let smallInstance = 5000
+
     func computeBallCapacities() {
         ballMW = Array(repeating: 0, count: pointCount)
         for c in 0..<pointCount where centreOK[c] {
@@ -268,17 +291,32 @@ final class MaxPSearch {
             if own >= 0 { takenFrom[own, default: 0] += weight[c] }
         }
         if total < floorWithSlack {
-            for nb in ball(c) {
-                let j = Int(nb.site)
-                if j == c { continue }
-                let h = Int(hubOf[j])
-                if h < 0 {
-                    taken.append(nb); total += weight[j]
-                } else if steal, canGive(j, alreadyTaken: takenFrom[h] ?? 0) {
-                    taken.append(nb); total += weight[j]
-                    takenFrom[h, default: 0] += weight[j]
+            // Nearest first; small instances use the cached ball, large ones a growing
+            // k-nearest query so a seed never pays for its whole ball.
+            var k = 64
+            while true {
+                let (neighbours, exhausted) = nearestMembers(of: c, count: k)
+                taken.removeAll(keepingCapacity: true)
+                takenFrom.removeAll(keepingCapacity: true)
+                total = 0
+                if c < siteCount {
+                    total += weight[c]
+                    if own >= 0 { takenFrom[own, default: 0] += weight[c] }
                 }
-                if total >= floorWithSlack { break }
+                for nb in neighbours {
+                    let j = Int(nb.site)
+                    if j == c { continue }
+                    let h = Int(hubOf[j])
+                    if h < 0 {
+                        taken.append(nb); total += weight[j]
+                    } else if steal, canGive(j, alreadyTaken: takenFrom[h] ?? 0) {
+                        taken.append(nb); total += weight[j]
+                        takenFrom[h, default: 0] += weight[j]
+                    }
+                    if total >= floorWithSlack { break }
+                }
+                if total >= floorWithSlack || exhausted { break }
+                k *= 4
             }
         }
         if total < floorWithSlack && !fixed { return nil }
@@ -329,12 +367,11 @@ final class MaxPSearch {
                 let start = beginTrial()
                 closeHub(h)
                 var candidates: [(site: Int, km: Double)] = []
-                for k in memberIndex.within(km: 2 * radiusKm, of: position[centre]) {
-                    let s = memberIds[k]
+                for f in memberIndex.kNearest(candidateLimit * 4, to: position[centre]) where f.distanceKm <= 2 * radiusKm {
+                    let s = memberIds[f.index]
                     guard centreOK[s], ballMW[s] >= floorWithSlack, !isCentre(s) else { continue }
-                    candidates.append((s, Geodesic.distanceKm(position[centre], position[s])))
+                    candidates.append((s, f.distanceKm))
                 }
-                candidates.sort { $0.km != $1.km ? $0.km < $1.km : $0.site < $1.site }
                 if candidates.count > candidateLimit { candidates.removeLast(candidates.count - candidateLimit) }
                 candidates.sort { ballMW[$0.site] != ballMW[$1.site] ? ballMW[$0.site] < ballMW[$1.site] : $0.site < $1.site }
                 var opened = 0
@@ -396,9 +433,9 @@ final class MaxPSearch {
     }
 
     /// Moves the centre of each hub to the member that minimises Σ w·d while keeping every
-    /// member within reach; sites newly within reach join. Returns the cost change.
-    func relocationPass() -> Double {
-        var change = 0.0
+    /// member within reach; sites newly within reach join. Returns the number of relocations.
+    func relocationPass() -> Int {
+        var change = 0
         for h in 0..<hubCentre.count where hubAlive[h] && !hubFixed[h] {
             let members = hubMembers[h].map(Int.init)
             var candidates = members.filter { centreOK[$0] }
@@ -426,29 +463,32 @@ final class MaxPSearch {
             if best == hubCentre[h] { continue }
             hubCentre[h] = best
             for j in members { distKm[j] = j == best ? 0 : Geodesic.distanceKm(position[best], position[j]) }
-            change += bestCost - current
-            for nb in ball(best) where hubOf[Int(nb.site)] < 0 { assign(Int(nb.site), to: h, km: nb.km) }
+            change += 1
+            for k in memberIndex.within(km: radiusKm, of: position[best]) where hubOf[memberIds[k]] < 0 {
+                let j = memberIds[k]
+                assign(j, to: h, km: Geodesic.distanceKm(position[best], position[j]))
+            }
             centreIndex = nil
         }
         return change
     }
 
     /// Moves members to nearer centres, or swaps two members when a move alone would break
-    /// a floor. Returns the cost change (≤ 0).
-    func movePass() -> Double {
+    /// a floor. Returns the number of moves and swaps.
+    func movePass() -> Int {
         let index = ensureCentreIndex()
-        var change = 0.0
+        var change = 0
         for j in 0..<siteCount where hubOf[j] >= 0 && !isCentre(j) {
             let a = Int(hubOf[j])
             let dj = distKm[j]
             if dj == 0 { continue }
             var bestMove: (hub: Int, km: Double)? = nil
             var blocked: [(hub: Int, km: Double)] = []
-            for k in index.within(km: radiusKm, of: position[j]) {
-                let b = centreIndexHubs[k]
+            for near in index.kNearest(MaxPSearch.moveCentres, to: position[j]) {
+                let b = centreIndexHubs[near.index]
+                let d = near.distanceKm
+                if d >= dj - 1e-9 || d > radiusKm { break }
                 guard b != a, hubAlive[b] else { continue }
-                let d = Geodesic.distanceKm(position[hubCentre[b]], position[j])
-                guard d <= radiusKm, d < dj - 1e-9 else { continue }
                 if hubMW[a] - weight[j] >= floorWithSlack {
                     if bestMove == nil || d < bestMove!.km || (d == bestMove!.km && b < bestMove!.hub) { bestMove = (b, d) }
                 } else {
@@ -456,7 +496,7 @@ final class MaxPSearch {
                 }
             }
             if let move = bestMove {
-                change += weight[j] * (move.km - dj)
+                change += 1
                 assign(j, to: move.hub, km: move.km)
                 continue
             }
@@ -476,7 +516,7 @@ final class MaxPSearch {
                 }
             }
             if let swap = bestSwap {
-                change += swap.gain
+                change += 1
                 assign(j, to: swap.hub, km: swap.dj)
                 assign(swap.l, to: a, km: swap.dl)
             }
@@ -484,14 +524,13 @@ final class MaxPSearch {
         return change
     }
 
+    /// Runs relocation and move/swap passes until a pass changes nothing (every change
+    /// strictly improves (capacity in hubs, −cost) lexicographically, so it cannot cycle),
+    /// or `maxPasses` passes.
     func localSearch() {
-        var cost = totalCost()
         for _ in 0..<max(1, options.maxPasses) {
-            let change = relocationPass() + movePass()
-            let newCost = totalCost()
-            let improved = cost - newCost
-            cost = newCost
-            if improved <= 1e-9 * max(1, cost) && change > -1e-9 * max(1, cost) { break }
+            let changes = relocationPass() + movePass()
+            if changes == 0 { break }
         }
     }
 
@@ -589,7 +628,9 @@ final class MaxPSearch {
         for j in 0..<siteCount where !hubAssigned[j] {
             if !memberOK[j] { unassigned.append((j, .metroArea)); continue }
             var reach = centreOK[j] ? ballMW[j] : 0
-            for nb in ball(j) where centreOK[Int(nb.site)] { reach = max(reach, ballMW[Int(nb.site)]) }
+            for k in memberIndex.within(km: radiusKm, of: position[j]) where centreOK[memberIds[k]] {
+                reach = max(reach, ballMW[memberIds[k]])
+            }
             if reach < floorMW {
                 unassigned.append((j, .shortOfFloor(reachableMW: reach)))
             } else {

@@ -1,0 +1,269 @@
+import Foundation
+import GeoCore
+import HubClustering
+import PlannerKit
+
+// wattbit-hubs: which DC sites can run together as GW-class hubs, and how well placed each
+// hub is. A thin shell over the HubClustering engine: it reads and checks the inputs, asks
+// the engine for hubs, scores them against the embedded power, cable, zone and hazard data,
+// and returns features.
+
+struct HubsPlanner: Planner {
+    static let manifest = Manifest(
+        name: "hubs",
+        version: "1.0.0",
+        summary: "GW-class data-centre hubs: groups of DC sites within a latency budget, scored for power, cables and resilience",
+        description: """
+            Groups DC sites (Points with capacity_mw) into hubs whose members all lie within \
+            --max-rtt-ms round trip of the hub centre (fiber at 4.9 us/km one way x --route-factor \
+            over the geodesic; or --max-radius-km) and that hold at least --min-hub-mw. Maximises \
+            the number of hubs, then the capacity in hubs, then compactness (sum of MW x km to the \
+            centre, so each centre is the capacity-weighted medoid): capacitated max-p clustering \
+            by randomised seeded construction and local search (Duque, Anselin & Rey 2012; Wei, Rey \
+            & Knaap 2021; Andrade, Resende & Werneck 2012). With --exclude-metro (default) no centre \
+            lies in the Tokyo or Osaka area and metro sites join only with --allow-metro-members. \
+            --fixed-hubs grows hubs around given centres first. Each hub is scored (0-1, weights are \
+            parameters) on decarbonised power within --power-radius-km, generation headroom, the \
+            nearest landing station outside Boso/Shima, RTT to Tokyo/Osaka, distance from the Nankai \
+            and Tokyo-inland earthquake source regions, and the DC subsidy outside the metro areas; \
+            raw values are in the output so the rank can be redone by hand. Without --sites the \
+            embedded geodata/dc-sites.geojson is used.
+            """,
+        inputs: [
+            InputSpec(name: "sites",
+                      description: "DC sites: Points with capacity_mw (>= 0); optional name, status. Default: embedded dc-sites.geojson.",
+                      geometryTypes: ["Point"], requiredProperties: ["capacity_mw"], required: false),
+            InputSpec(name: "fixed_hubs",
+                      description: "Hub centres to grow first (Points, optional name), e.g. a designated Hokkaido or Kyushu site.",
+                      geometryTypes: ["Point"], required: false),
+            InputSpec(name: "power_plants",
+                      description: "Power stations (Points with capacity_mw, decarbonised). Default: embedded power-plants.geojson.",
+                      geometryTypes: ["Point"], requiredProperties: ["capacity_mw"], required: false),
+            InputSpec(name: "landings",
+                      description: "Cable landing stations (Points; zone boso/shima marks the concentration zones). Default: embedded landing-stations.geojson.",
+                      geometryTypes: ["Point"], required: false),
+            InputSpec(name: "zones",
+                      description: "Zones (Polygons; kind metro-area). Default: embedded zones.geojson.",
+                      geometryTypes: ["Polygon", "MultiPolygon"], required: false),
+            InputSpec(name: "hazards",
+                      description: "Hazards (kind earthquake-source Polygons are used). Default: embedded hazards.geojson.",
+                      required: false),
+        ],
+        parameters: [
+            ParameterSpec(name: "min_hub_mw", kind: .number, description: "Floor: every hub holds at least this capacity",
+                          unit: "MW", defaultValue: 1000.0, minimum: 1, maximum: 1e7),
+            ParameterSpec(name: "max_rtt_ms", kind: .number,
+                          description: "Round-trip latency budget from any member to its hub centre",
+                          unit: "ms", defaultValue: 1.0, minimum: 0.01, maximum: 100),
+            ParameterSpec(name: "max_radius_km", kind: .number,
+                          description: "Geodesic radius from the hub centre instead of --max-rtt-ms",
+                          unit: "km", minimum: 0.1, maximum: 5000),
+            ParameterSpec(name: "route_factor", kind: .number,
+                          description: "Fiber route length over geodesic distance (for RTT)",
+                          defaultValue: 1.5, minimum: 1, maximum: 5),
+            ParameterSpec(name: "exclude_metro", kind: .boolean,
+                          description: "No hub centre in the Tokyo or Osaka area (zones kind metro-area)", defaultValue: true),
+            ParameterSpec(name: "allow_metro_members", kind: .boolean,
+                          description: "Metro-area sites may join a hub centred outside (with --exclude-metro)", defaultValue: false),
+            ParameterSpec(name: "power_radius_km", kind: .number,
+                          description: "Radius for power generation near a hub centre",
+                          unit: "km", defaultValue: 50.0, minimum: 0, maximum: 1000),
+            ParameterSpec(name: "restarts", kind: .integer,
+                          description: "Constructions with perturbed seed orders (0 = automatic by size)",
+                          defaultValue: 0, minimum: 0, maximum: 10000),
+            ParameterSpec(name: "seed", kind: .integer, description: "Seed of the deterministic search", defaultValue: 1, minimum: 0, maximum: 1e15),
+            ParameterSpec(name: "weight_power", kind: .number, description: "Weight of the decarbonised-power score", defaultValue: 0.25, minimum: 0, maximum: 100),
+            ParameterSpec(name: "weight_headroom", kind: .number, description: "Weight of the generation-headroom score", defaultValue: 0.10, minimum: 0, maximum: 100),
+            ParameterSpec(name: "weight_cables", kind: .number, description: "Weight of the landing-station score", defaultValue: 0.15, minimum: 0, maximum: 100),
+            ParameterSpec(name: "weight_latency", kind: .number, description: "Weight of the RTT-to-Tokyo/Osaka score", defaultValue: 0.15, minimum: 0, maximum: 100),
+            ParameterSpec(name: "weight_hazard", kind: .number, description: "Weight of the earthquake-source distance score", defaultValue: 0.20, minimum: 0, maximum: 100),
+            ParameterSpec(name: "weight_subsidy", kind: .number, description: "Weight of the outside-metro (DC subsidy 1/2) score", defaultValue: 0.15, minimum: 0, maximum: 100),
+        ],
+        outputs: [
+            OutputSpec(format: .geojson,
+                       roles: ["hub": ["Point"], "hub-area": ["Polygon"], "hub-member": ["Point"], "unassigned": ["Point"]],
+                       description: "hub (weighted medoid, by rank): hub_id, name, rank, total_mw, members, max_rtt_ms, raw values and "
+                           + "score_* ; hub-area: member hull padded 1 km; hub-member: hub_id, rtt_ms_to_centre; "
+                           + "unassigned: reason (metro-area, beyond-latency, short-of-floor) and its raw value"),
+        ],
+        examples: [
+            "wattbit hubs --sites geodata/dc-sites.geojson",
+            "wattbit hubs --sites sites.geojson --min-hub-mw 1000 --max-rtt-ms 1.0 > hubs.geojson",
+            "wattbit hubs --sites geodata/dc-sites.geojson | wattbit cable --from - --to international:north-america",
+        ])
+
+    func run(_ inputs: PlannerInputs, _ parameters: PlannerParameters,
+             progress: ProgressReporter) async throws -> PlannerOutput {
+        let routeFactor = parameters.double("route_factor")
+        if parameters.isSet("max_radius_km") && parameters.isSet("max_rtt_ms") {
+            throw PlannerError.usage("give either --max-rtt-ms or --max-radius-km, not both")
+        }
+        let radiusKm = parameters.optionalDouble("max_radius_km")
+            ?? Latency.radiusKm(rttMs: parameters.double("max_rtt_ms"), routeFactor: routeFactor)
+        let excludeMetro = parameters.bool("exclude_metro")
+        let allowMetroMembers = parameters.bool("allow_metro_members")
+        if allowMetroMembers && !excludeMetro {
+            progress.info("--allow-metro-members has no effect with --no-exclude-metro (metro sites are fully eligible)")
+        }
+
+        progress.update(0, stage: "read")
+        let sitesLabel = inputs.isProvided("sites") ? (inputs.path("sites") ?? "--sites") : "dc-sites.geojson"
+        let siteFeatures = try loadInput(inputs, "sites", embedded: "dc-sites.geojson", required: true) ?? []
+        let zones = try loadInput(inputs, "zones", embedded: "zones.geojson", required: false, progress: progress) ?? []
+        let metroAreas = zones.filter { $0[property: "kind"]?.stringValue == "metro-area" }.compactMap(Self.namedArea)
+        if metroAreas.isEmpty && excludeMetro {
+            progress.warning("no metro-area zones found; --exclude-metro cannot exclude anything")
+        }
+        let sites = try Self.sites(siteFeatures, source: sitesLabel, metroAreas: metroAreas)
+
+        var fixedCentres: [Position] = []
+        var fixedNames: [String] = []
+        let fixedLabel = inputs.path("fixed_hubs") ?? "--fixed-hubs"
+        for (index, feature) in (try inputs.features("fixed_hubs")?.features ?? []).enumerated() {
+            guard case .point(let p)? = feature.geometry else { continue }
+            let name = feature[property: "name"]?.stringValue ?? "fixed hub \(index + 1)"
+            if excludeMetro, let area = metroAreas.first(where: { $0.contains(p) }) {
+                throw PlannerError.data("\(fixedLabel): features[\(index)] (\(name)) lies in the \(area.name) while --exclude-metro is on")
+            }
+            fixedCentres.append(p)
+            fixedNames.append(name)
+        }
+
+        let options = HubClusteringOptions(
+            minHubMW: parameters.double("min_hub_mw"), maxRadiusKm: radiusKm,
+            excludeMetroCentres: excludeMetro, allowMetroMembers: allowMetroMembers,
+            restarts: parameters.int("restarts") == 0 ? nil : parameters.int("restarts"),
+            seed: UInt64(parameters.int("seed")))
+        let callback = progress.callback
+        let result: HubClusteringResult
+        do {
+            result = try HubClustering.solve(sites: sites.map(\.site), fixedCentres: fixedCentres, options: options) { f, stage in
+                callback(f, stage)
+            }
+        } catch let error as HubClusteringError {
+            throw PlannerError.data("\(sitesLabel): \(error.message)")
+        }
+        for f in result.droppedFixedCentres {
+            progress.warning("fixed hub \(fixedNames[f]) cannot gather \(formatNumber(options.minHubMW)) MW within \(Self.fmt(radiusKm, 1)) km; not formed")
+        }
+
+        progress.update(0, stage: "score")
+        let context = HubScoringContext(
+            powerPlants: try Self.plants(loadInput(inputs, "power_plants", embedded: "power-plants.geojson", required: false, progress: progress) ?? []),
+            landings: Self.landings(try loadInput(inputs, "landings", embedded: "landing-stations.geojson", required: false, progress: progress) ?? []),
+            metroAreas: metroAreas,
+            earthquakeSources: (try loadInput(inputs, "hazards", embedded: "hazards.geojson", required: false, progress: progress) ?? [])
+                .filter { $0[property: "kind"]?.stringValue == "earthquake-source" }.compactMap(Self.namedArea))
+        let weights = HubScoreWeights(
+            power: parameters.double("weight_power"), headroom: parameters.double("weight_headroom"),
+            cables: parameters.double("weight_cables"), latency: parameters.double("weight_latency"),
+            hazard: parameters.double("weight_hazard"), subsidy: parameters.double("weight_subsidy"))
+        let output = HubOutput(sites: sites, result: result, fixedNames: fixedNames, context: context, weights: weights,
+                               powerRadiusKm: parameters.double("power_radius_km"), routeFactor: routeFactor,
+                               radiusKm: radiusKm, minHubMW: options.minHubMW)
+        let features = output.features()
+        let summary = "\(result.hubs.count) hub(s) of ≥ \(formatNumber(options.minHubMW)) MW within \(Self.fmt(radiusKm, 1)) km "
+            + "(RTT \(Self.fmt(Latency.rttMs(distanceKm: radiusKm, routeFactor: routeFactor), 3)) ms); "
+            + "\(result.hubs.reduce(0) { $0 + $1.members.count }) of \(sites.count) sites in hubs"
+        return PlannerOutput(FeatureCollection(features), summary: summary)
+    }
+
+    /// An input's features, or the embedded file's when the input was not given.
+    func loadInput(_ inputs: PlannerInputs, _ name: String, embedded: String, required: Bool,
+                   progress: ProgressReporter? = nil) throws -> [Feature]? {
+        if inputs.isProvided(name) { return try inputs.features(name)?.features }
+        guard let url = try? EmbeddedGeodata.url(for: embedded) else {
+            if required {
+                throw PlannerError.noInput("no --\(name.replacingOccurrences(of: "_", with: "-")) given and embedded \(embedded) not found (set WATTBIT_GEODATA)")
+            }
+            progress?.warning("embedded \(embedded) not found (set WATTBIT_GEODATA); its scores are left out")
+            return nil
+        }
+        return try PlannerInputs.loadFeatures(path: url.path, label: "embedded \(embedded)").features
+    }
+
+    struct SiteRecord {
+        var site: HubSite
+        var name: String
+        var nameEn: String?
+        var status: String?
+        var index: Int
+    }
+
+    /// Checks and converts the sites; every error names the file, feature index and site.
+    static func sites(_ features: [Feature], source: String, metroAreas: [NamedArea]) throws -> [SiteRecord] {
+        if features.isEmpty { throw PlannerError.data("\(source): no sites (the file holds no features)") }
+        var records: [SiteRecord] = []
+        records.reserveCapacity(features.count)
+        let metroBoxes = metroAreas.map { area -> BoundingBox? in
+            var box: BoundingBox?
+            for polygon in area.polygons { for ring in polygon { for p in ring {
+                if box == nil { box = BoundingBox(minX: p.x, minY: p.y, maxX: p.x, maxY: p.y) } else { box?.include(p) }
+            } } }
+            return box
+        }
+        for (index, feature) in features.enumerated() {
+            let name = feature[property: "name"]?.stringValue
+            let label = "\(source): features[\(index)]\(name.map { " (\($0))" } ?? "")"
+            guard case .point(let p)? = feature.geometry else {
+                throw PlannerError.data("\(label): geometry is \(feature.geometry?.typeName ?? "null"); sites must be Points")
+            }
+            guard p.lon.isFinite, p.lat.isFinite, abs(p.lon) <= 180, abs(p.lat) <= 90 else {
+                throw PlannerError.data("\(label): coordinates out of range")
+            }
+            guard let raw = feature[property: "capacity_mw"], !raw.isNull else {
+                throw PlannerError.data("\(label): missing capacity_mw")
+            }
+            guard let mw = raw.doubleValue, mw.isFinite else {
+                throw PlannerError.data("\(label): capacity_mw must be a number, got \(describe(raw))")
+            }
+            guard mw >= 0 else { throw PlannerError.data("\(label): capacity_mw is \(formatNumber(mw)); it must be ≥ 0") }
+            var inMetro = false
+            for (k, area) in metroAreas.enumerated() where metroBoxes[k]?.contains(p) ?? false {
+                if area.contains(p) { inMetro = true; break }
+            }
+            records.append(SiteRecord(site: HubSite(position: p, capacityMW: mw, inMetroArea: inMetro),
+                                      name: name ?? "site \(index)", nameEn: feature[property: "name_en"]?.stringValue,
+                                      status: feature[property: "status"]?.stringValue, index: index))
+        }
+        return records
+    }
+
+    static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let s): "\"\(s)\""
+        case .bool(let b): String(b)
+        case .array: "an array"
+        case .object: "an object"
+        case .number(let x): formatNumber(x)
+        case .null: "null"
+        }
+    }
+
+    static func plants(_ features: [Feature]) throws -> [PowerPlant] {
+        features.compactMap { f in
+            guard case .point(let p)? = f.geometry, let mw = f[property: "capacity_mw"]?.doubleValue, mw.isFinite else { return nil }
+            return PowerPlant(position: p, capacityMW: max(0, mw), decarbonised: f[property: "decarbonised"]?.boolValue ?? false)
+        }
+    }
+
+    static func landings(_ features: [Feature]) -> [LandingStation] {
+        features.compactMap { f in
+            guard case .point(let p)? = f.geometry else { return nil }
+            let zone = f[property: "zone"]?.stringValue ?? "other"
+            let name = f[property: "name_en"]?.stringValue ?? f[property: "name"]?.stringValue ?? "landing"
+            return LandingStation(position: p, name: name, inConcentrationZone: zone == "boso" || zone == "shima")
+        }
+    }
+
+    static func namedArea(_ f: Feature) -> NamedArea? {
+        let name = f[property: "name_en"]?.stringValue ?? f[property: "name"]?.stringValue ?? "area"
+        switch f.geometry {
+        case .polygon(let rings)?: return NamedArea(name: name, polygons: [rings])
+        case .multiPolygon(let polygons)?: return NamedArea(name: name, polygons: polygons)
+        default: return nil
+        }
+    }
+
+    static func fmt(_ x: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", x) }
+}
