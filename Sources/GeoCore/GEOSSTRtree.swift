@@ -12,6 +12,8 @@ public final class GEOSSTRtree {
     /// Items owned here for the tree's lifetime (the tree only stores pointers to them).
     private let members: [GEOSGeometryHandle?]
     private let memberPointers: [OpaquePointer?]
+    /// x/y of members that are points (NaN otherwise): their distances need no GEOS call.
+    private let pointXY: [Double]
     private let indexedCount: Int
     private let tree: OpaquePointer
 
@@ -39,6 +41,10 @@ public final class GEOSSTRtree {
         self.context = context
         self.members = members
         self.memberPointers = members.map { $0?.pointer }
+        self.pointXY = geometries.flatMap { g -> [Double] in
+            if case .point(let p) = g { return [p.x, p.y] }
+            return [.nan, .nan]
+        }
         self.indexedCount = indexed
         self.tree = tree
     }
@@ -76,7 +82,10 @@ public final class GEOSSTRtree {
         guard indexedCount > 0 else { return nil }
         let query = try context.geos(g)
         guard !query.isEmpty else { throw GEOSError(message: "STRtree nearest: the query geometry is empty") }
-        var state = NearestSearch(handle: context.handle, members: memberPointers, query: query.pointer)
+        var queryXY = (Double.nan, Double.nan)
+        if case .point(let p) = g { queryXY = (p.x, p.y) }
+        var state = NearestSearch(handle: context.handle, members: memberPointers, pointXY: pointXY,
+                                  query: query.pointer, queryXY: queryXY)
         let found = withExtendedLifetime(query) {
             withUnsafeMutablePointer(to: &state) { statePointer in
                 GEOSSTRtree_nearest_generic_r(
@@ -86,6 +95,11 @@ public final class GEOSSTRtree {
                         // zero return as failure (and reports "Failed to compute distance").
                         guard let userdata, let distance else { return 0 }
                         let search = userdata.assumingMemoryBound(to: NearestSearch.self)
+                        // Point to point (the common case) in Swift: about half the query time.
+                        if let p = search.pointee.point(for: a), let q = search.pointee.point(for: b) {
+                            distance.pointee = ((p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y)).squareRoot()
+                            return 1
+                        }
                         guard let first = search.pointee.geometry(for: a),
                               let second = search.pointee.geometry(for: b) else { return 0 }
                         return GEOSDistance_r(search.pointee.handle, first, second, distance)
@@ -108,7 +122,9 @@ private struct NearestSearch {
     static var queryItem: UnsafeRawPointer? { UnsafeRawPointer(bitPattern: -1) }
     let handle: OpaquePointer
     let members: [OpaquePointer?]
+    let pointXY: [Double]
     let query: OpaquePointer
+    let queryXY: (Double, Double)
 
     func geometry(for item: UnsafeRawPointer?) -> OpaquePointer? {
         guard let item else { return nil }
@@ -116,6 +132,20 @@ private struct NearestSearch {
         let index = Int(bitPattern: item) - 1
         guard index >= 0, index < members.count else { return nil }
         return members[index]
+    }
+
+    /// Coordinates when the item is a point, else nil.
+    func point(for item: UnsafeRawPointer?) -> (x: Double, y: Double)? {
+        guard let item else { return nil }
+        let xy: (Double, Double)
+        if item == NearestSearch.queryItem {
+            xy = queryXY
+        } else {
+            let index = Int(bitPattern: item) - 1
+            guard index >= 0, 2 * index + 1 < pointXY.count else { return nil }
+            xy = (pointXY[2 * index], pointXY[2 * index + 1])
+        }
+        return xy.0.isNaN ? nil : (xy.0, xy.1)
     }
 }
 
