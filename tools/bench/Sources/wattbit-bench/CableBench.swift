@@ -1,1 +1,83 @@
-func runCableBench(_ arguments: [String]) throws {}
+// `wattbit-bench cable [--geodata DIR] [--cell-km KM] [--routes-out FILE]`
+//
+// Whole region (lon 120–155, lat 20–47, GSHHG-high land from geodata/japan-land.geojson,
+// zones and hazards as shipped) at the given resolution: times the sea-surface build, then
+// each case (one route; three separated routes) and prints one JSON line per measurement:
+// {"case":…, "seconds":…, "routes":[{"length_km":…, …}]}. With --routes-out, writes the
+// routes of every case as one FeatureCollection for the side-by-side comparison script.
+import CableRouting
+import Dispatch
+import Foundation
+import GeoCore
+
+func runCableBench(_ arguments: [String]) throws {
+    var geodata = "geodata"
+    var cellKm = 2.0
+    var routesOut: String?
+    var i = 0
+    while i < arguments.count {
+        switch arguments[i] {
+        case "--geodata" where i + 1 < arguments.count: geodata = arguments[i + 1]; i += 2
+        case "--cell-km" where i + 1 < arguments.count: cellKm = Double(arguments[i + 1]) ?? 2; i += 2
+        case "--routes-out" where i + 1 < arguments.count: routesOut = arguments[i + 1]; i += 2
+        default: throw BenchUsageError(message: "usage: wattbit-bench cable [--geodata DIR] [--cell-km KM] [--routes-out FILE]")
+        }
+    }
+    func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    func emit(_ object: [String: Any]) {
+        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+    var t = now()
+    let land = CableGeodata.land(try GeoJSONReader.read(path: "\(geodata)/japan-land.geojson"))
+    let zones = CableGeodata.concentrationZones(try GeoJSONReader.read(path: "\(geodata)/zones.geojson"))
+    let hazards = try CableGeodata.hazards(try GeoJSONReader.read(path: "\(geodata)/hazards.geojson"))
+    let stations = try GeoJSONReader.read(path: "\(geodata)/landing-stations.geojson")
+    let international = try GeoJSONReader.read(path: "\(geodata)/international-endpoints.geojson")
+    emit(["case": "read geodata", "seconds": now() - t])
+
+    t = now()
+    let surface = SeaSurface(land: land, zones: zones, hazards: hazards,
+                             options: SeaSurfaceOptions(cellKm: cellKm))
+    emit(["case": "sea surface", "seconds": now() - t, "cells": surface.grid.cellCount,
+          "sea_cells": surface.seaCellCount, "cell_km": cellKm])
+
+    func end(_ name: String) throws -> RouteEnd {
+        if let l = CableGeodata.find(name, in: stations) { return RouteEnd(label: name, candidates: [l]) }
+        if let l = CableGeodata.find(name, in: international) {
+            return RouteEnd(label: name, candidates: [Landing(name: name, position: l.position)], isInternational: true)
+        }
+        throw BenchUsageError(message: "unknown endpoint \(name)")
+    }
+    let router = CableRouter(surface: surface)
+    let cases: [(String, String, String, Int)] = [
+        ("Ishikari-Kitakyushu x1", "Ishikari", "Kitakyushu", 1),
+        ("Ishikari-Kitakyushu x3", "Ishikari", "Kitakyushu", 3),
+        ("Naoetsu-NorthAmerica x1", "Naoetsu", "international:north-america", 1),
+        ("Kagoshima-SoutheastAsia x1", "Kagoshima", "international:southeast-asia", 1),
+        ("Tomakomai-Kochi x3", "Tomakomai", "Kochi", 3),
+    ]
+    var features: [Feature] = []
+    for (name, from, to, k) in cases {
+        let request = RouteRequest(from: try end(from), to: try end(to), routes: k)
+        t = now()
+        let plan = try router.plan(request)
+        let seconds = now() - t
+        emit(["case": name, "seconds": seconds, "routes": plan.routes.map { r in
+            ["rank": r.rank, "length_km": (r.lengthKm * 10).rounded() / 10, "cost": (r.cost * 10).rounded() / 10,
+             "detour_ratio": (r.detourRatio * 1000).rounded() / 1000,
+             "min_separation_km": r.minSeparationKm.map { ($0 * 10).rounded() / 10 } ?? -1] as [String: Any]
+        }, "warnings": plan.warnings,
+               "from": [plan.routes.first?.from.position.lon ?? 0, plan.routes.first?.from.position.lat ?? 0],
+               "to": [plan.routes.first?.to.position.lon ?? 0, plan.routes.first?.to.position.lat ?? 0]])
+        for r in plan.routes {
+            features.append(Feature(geometry: .lineString(r.line), properties: [
+                "case": .string(name), "rank": .number(Double(r.rank)), "length_km": .number(r.lengthKm)]))
+        }
+    }
+    if let routesOut {
+        let bytes = GeoJSONWriter().encode(FeatureCollection(features))
+        try Data(bytes).write(to: URL(fileURLWithPath: routesOut))
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GeoCore
+
+/// Turns WattBit's geodata feature collections into engine values (pure: the caller
+/// reads the files). Property names follow geodata/README.md.
+public enum CableGeodata {
+    /// Land geometries (Polygon / MultiPolygon features; others ignored).
+    public static func land(_ collection: FeatureCollection) -> [Geometry] {
+        collection.features.compactMap { f in
+            switch f.geometry {
+            case .polygon?, .multiPolygon?: f.geometry
+            default: nil
+            }
+        }
+    }
+
+    /// Landing-concentration zones (`kind: landing-concentration`), named by `zone`
+    /// ("boso", "shima"), else `name_en`, else `name`.
+    public static func concentrationZones(_ collection: FeatureCollection) -> [ConcentrationZone] {
+        collection.features.compactMap { f in
+            guard let g = f.geometry, f[property: "kind"]?.stringValue == "landing-concentration" else { return nil }
+            let name = f[property: "zone"]?.stringValue ?? f[property: "name_en"]?.stringValue
+                ?? f[property: "name"]?.stringValue ?? "concentration zone"
+            return ConcentrationZone(name: name, geometry: g)
+        }
+    }
+
+    /// Soft hazards: `weight` (required), `corridor_km` (lines), `kind`, `name_en`/`name`.
+    /// Throws with the feature index when a weight is missing or not a finite number ≥ 0.
+    public static func hazards(_ collection: FeatureCollection) throws -> [HazardZone] {
+        try collection.features.enumerated().compactMap { index, f in
+            guard let g = f.geometry else { return nil }
+            guard let weight = f[property: "weight"]?.doubleValue, weight.isFinite, weight >= 0 else {
+                throw CableRoutingError.invalidRequest("hazards: features[\(index)].properties.weight must be a number ≥ 0")
+            }
+            let corridor = f[property: "corridor_km"]?.doubleValue ?? 0
+            guard corridor.isFinite, corridor >= 0, corridor <= 500 else {
+                throw CableRoutingError.invalidRequest("hazards: features[\(index)].properties.corridor_km must be 0–500")
+            }
+            let name = f[property: "name_en"]?.stringValue ?? f[property: "name"]?.stringValue ?? "hazard \(index)"
+            let kind = f[property: "kind"]?.stringValue ?? "hazard"
+            return HazardZone(name: name, kind: kind, weight: weight, corridorKm: corridor, geometry: g)
+        }
+    }
+
+    /// Point features as landings, named by `name_en`, `name`, or `label #k`.
+    public static func landings(_ collection: FeatureCollection, label: String) -> [Landing] {
+        var result: [Landing] = []
+        for (index, f) in collection.features.enumerated() {
+            let name = f[property: "name_en"]?.stringValue ?? f[property: "name"]?.stringValue ?? "\(label) #\(index + 1)"
+            switch f.geometry {
+            case .point(let p)?: result.append(Landing(name: name, position: p))
+            case .multiPoint(let ps)?:
+                for (k, p) in ps.enumerated() { result.append(Landing(name: ps.count > 1 ? "\(name) \(k + 1)" : name, position: p)) }
+            default: continue
+            }
+        }
+        return result
+    }
+
+    /// Finds a named point in a collection by `name_en` or `name` (case-insensitive), also
+    /// accepting `destination` for international endpoints ("north-america").
+    public static func find(_ name: String, in collection: FeatureCollection) -> Landing? {
+        let key = name.lowercased()
+        for f in collection.features {
+            guard case .point(let p)? = f.geometry else { continue }
+            let names = ["name_en", "name", "destination"].compactMap { f[property: $0]?.stringValue }
+            if names.contains(where: { $0.lowercased() == key || "international:" + $0.lowercased() == key }) {
+                return Landing(name: f[property: "name_en"]?.stringValue ?? names[0], position: p)
+            }
+        }
+        return nil
+    }
+
+    /// All names in a collection, for "did you mean" messages.
+    public static func names(in collection: FeatureCollection) -> [String] {
+        collection.features.compactMap { $0[property: "name_en"]?.stringValue ?? $0[property: "name"]?.stringValue }
+    }
+}

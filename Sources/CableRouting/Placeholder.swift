@@ -1,1 +1,0 @@
-// The CableRouting engine; see docs/.

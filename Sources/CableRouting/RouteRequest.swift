@@ -1,0 +1,145 @@
+import Foundation
+import GeoCore
+
+/// A place a cable can land (or, for an international end, a gateway at sea).
+public struct Landing: Sendable, Hashable {
+    public var name: String
+    public var position: Position
+    public init(name: String, position: Position) {
+        self.name = name
+        self.position = position
+    }
+}
+
+/// One end of a route: one landing, or a set of candidates the planner chooses among.
+public struct RouteEnd: Sendable, Hashable {
+    /// How the user named it ("Ishikari", "139.8,35.6", "hubs.geojson").
+    public var label: String
+    public var candidates: [Landing]
+    /// An international end: a gateway at sea, not a landing in Japan (no snapping, no
+    /// concentration-zone or subsidy test).
+    public var isInternational: Bool
+
+    public init(label: String, candidates: [Landing], isInternational: Bool = false) {
+        self.label = label
+        self.candidates = candidates
+        self.isInternational = isInternational
+    }
+}
+
+/// What to plan.
+public struct RouteRequest: Sendable {
+    public var from: RouteEnd
+    public var to: RouteEnd
+    /// Intermediate stops, in order (a single route through all of them).
+    public var via: [RouteEnd]
+    /// Number of mutually separated routes wanted (K).
+    public var routes: Int
+    public var minSeparationKm: Double
+    /// Radius around route ends inside which separation and coast clearance do not apply.
+    public var approachKm: Double
+    /// A landing on land moves to the nearest coast within this distance, else is refused.
+    public var snapKm: Double
+    /// Let routes pass through (not land in) the concentration zones.
+    public var allowConcentrationZones: Bool
+    /// Let routes land in the concentration zones.
+    public var allowConcentrationLanding: Bool
+    /// With candidate sets: each route lands at stations no other route uses.
+    public var distinctLandings: Bool
+    /// Extra hard exclusions (Polygon / MultiPolygon).
+    public var avoid: [Geometry]
+    public var costPerKmUSD: Double
+    /// Maximum segment length of the densified output line.
+    public var displaySegmentKm: Double
+
+    public init(from: RouteEnd, to: RouteEnd, via: [RouteEnd] = [], routes: Int = 1,
+                minSeparationKm: Double = 30, approachKm: Double = 20, snapKm: Double = 10,
+                allowConcentrationZones: Bool = false, allowConcentrationLanding: Bool = false,
+                distinctLandings: Bool = false, avoid: [Geometry] = [], costPerKmUSD: Double = 30_000,
+                displaySegmentKm: Double = 10) {
+        self.from = from
+        self.to = to
+        self.via = via
+        self.routes = routes
+        self.minSeparationKm = minSeparationKm
+        self.approachKm = approachKm
+        self.snapKm = snapKm
+        self.allowConcentrationZones = allowConcentrationZones
+        self.allowConcentrationLanding = allowConcentrationLanding
+        self.distinctLandings = distinctLandings
+        self.avoid = avoid
+        self.costPerKmUSD = costPerKmUSD
+        self.displaySegmentKm = displaySegmentKm
+    }
+}
+
+/// A landing as used by a route: where it was asked for and where the cable lands.
+public struct UsedLanding: Sendable, Hashable {
+    public var name: String
+    /// The requested position.
+    public var requested: Position
+    /// The landing point (the requested one, or the nearest coast when snapped).
+    public var position: Position
+    public var snappedKm: Double
+    /// The concentration zone it lies in, if any.
+    public var concentrationZone: String?
+    public var isInternational: Bool
+}
+
+/// One planned route.
+public struct PlannedRoute: Sendable {
+    public var rank: Int
+    public var from: UsedLanding
+    public var to: UsedLanding
+    /// Intermediate landings of a `via` route.
+    public var stops: [UsedLanding]
+    /// Vertices; consecutive vertices are joined by geodesics.
+    public var vertices: [Position]
+    /// `vertices` densified geodesically for display.
+    public var line: [Position]
+    public var lengthKm: Double
+    /// Geodesic distance between the two ends.
+    public var geodesicKm: Double
+    public var detourRatio: Double { geodesicKm > 0 ? lengthKm / geodesicKm : 1 }
+    /// Σ segment length × cost multiplier (km-equivalent).
+    public var cost: Double
+    /// The smallest distance to any other route outside the approaches (nil when alone).
+    public var minSeparationKm: Double?
+    /// Length inside each hazard kind, by kind name.
+    public var hazardKm: [String: Double]
+    public var subsidyRate: Double
+    public var oneWayLatencyMs: Double
+    public var estimatedCostUSD: Double
+}
+
+public struct RoutePlan: Sendable {
+    public var routes: [PlannedRoute]
+    /// Human-readable notes: snapped landings, fewer routes than asked, …
+    public var warnings: [String]
+}
+
+/// Errors a user can act on; `description` is one line saying what and where.
+public enum CableRoutingError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// No sea path exists (exit 65).
+    case unreachable(String)
+    /// A landing was refused: too far inland, or in a concentration zone (exit 65).
+    case landingRefused(String)
+    /// A position lies outside the planning region (exit 65).
+    case outsideRegion(String)
+    /// The request itself is inconsistent (exit 64).
+    case invalidRequest(String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let m), .landingRefused(let m), .outsideRegion(let m), .invalidRequest(let m): m
+        }
+    }
+}
+
+/// Fibre latency: light in G.652 single-mode fibre travels at c / n_g with group index
+/// n_g ≈ 1.4682 at 1550 nm (Corning SMF-28 datasheet), i.e. about 4.90 µs per km.
+public enum FibreLatency {
+    public static let groupIndex = 1.4682
+    public static let speedOfLightKmPerMs = 299_792.458 / 1000
+    public static func oneWayMs(lengthKm: Double) -> Double { lengthKm * groupIndex / speedOfLightKmPerMs }
+}

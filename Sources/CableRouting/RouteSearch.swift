@@ -1,0 +1,329 @@
+import Foundation
+import GeoCore
+
+/// One any-angle least-cost search on a sea surface with a per-query blocked mask.
+///
+/// Lazy Theta* (A. Nash, S. Koenig, C. Tovey, "Lazy Theta*: Any-Angle Path Planning and
+/// Path Length Analysis in 3D", AAAI 2010; Theta*: Nash, Daniel, Koenig & Felner, AAAI
+/// 2007) on the gnomonic grid, where a straight segment is a great-circle arc, so the
+/// search returns geodesic polylines. Edge cost = great-circle length × the cost
+/// multiplier integrated along the segment's raster traversal. Lazy Theta* assumes the
+/// line of sight to the grandparent and checks it once, when the vertex is expanded; we
+/// also re-key a vertex whose exact segment cost exceeded its estimate (hazard bands),
+/// so expansions stay in cost order. The result is then tautened (`tauten`).
+struct RouteSearch {
+    let grid: SeaGrid
+    let multiplier: [Float]
+    /// Per cell: bit 0 blocked.
+    let blocked: [Bool]
+    let minMultiplier: Double
+
+    struct Terminal {
+        var cell: Int
+        /// Exact position in grid coordinates (the landing itself, or a cell centre
+        /// when the landing's own cell is blocked).
+        var gx: Double
+        var gy: Double
+        /// Cost of the approach leg from the landing to (gx, gy), already in km-cost.
+        var legCost: Double
+        var candidate: Int
+    }
+
+    struct Result {
+        /// Path vertices in grid coordinates from source to goal terminal.
+        var points: [(gx: Double, gy: Double)]
+        var source: Int
+        var goal: Int
+        var cost: Double
+    }
+
+    // MARK: Geometry helpers
+
+    @inline(__always)
+    func unit(_ gx: Double, _ gy: Double) -> SIMD3<Double> {
+        grid.projection.unit(x: grid.minX + gx * grid.cellKm, y: grid.minY + gy * grid.cellKm)
+    }
+
+    /// Cost of the straight segment, or nil when it touches a blocked or off-grid cell.
+    func segmentCost(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double) -> Double? {
+        var weighted = 0.0
+        let ok = blocked.withUnsafeBufferPointer { b in
+            multiplier.withUnsafeBufferPointer { m in
+                grid.traverse(ax, ay, bx, by) { cell, t0, t1 in
+                    if cell < 0 || b[cell] { return false }
+                    weighted += (t1 - t0) * Double(m[cell])
+                    return true
+                }
+            }
+        }
+        guard ok else { return nil }
+        return Gnomonic.arcKm(unit(ax, ay), unit(bx, by)) * weighted
+    }
+
+    // MARK: Search
+
+    /// Least-cost path from any source terminal to any goal terminal, or nil when none
+    /// exists. O(E log V) expansions plus one line-of-sight traversal per expansion.
+    func run(sources: [Terminal], goals: [Terminal], progress: ProgressCallback?) -> Result? {
+        let n = grid.cellCount
+        let w = grid.width, h = grid.height
+        var g = [Double](repeating: .infinity, count: n)
+        var parent = [Int32](repeating: -1, count: n)
+        // Bits: 1 closed, 2 verified, 4 special position, 8 goal.
+        var state = [UInt8](repeating: 0, count: n)
+        var specialX: [Int: (Double, Double)] = [:]
+        var goalIndex: [Int: Int] = [:]
+        for (k, t) in goals.enumerated() {
+            // The best leg wins when candidates share a cell.
+            if let other = goalIndex[t.cell], goals[other].legCost <= t.legCost { continue }
+            goalIndex[t.cell] = k
+        }
+        let goalUnits = goals.map { unit($0.gx, $0.gy) }
+        let goalLegs = goals.map(\.legCost)
+        let hScale = minMultiplier
+        var heap = BinaryHeap()
+
+        @inline(__always) func position(_ c: Int) -> (Double, Double) {
+            if state[c] & 4 != 0, let p = specialX[c] { return p }
+            return (Double(c % w) + 0.5, Double(c / w) + 0.5)
+        }
+        @inline(__always) func heuristic(_ c: Int) -> Double {
+            let p = position(c)
+            let u = unit(p.0, p.1)
+            var best = Double.infinity
+            for k in 0..<goalUnits.count {
+                let d = Gnomonic.arcKm(u, goalUnits[k]) * hScale + goalLegs[k]
+                if d < best { best = d }
+            }
+            return best
+        }
+
+        for t in goals {
+            state[t.cell] |= 8
+            if !(t.gx == Double(t.cell % w) + 0.5 && t.gy == Double(t.cell / w) + 0.5) {
+                if goalIndex[t.cell].map({ goals[$0].candidate }) == t.candidate {
+                    specialX[t.cell] = (t.gx, t.gy); state[t.cell] |= 4
+                }
+            }
+        }
+        var sourceOf: [Int: Int] = [:]
+        for (k, t) in sources.enumerated() {
+            guard t.legCost < g[t.cell] else { continue }
+            g[t.cell] = t.legCost
+            parent[t.cell] = Int32(t.cell)
+            state[t.cell] |= 2
+            if state[t.cell] & 8 == 0 || specialX[t.cell] == nil {
+                specialX[t.cell] = (t.gx, t.gy); state[t.cell] |= 4
+            }
+            sourceOf[t.cell] = k
+        }
+        for t in sources where parent[t.cell] == Int32(t.cell) && sourceOf[t.cell] != nil {
+            heap.push(g[t.cell] + heuristic(t.cell), t.cell)
+        }
+        let neighbours: [(Int, Int)] = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1)]
+        var expanded = 0
+        var reached = -1
+
+        func stepAllowed(_ c: Int, _ di: Int, _ dj: Int) -> Int? {
+            let i = c % w + di, j = c / w + dj
+            guard i >= 0, j >= 0, i < w, j < h else { return nil }
+            let m = j * w + i
+            if blocked[m] { return nil }
+            // No corner cutting: a diagonal step needs both side cells open.
+            if di != 0 && dj != 0 && (blocked[j * w + (i - di)] || blocked[(j - dj) * w + i]) { return nil }
+            return m
+        }
+
+        while let (key, s) = heap.pop() {
+            if state[s] & 1 != 0 { continue }
+            let hs = heuristic(s)
+            if key != g[s] + hs { continue }   // stale entry
+            if state[s] & 2 == 0 {
+                // Lazy Theta*: verify the assumed line of sight to the parent now.
+                let p = Int(parent[s])
+                let ps = position(p), ss = position(s)
+                var bestG = Double.infinity, bestParent = -1
+                if let c = segmentCost(ps.0, ps.1, ss.0, ss.1) { bestG = g[p] + c; bestParent = p }
+                for (di, dj) in neighbours {
+                    guard let m = stepAllowed(s, di, dj), state[m] & 1 != 0 else { continue }
+                    let pm = position(m)
+                    guard let c = segmentCost(pm.0, pm.1, ss.0, ss.1) else { continue }
+                    if g[m] + c < bestG { bestG = g[m] + c; bestParent = m }
+                }
+                state[s] |= 2
+                guard bestParent >= 0 else { g[s] = .infinity; continue }
+                parent[s] = Int32(bestParent)
+                if bestG > g[s] {
+                    g[s] = bestG
+                    heap.push(bestG + hs, s)
+                    continue
+                }
+                g[s] = bestG
+            }
+            state[s] |= 1
+            expanded += 1
+            if expanded & 0xFFFF == 0 { progress?(min(0.95, Double(expanded) / Double(max(1, n / 4))), "search") }
+            if state[s] & 8 != 0 { reached = s; break }
+            let p = Int(parent[s])
+            let pp = position(p)
+            let up = unit(pp.0, pp.1)
+            let mp = Double(multiplier[Int(p)])
+            for (di, dj) in neighbours {
+                guard let m = stepAllowed(s, di, dj), state[m] & 1 == 0 else { continue }
+                let pm = position(m)
+                let estimate = g[p] + Gnomonic.arcKm(up, unit(pm.0, pm.1)) * min(mp, Double(multiplier[m]))
+                if estimate < g[m] {
+                    g[m] = estimate
+                    parent[m] = Int32(p)
+                    state[m] &= ~2
+                    heap.push(estimate + heuristic(m), m)
+                }
+            }
+        }
+        guard reached >= 0, let goal = goalIndex[reached] else { return nil }
+        var cells: [Int] = [reached]
+        var c = reached
+        while Int(parent[c]) != c {
+            c = Int(parent[c])
+            cells.append(c)
+            if cells.count > n { return nil }
+        }
+        cells.reverse()
+        guard let source = sourceOf[c] else { return nil }
+        var points = cells.map { position($0) }.map { (gx: $0.0, gy: $0.1) }
+        points = tauten(points)
+        return Result(points: points, source: source, goal: goal, cost: g[reached] + goals[goal].legCost)
+    }
+
+    // MARK: Post-smoothing
+
+    func pathCost(_ points: [(gx: Double, gy: Double)]) -> Double {
+        var total = 0.0
+        for k in 1..<points.count {
+            total += segmentCost(points[k - 1].gx, points[k - 1].gy, points[k].gx, points[k].gy) ?? .infinity
+        }
+        return total
+    }
+
+    /// String pulling (drop a vertex when its neighbours see each other at no more cost),
+    /// then vertex sliding: each interior vertex moves towards the chord of its neighbours
+    /// as far as both segments stay clear and cost falls (bisection on the move). Theta*
+    /// paths bend at cell centres next to obstacles; sliding pulls those bends onto the
+    /// obstacle's raster boundary, which is what brings the length to within a fraction of
+    /// a cell of the continuous optimum. O(vertices² · traversal).
+    func tauten(_ input: [(gx: Double, gy: Double)]) -> [(gx: Double, gy: Double)] {
+        guard input.count > 2 else { return input }
+        var points = input
+        func cost(_ a: (gx: Double, gy: Double), _ b: (gx: Double, gy: Double)) -> Double? {
+            segmentCost(a.gx, a.gy, b.gx, b.gy)
+        }
+        // String pulling, greedy from each kept vertex to the farthest visible one.
+        var pulled: [(gx: Double, gy: Double)] = [points[0]]
+        var i = 0
+        while i < points.count - 1 {
+            var chainCost = 0.0
+            var costsTo: [Double] = []
+            for k in (i + 1)..<points.count {
+                chainCost += cost(points[k - 1], points[k]) ?? .infinity
+                costsTo.append(chainCost)
+            }
+            var next = i + 1
+            var j = points.count - 1
+            while j > i + 1 {
+                if let direct = cost(points[i], points[j]), direct <= costsTo[j - i - 1] + 1e-9 { next = j; break }
+                j -= 1
+            }
+            pulled.append(points[next])
+            i = next
+        }
+        points = pulled
+        // Vertex sliding.
+        for _ in 0..<8 {
+            var improved = false
+            for k in 1..<(points.count - 1) where points.count > 2 {
+                let a = points[k - 1], v = points[k], b = points[k + 1]
+                guard let c1 = cost(a, v), let c2 = cost(v, b) else { continue }
+                let current = c1 + c2
+                // Target: the nearest point of the chord a–b.
+                let dx = b.gx - a.gx, dy = b.gy - a.gy
+                let len2 = dx * dx + dy * dy
+                guard len2 > 0 else { continue }
+                let t = max(0, min(1, ((v.gx - a.gx) * dx + (v.gy - a.gy) * dy) / len2))
+                let target = (gx: a.gx + t * dx, gy: a.gy + t * dy)
+                var lo = 0.0, hi = 1.0
+                var best = v, bestCost = current
+                for _ in 0..<12 {
+                    let mid = (lo + hi) / 2
+                    let q = (gx: v.gx + (target.gx - v.gx) * mid, gy: v.gy + (target.gy - v.gy) * mid)
+                    if let d1 = cost(a, q), let d2 = cost(q, b), d1 + d2 < bestCost - 1e-12 {
+                        best = q; bestCost = d1 + d2; lo = mid
+                    } else {
+                        hi = mid
+                    }
+                }
+                if bestCost < current - 1e-9 {
+                    points[k] = best
+                    improved = true
+                }
+            }
+            // Vertices that became collinear-visible are dropped.
+            var k = 1
+            while k < points.count - 1 {
+                if let direct = cost(points[k - 1], points[k + 1]),
+                   let c1 = cost(points[k - 1], points[k]), let c2 = cost(points[k], points[k + 1]),
+                   direct <= c1 + c2 + 1e-9 {
+                    points.remove(at: k)
+                    improved = true
+                } else {
+                    k += 1
+                }
+            }
+            if !improved { break }
+        }
+        return points
+    }
+}
+
+/// A binary min-heap of (key, cell); ties broken by cell for determinism.
+struct BinaryHeap {
+    private var keys: [Double] = []
+    private var cells: [Int32] = []
+
+    var isEmpty: Bool { keys.isEmpty }
+
+    @inline(__always)
+    private func less(_ a: Int, _ b: Int) -> Bool {
+        keys[a] < keys[b] || (keys[a] == keys[b] && cells[a] < cells[b])
+    }
+
+    mutating func push(_ key: Double, _ cell: Int) {
+        keys.append(key)
+        cells.append(Int32(cell))
+        var i = keys.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            if less(i, p) { keys.swapAt(i, p); cells.swapAt(i, p); i = p } else { break }
+        }
+    }
+
+    mutating func pop() -> (Double, Int)? {
+        guard let top = keys.first, let topCell = cells.first else { return nil }
+        let lastKey = keys.removeLast(), lastCell = cells.removeLast()
+        if !keys.isEmpty {
+            keys[0] = lastKey
+            cells[0] = lastCell
+            var i = 0
+            let n = keys.count
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < n && less(l, m) { m = l }
+                if r < n && less(r, m) { m = r }
+                if m == i { break }
+                keys.swapAt(i, m); cells.swapAt(i, m)
+                i = m
+            }
+        }
+        return (top, Int(topCell))
+    }
+}

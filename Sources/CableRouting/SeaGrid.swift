@@ -1,0 +1,249 @@
+import Foundation
+import GeoCore
+
+/// A square grid on the gnomonic plane: `width × height` cells of `cellKm` plane-km,
+/// row-major from the south-west corner. Cell centres are the search graph's vertices.
+public struct SeaGrid: Sendable, Hashable {
+    public let projection: Gnomonic
+    public let minX: Double
+    public let minY: Double
+    public let cellKm: Double
+    public let width: Int
+    public let height: Int
+
+    public var cellCount: Int { width * height }
+
+    /// The grid covering `region` (lon/lat box) with cells of at most `cellKm` ground-km.
+    public init(region: BoundingBox, cellKm: Double) {
+        let projection = Gnomonic(center: region.center)
+        var box: BoundingBox?
+        for p in SeaGrid.boundary(of: region, stepDegrees: 0.25) {
+            guard let q = projection.forward(p) else { continue }
+            let qp = Position(q.x, q.y)
+            if box == nil { box = BoundingBox(minX: qp.x, minY: qp.y, maxX: qp.x, maxY: qp.y) } else { box?.include(qp) }
+        }
+        let b = box ?? BoundingBox(minX: -cellKm, minY: -cellKm, maxX: cellKm, maxY: cellKm)
+        self.projection = projection
+        self.cellKm = cellKm
+        minX = b.minX - cellKm
+        minY = b.minY - cellKm
+        width = max(1, Int(((b.maxX + cellKm - minX) / cellKm).rounded(.up)))
+        height = max(1, Int(((b.maxY + cellKm - minY) / cellKm).rounded(.up)))
+    }
+
+    /// The closed boundary ring of a lon/lat box, sampled every `stepDegrees`, so that
+    /// its parallels keep their lon/lat shape after projection.
+    static func boundary(of box: BoundingBox, stepDegrees: Double) -> [Position] {
+        var ring: [Position] = []
+        func edge(_ a: Position, _ b: Position) {
+            let n = max(1, Int((max(abs(b.x - a.x), abs(b.y - a.y)) / stepDegrees).rounded(.up)))
+            for k in 0..<n {
+                let t = Double(k) / Double(n)
+                ring.append(Position(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t))
+            }
+        }
+        let sw = Position(box.minX, box.minY), se = Position(box.maxX, box.minY)
+        let ne = Position(box.maxX, box.maxY), nw = Position(box.minX, box.maxY)
+        edge(sw, se); edge(se, ne); edge(ne, nw); edge(nw, sw)
+        ring.append(sw)
+        return ring
+    }
+
+    // MARK: Coordinates
+
+    /// Continuous grid coordinates (cell units; cell (i, j) spans [i, i+1) × [j, j+1)).
+    @inline(__always)
+    func gridCoordinates(x: Double, y: Double) -> (gx: Double, gy: Double) {
+        ((x - minX) / cellKm, (y - minY) / cellKm)
+    }
+
+    public func gridCoordinates(_ p: Position) -> (gx: Double, gy: Double)? {
+        guard let q = projection.forward(p) else { return nil }
+        return gridCoordinates(x: q.x, y: q.y)
+    }
+
+    /// The index of the cell containing `p`, or nil outside the grid.
+    public func cell(containing p: Position) -> Int? {
+        guard let g = gridCoordinates(p) else { return nil }
+        let i = Int(g.gx.rounded(.down)), j = Int(g.gy.rounded(.down))
+        guard i >= 0, j >= 0, i < width, j < height else { return nil }
+        return j * width + i
+    }
+
+    @inline(__always)
+    func centerPlane(_ cell: Int) -> (x: Double, y: Double) {
+        let i = cell % width, j = cell / width
+        return (minX + (Double(i) + 0.5) * cellKm, minY + (Double(j) + 0.5) * cellKm)
+    }
+
+    @inline(__always)
+    func centerUnit(_ cell: Int) -> SIMD3<Double> {
+        let c = centerPlane(cell)
+        return projection.unit(x: c.x, y: c.y)
+    }
+
+    /// Lon/lat of a cell centre.
+    public func center(_ cell: Int) -> Position {
+        let c = centerPlane(cell)
+        return projection.inverse(x: c.x, y: c.y)
+    }
+
+    /// Lon/lat of a point in grid coordinates.
+    func position(gx: Double, gy: Double) -> Position {
+        projection.inverse(x: minX + gx * cellKm, y: minY + gy * cellKm)
+    }
+
+    /// Ground km per grid-cell unit at a cell, at least (the largest scale factor there).
+    @inline(__always)
+    func groundKmPerCell(atGrid gx: Double, _ gy: Double) -> Double {
+        let x = minX + gx * cellKm, y = minY + gy * cellKm
+        return cellKm / projection.maxScale(x: x, y: y)
+    }
+
+    // MARK: Traversal
+
+    /// Visits every cell a straight grid segment touches (a supercover: at an exact corner
+    /// crossing both side cells are visited), in order, with the parameter interval
+    /// [t0, t1] ⊂ [0, 1] the segment spends in it. Amanatides & Woo, "A Fast Voxel
+    /// Traversal Algorithm for Ray Tracing", Eurographics 1987. Stops early and returns
+    /// false when `body` returns false. Cells off the grid are reported as -1.
+    /// O(cells crossed).
+    @inline(__always)
+    func traverse(_ gx0: Double, _ gy0: Double, _ gx1: Double, _ gy1: Double,
+                  _ body: (_ cell: Int, _ t0: Double, _ t1: Double) -> Bool) -> Bool {
+        var i = Int(gx0.rounded(.down)), j = Int(gy0.rounded(.down))
+        let iEnd = Int(gx1.rounded(.down)), jEnd = Int(gy1.rounded(.down))
+        let dx = gx1 - gx0, dy = gy1 - gy0
+        let stepX = dx > 0 ? 1 : -1, stepY = dy > 0 ? 1 : -1
+        let tDeltaX = dx != 0 ? 1 / abs(dx) : .infinity
+        let tDeltaY = dy != 0 ? 1 / abs(dy) : .infinity
+        var tMaxX = dx > 0 ? (Double(i + 1) - gx0) / dx : (dx < 0 ? (gx0 - Double(i)) / -dx : .infinity)
+        var tMaxY = dy > 0 ? (Double(j + 1) - gy0) / dy : (dy < 0 ? (gy0 - Double(j)) / -dy : .infinity)
+        var t = 0.0
+        let w = width, h = height
+        @inline(__always) func index(_ a: Int, _ b: Int) -> Int {
+            (a >= 0 && b >= 0 && a < w && b < h) ? b * w + a : -1
+        }
+        var remaining = abs(iEnd - i) + abs(jEnd - j) + 2
+        while true {
+            if i == iEnd && j == jEnd {
+                return body(index(i, j), t, 1)
+            }
+            let next = min(tMaxX, tMaxY, 1)
+            if !body(index(i, j), t, next) { return false }
+            if next >= 1 { return true }
+            remaining -= 1
+            if remaining < 0 { return true }
+            if abs(tMaxX - tMaxY) < 1e-12 {
+                // Through a corner: the two side cells are touched at one point.
+                if !body(index(i + stepX, j), next, next) { return false }
+                if !body(index(i, j + stepY), next, next) { return false }
+                i += stepX; j += stepY
+                t = next
+                tMaxX += tDeltaX; tMaxY += tDeltaY
+                remaining -= 1
+            } else if tMaxX < tMaxY {
+                i += stepX; t = tMaxX; tMaxX += tDeltaX
+            } else {
+                j += stepY; t = tMaxY; tMaxY += tDeltaY
+            }
+        }
+    }
+
+    // MARK: Rasterisation
+
+    /// Projects a lon/lat ring to grid coordinates, first splitting edges longer than
+    /// 0.05° so that long lon/lat-straight edges (zone boxes) keep their shape.
+    func gridRing(_ ring: [Position]) -> [(Double, Double)] {
+        var out: [(Double, Double)] = []
+        out.reserveCapacity(ring.count)
+        var previous: Position?
+        for p in ring {
+            if let a = previous {
+                let span = max(abs(p.x - a.x), abs(p.y - a.y))
+                if span > 0.05 {
+                    let n = Int((span / 0.05).rounded(.up))
+                    for k in 1..<n {
+                        let t = Double(k) / Double(n)
+                        if let g = gridCoordinates(Position(a.x + (p.x - a.x) * t, a.y + (p.y - a.y) * t)) {
+                            out.append(g)
+                        }
+                    }
+                }
+            }
+            if let g = gridCoordinates(p) { out.append(g) }
+            previous = p
+        }
+        return out
+    }
+
+    /// Calls `body` for each cell whose centre lies inside the polygon (even–odd rule over
+    /// its rings) and, when `includeBoundary`, for each cell its boundary touches. Cells
+    /// may be reported more than once. O(vertices · log + cells covered).
+    func rasterize(polygon rings: [[Position]], includeBoundary: Bool, _ body: (Int) -> Void) {
+        var crossings: [(row: Int, x: Double)] = []
+        var gridRings: [[(Double, Double)]] = []
+        for ring in rings {
+            let g = gridRing(ring)
+            guard g.count >= 2 else { continue }
+            gridRings.append(g)
+            for k in 1..<g.count {
+                let (x0, y0) = g[k - 1], (x1, y1) = g[k]
+                if y0 == y1 { continue }
+                let lo = min(y0, y1), hi = max(y0, y1)
+                // Row centres j + 0.5 in [lo, hi).
+                var j = Int((lo - 0.5).rounded(.up))
+                let jMax = Int((hi - 0.5).rounded(.up)) - 1
+                j = max(j, 0)
+                if jMax < j { continue }
+                for row in j...min(jMax, height - 1) {
+                    let yc = Double(row) + 0.5
+                    let x = x0 + (yc - y0) / (y1 - y0) * (x1 - x0)
+                    crossings.append((row, x))
+                }
+            }
+        }
+        crossings.sort { $0.row != $1.row ? $0.row < $1.row : $0.x < $1.x }
+        var k = 0
+        while k + 1 < crossings.count {
+            let a = crossings[k], b = crossings[k + 1]
+            if a.row != b.row { k += 1; continue }
+            let iStart = max(0, Int((a.x - 0.5).rounded(.up)))
+            let iEnd = min(width, Int((b.x - 0.5).rounded(.up)))
+            if iStart < iEnd {
+                let base = a.row * width
+                for i in iStart..<iEnd { body(base + i) }
+            }
+            k += 2
+        }
+        if includeBoundary {
+            for g in gridRings {
+                for k in 1..<g.count {
+                    _ = traverse(g[k - 1].0, g[k - 1].1, g[k].0, g[k].1) { cell, _, _ in
+                        if cell >= 0 { body(cell) }
+                        return true
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `body` for each cell whose centre is within `radiusKm` ground-km of `p`
+    /// (great-circle distance on the search sphere).
+    func cells(within radiusKm: Double, of p: Position, _ body: (Int, Double) -> Void) {
+        guard let g = gridCoordinates(p) else { return }
+        let u = Gnomonic.unitVector(p)
+        let scale = projection.maxScale(x: minX + g.gx * cellKm, y: minY + g.gy * cellKm)
+        let r = radiusKm * scale * 1.05 / cellKm + 1
+        let i0 = max(0, Int((g.gx - r).rounded(.down))), i1 = min(width - 1, Int((g.gx + r).rounded(.up)))
+        let j0 = max(0, Int((g.gy - r).rounded(.down))), j1 = min(height - 1, Int((g.gy + r).rounded(.up)))
+        guard i0 <= i1, j0 <= j1 else { return }
+        for j in j0...j1 {
+            for i in i0...i1 {
+                let cell = j * width + i
+                let d = Gnomonic.arcKm(u, centerUnit(cell))
+                if d <= radiusKm { body(cell, d) }
+            }
+        }
+    }
+}
