@@ -589,41 +589,44 @@ extension JSONScanner {
     mutating func parsePositionList(rule: LineRule) throws(JSONFailure) -> [Position] {
         skipWhitespace()
         let start = pos
-        var positions: [Position] = []
         if try openCoordinateArray() {
             if rule == .ring {
                 throw failure(.structure, "linear ring has 0 positions; RFC 7946 §3.1.6 needs at least 4", at: start)
             }
-            return positions
+            return []
         }
+        // Positions are gathered in a reused scratch buffer and copied once into an array of
+        // exactly the right size: one allocation per ring instead of one per doubling.
+        positionScratch.removeAll(keepingCapacity: true)
         while true {
             do {
-                positions.append(try parsePosition())
+                positionScratch.append(try parsePosition())
             } catch {
                 var failure = error
-                failure.within(.index(positions.count))
+                failure.within(.index(positionScratch.count))
                 throw failure
             }
             if try endOfElement(closing: ASCII.closeBracket, what: "array") { break }
         }
+        let count = positionScratch.count
         switch rule {
         case .none:
             break
         case .lineString:
-            if positions.count < 2 {
+            if count < 2 {
                 throw failure(.structure, "LineString has 1 position; RFC 7946 §3.1.4 needs at least 2", at: start)
             }
         case .ring:
-            if positions.count < 4 {
-                throw failure(.structure, "linear ring has \(positions.count) positions; RFC 7946 §3.1.6 needs at least 4", at: start)
+            if count < 4 {
+                throw failure(.structure, "linear ring has \(count) positions; RFC 7946 §3.1.6 needs at least 4", at: start)
             }
-            let first = positions[0]
-            let last = positions[positions.count - 1]
+            let first = positionScratch[0]
+            let last = positionScratch[count - 1]
             if first != last {
                 throw failure(.structure, "linear ring is not closed: last position \(describe(last)) differs from first \(describe(first)) (RFC 7946 §3.1.6)", at: start)
             }
         }
-        return positions
+        return Array(positionScratch)
     }
 
     private func describe(_ p: Position) -> String {

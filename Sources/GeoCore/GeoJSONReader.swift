@@ -66,6 +66,8 @@ final class GeoJSONInput {
     var atEOF: Bool
     /// Where `buffer[0]` sits in the file.
     var origin = TextPosition.start
+    /// Kept between parsing units so its capacity is reused.
+    var positionScratch: [Position] = []
     /// Bytes per read(2); small values are used by tests to exercise every split point.
     let chunkSize: Int
     /// The largest the buffer has been, for tests of bounded memory.
@@ -163,6 +165,8 @@ struct GeoJSONStreamParser {
                 var scanner = JSONScanner(all, at: input.pos)
                 scanner.isFinal = input.atEOF
                 scanner.depth = depth
+                swap(&scanner.positionScratch, &input.positionScratch)
+                defer { swap(&scanner.positionScratch, &input.positionScratch) }
                 do throws(JSONFailure) {
                     let value = try body(&scanner)
                     input.pos = scanner.pos

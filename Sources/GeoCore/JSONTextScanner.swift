@@ -104,6 +104,8 @@ struct JSONScanner {
     static let maxDepth = 256
     /// True when nothing follows the buffer, so a number may end exactly at its end.
     var isFinal = false
+    /// Reused while reading a list of positions (positions never nest).
+    var positionScratch: [Position] = []
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, at pos: Int) {
         self.bytes = bytes
@@ -302,7 +304,9 @@ struct JSONScanner {
             // upstream, and silently keeping one of the two would be a wrong answer.
             var duplicate = false
             if members.count < 16 {
-                for member in members where member.key == key {
+                let length = key.utf8.count
+                // Comparing lengths first skips most String comparisons outright.
+                for member in members where member.key.utf8.count == length && member.key == key {
                     duplicate = true
                     break
                 }
