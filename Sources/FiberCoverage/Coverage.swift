@@ -68,9 +68,16 @@ public struct Gap: Sendable {
     /// Code of the first unit (mesh code or input feature index), a stable tie-breaker.
     public var firstUnit: String
 
+    /// Estimated fiber inside the gap to bring all of it within reach: a line serves a
+    /// strip 2·reach wide, so covering an area A takes about A / (2·reach) km of line
+    /// (the strip-covering bound; 0 for a single unit or points).
+    public var distributionKm: Double
+
     public func extensionCostJPY(costPerKmJPY: Double) -> Double { extensionKm * costPerKmJPY }
+    /// Connection plus distribution: what closing the whole gap costs.
+    public func closingCostJPY(costPerKmJPY: Double) -> Double { (extensionKm + distributionKm) * costPerKmJPY }
     public func costPerPersonJPY(costPerKmJPY: Double) -> Double? {
-        population > 0 ? extensionCostJPY(costPerKmJPY: costPerKmJPY) / population : nil
+        population > 0 ? closingCostJPY(costPerKmJPY: costPerKmJPY) / population : nil
     }
 }
 
@@ -212,7 +219,8 @@ public struct MeshCoverage: Sendable {
                 && memberSet.contains(GridDissolve.key(c.row, c.column - 1))
             if interior && component.members.count > 4 { continue }
             guard let near = context.network.nearest(to: c.center) else { continue }
-            if best == nil || near.distanceKm < best!.km { best = (i, near.point, near.distanceKm) }
+                if let b = best, b.km <= near.distanceKm { continue }
+            best = (i, near.point, near.distanceKm)
         }
         let rings = GridDissolve.polygon(component.rings, level: level)
         let nearestCell = best.map { uncoveredCells[$0.cell] } ?? uncoveredCells[representative]
@@ -225,7 +233,8 @@ public struct MeshCoverage: Sendable {
             unitPoint: unitPoint, networkPoint: networkPoint,
             extensionPath: [networkPoint, unitPoint], extensionKm: km,
             extensionMethod: "straight-line", island: false, landMass: nil,
-            prefecture: nil, municipality: nil, firstUnit: uncoveredCells[component.members[0]].code)
+            prefecture: nil, municipality: nil, firstUnit: uncoveredCells[component.members[0]].code,
+            distributionKm: component.members.count > 1 ? area / (2 * max(context.options.reachKm, 0.1)) : 0)
         // Land mass of the connection end; fall back to the most populous cell.
         locate(&gap, unitPoint: unitPoint, representative: uncoveredCells[representative].center)
         return gap

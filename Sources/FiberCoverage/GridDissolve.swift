@@ -6,9 +6,11 @@ import GeoCore
 /// geometry is involved, so the result is exact and valid by construction.
 ///
 /// Rings follow RFC 7946 §3.1.6: the exterior counter-clockwise, holes clockwise. Where two
-/// cells of a component meet only at a corner, the tracer turns left (stays with the cell it
-/// walked along), so the exterior never touches itself and a hole may touch the exterior
-/// at one point — the OGC-valid form.
+/// cells of a component meet only at a corner (they are joined elsewhere, or they would
+/// be in different components), the tracer turns right, crossing to the other cell: the
+/// empty cells on either side of the corner then lie in different rings, so no ring passes
+/// a vertex twice and a hole touches the exterior at one point at most — the OGC-valid
+/// form (the left turn would make the exterior ring touch itself, which OGC forbids).
 ///
 /// Complexity: O(n) expected for n cells (hashing).
 public enum GridDissolve {
@@ -53,7 +55,7 @@ public enum GridDissolve {
         return result
     }
 
-    /// Directions: 0 east (+column), 1 north (+row), 2 west, 3 south. Left of d is (d+1)%4.
+    /// Directions: 0 east (+column), 1 north (+row), 2 west, 3 south. Right of d is (d+3)%4.
     private static let step = [(0, 1), (1, 0), (0, -1), (-1, 0)]
 
     private static func trace(_ cells: [MeshCell], index: [UInt64: Int32]) -> [[(row: Int, column: Int)]] {
@@ -97,9 +99,9 @@ public enum GridDissolve {
                 guard let options = outgoing[key(r, c)] else { break }
                 var next = options.0
                 if options.1 >= 0 {
-                    // Pinch vertex: prefer the left turn.
-                    let left = Int8((Int(d) + 1) % 4)
-                    next = options.0 == left || options.1 == left ? left : options.0
+                    // Pinch vertex: take the right turn (see the type's comment).
+                    let right = Int8((Int(d) + 3) % 4)
+                    next = options.0 == right || options.1 == right ? right : options.0
                 }
                 if next != d { ring.append((r, c)) }    // keep corners only
                 d = next

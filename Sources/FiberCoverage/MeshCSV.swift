@@ -108,7 +108,7 @@ public struct MeshCSVParser {
         let keyRange = fields[keyIndex]
         let key = UnsafeBufferPointer(rebasing: line[keyRange])
         // e-Stat files carry a second header line of (Japanese) labels: skip it.
-        if rows == 0 && level == nil && !key.isEmpty && !key.contains(where: { $0 >= 48 && $0 <= 57 }) {
+        if rows == 0 && level == nil && !key.contains(where: { $0 >= 48 && $0 <= 57 }) {
             return
         }
         let cell: MeshCell

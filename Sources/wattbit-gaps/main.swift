@@ -1,1 +1,3 @@
-print("not yet")
+import PlannerKit
+
+PlannerMain.run(GapsPlanner.self)

@@ -12,13 +12,14 @@ Method (deterministic)
      (so Honshu, Kyushu, Shikoku and Hokkaido join, like the real Kanmon, Seto and Seikan
      crossings), plus each node's shortest non-tree link for redundancy.
      Okinawa Island gets its own backbone; no other island gets one.
-  3. Access (role "access"): places with population >= 60 000 on a land mass with a
-     backbone get a spur LineString from the nearest already-connected place, a star of
-     access LineStrings over their built-up core (6–12 spokes, radius growing with
-     population), and an access node Point with reach_km 3.
+  3. Access (role "access"): places on a land mass with a backbone get a spur
+     LineString from the nearest already-connected place, a star of access LineStrings
+     over their built-up area (8–16 spokes, radius growing with population), and an
+     access node Point with reach_km 3 — except every third place under 40 000 people
+     (in GeoNames id order), which stays unserved: the rural gaps.
   4. Lines are densified to vertices <= 2 km apart (geodesic, GRS80) and rounded to 1e-5°.
-What stays unserved: places under 60 000 away from the backbone, the outer parts of
-the rural population halos, and every island without a backbone (Sado, Amami, Miyako,
+What stays unserved: a third of the places under 40 000, the wedges between access
+spokes and the outer parts of the rural population halos, and every island without a backbone (Sado, Amami, Miyako,
 Ishigaki, the Izu and Ogasawara islands, …).
 """
 import math
@@ -31,7 +32,8 @@ from demo_population import japanese_places  # noqa: E402
 from land_lib import GEODATA, geod, read_features, write_feature_collection  # noqa: E402
 
 BACKBONE_MIN_POP = 150_000
-ACCESS_MIN_POP = 60_000
+UNSERVED_MAX_POP = 40_000
+UNSERVED_EVERY = 3
 MAX_LINK_KM = 250.0
 MAX_STRAIT_KM = 45.0
 DENSIFY_KM = 2.0
@@ -131,7 +133,9 @@ def main():
 
     # Access: spurs, town stars and nodes, largest towns first.
     connected = [(n[1], n[2]) for n in nodes]
-    towns = sorted([p for p in places if p[3] >= ACCESS_MIN_POP and p[4] in backbone_masses],
+    small = [p for p in places if p[3] < UNSERVED_MAX_POP]
+    unserved = {id(p) for k, p in enumerate(small) if k % UNSERVED_EVERY == 0}
+    towns = sorted([p for p in places if id(p) not in unserved and p[4] in backbone_masses],
                    key=lambda p: (-p[3], p[0]))
     for name, lon, lat, pop, mass in towns:
         if (lon, lat) not in connected:
@@ -140,8 +144,8 @@ def main():
                 features.append(({"role": "access", "name": f"{name} spur"},
                                  LineString(densify([src, (lon, lat)]))))
             connected.append((lon, lat))
-        core_km = min(25.0, 1.5 + 2.2 * math.sqrt(pop / 50_000.0))
-        spokes = 6 if pop < 300_000 else (9 if pop < 1_000_000 else 12)
+        core_km = min(40.0, 1.5 * (1.5 + 2.2 * math.sqrt(pop / 50_000.0)))
+        spokes = 8 if pop < 300_000 else (12 if pop < 1_000_000 else 16)
         for s in range(spokes):
             az = 360.0 * s / spokes + 15.0
             x, y, _ = geod().fwd(lon, lat, az, core_km * 1000.0)

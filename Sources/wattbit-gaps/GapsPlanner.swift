@@ -1,0 +1,226 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FiberCoverage
+import GeoCore
+import PlannerKit
+
+// wattbit-gaps: where fiber does not reach, who lives there, and what closing each gap
+// costs. A thin shell over the FiberCoverage engine: it reads the inputs (streaming the
+// mesh CSV in chunks, so memory follows the gaps, not the file), hands values to the
+// engine, optionally routes island connections with the cable planner, and returns features.
+
+struct GapsPlanner: Planner {
+    static let manifest = Manifest(
+        name: "gaps",
+        version: "1.0.0",
+        summary: "Fiber coverage gaps: who lives beyond the network's reach and what each connection costs",
+        description: """
+            Classifies every demand unit (JIS X 0410 mesh cell from an e-Stat style CSV, or a \
+            GeoJSON Point/Polygon with population) as covered when it lies within reach of the \
+            network (geodesic distance; per-feature reach_km overrides --reach-km), dissolves the \
+            uncovered units into gap polygons (mesh cells by an exact grid union; other polygons \
+            by GEOS unary union) and ranks the gaps by the cost per person of the shortest \
+            connection. Gaps on a land mass without network are islands: their connection is \
+            routed over sea by the wattbit-cable planner when installed, else measured as a \
+            straight line (extension_method says which). --plan chooses gaps within --budget-jpy \
+            to maximise covered population (budgeted maximum coverage; greedy by population per \
+            yen, refined by the best single affordable gap: Khuller, Moss & Naor 1999). \
+            --summary writes covered/uncovered population and households by prefecture \
+            (geodata/prefectures.geojson), by --regions and for the nation as CSV.
+            """,
+        inputs: [
+            InputSpec(name: "network",
+                      description: "Fiber network: LineStrings (cables) and Points (access nodes); optional reach_km per feature.",
+                      geometryTypes: ["LineString", "MultiLineString", "Point", "MultiPoint"]),
+            InputSpec(name: "demand",
+                      description: "Demand: e-Stat style mesh CSV (KEY_CODE + value columns; 1 km to 125 m mesh), or GeoJSON Points/Polygons with population (and households).",
+                      formats: [.csv, .geojson],
+                      geometryTypes: ["Point", "MultiPoint", "Polygon", "MultiPolygon"]),
+            InputSpec(name: "regions",
+                      description: "Optional boundary layer (Polygons with name) for the municipality of each gap and summary rows.",
+                      geometryTypes: ["Polygon", "MultiPolygon"], required: false),
+        ],
+        parameters: [
+            ParameterSpec(name: "reach_km", kind: .number,
+                          description: "Distance from the network within which a unit counts as served",
+                          unit: "km", defaultValue: 2.0, minimum: 0, maximum: 100),
+            ParameterSpec(name: "demand_mode", kind: .enum,
+                          description: "Measure from each unit's centroid, or from the nearest part of its area",
+                          defaultValue: "centroid", choices: ["centroid", "area"]),
+            ParameterSpec(name: "population_column", kind: .string,
+                          description: "CSV column (or GeoJSON property) holding the population",
+                          defaultValue: "population"),
+            ParameterSpec(name: "households_column", kind: .string,
+                          description: "CSV column (or GeoJSON property) holding households; optional in the data",
+                          defaultValue: "households"),
+            ParameterSpec(name: "cost_per_km_jpy", kind: .number,
+                          description: "Construction cost of new fiber per km",
+                          unit: "JPY/km", defaultValue: 5_000_000.0, minimum: 0, maximum: 1e12),
+            ParameterSpec(name: "budget_jpy", kind: .number,
+                          description: "Budget for --plan",
+                          unit: "JPY", minimum: 0, maximum: 1e16),
+            ParameterSpec(name: "plan", kind: .boolean,
+                          description: "Choose gaps to connect within --budget-jpy and output the extensions",
+                          defaultValue: false),
+            ParameterSpec(name: "summary", kind: .string,
+                          description: "Write covered/uncovered population by prefecture, region and nation to this CSV file"),
+            ParameterSpec(name: "island_routing", kind: .enum,
+                          description: "Island connections: route over sea with wattbit-cable when installed (auto), or straight lines",
+                          defaultValue: "auto", choices: ["auto", "straight-line"]),
+        ],
+        outputs: [
+            OutputSpec(format: .geojson,
+                       roles: ["gap": ["Polygon", "MultiPolygon", "Point", "MultiPoint"], "extension": ["LineString"]],
+                       description: "gap (ranked by cost_per_person_jpy): id, rank, population, households, units, area_km2, "
+                           + "nearest_network_km, prefecture, municipality (with --regions), island, land_mass, extension_km, "
+                           + "extension_method, extension_cost_jpy, cost_per_person_jpy; extension (with --plan): gap, order, "
+                           + "population, extension_km, extension_cost_jpy, cumulative_cost_jpy, plan_rule"),
+        ],
+        examples: [
+            "wattbit gaps --network geodata/demo-network.geojson --demand geodata/demo-population.csv",
+            "wattbit gaps --network fiber.geojson --demand mesh-population.csv --reach-km 2 > gaps.geojson",
+            "ogr2ogr -f GeoJSONSeq /vsistdout/ plant.shp | wattbit gaps --network - --demand geodata/demo-population.csv --summary by-prefecture.csv",
+            "wattbit gaps --network geodata/demo-network.geojson --demand geodata/demo-population.csv --budget-jpy 5e9 --plan",
+        ])
+
+    func run(_ inputs: PlannerInputs, _ parameters: PlannerParameters,
+             progress: ProgressReporter) async throws -> PlannerOutput {
+        let plan = parameters.bool("plan")
+        let budget = parameters.optionalDouble("budget_jpy")
+        if plan && budget == nil { throw PlannerError.usage("--plan needs --budget-jpy (the budget in yen)") }
+        if budget != nil && !plan { progress.warning("--budget-jpy has no effect without --plan") }
+        let costPerKm = parameters.double("cost_per_km_jpy")
+        let options = CoverageOptions(reachKm: parameters.double("reach_km"),
+                                      demandMode: DemandMode(rawValue: parameters.string("demand_mode") ?? "centroid") ?? .centroid,
+                                      costPerKmJPY: costPerKm)
+
+        progress.update(0, stage: "network")
+        let networkFeatures = try inputs.features("network")?.features ?? []
+        let network: NetworkIndex
+        do {
+            network = try NetworkIndex(features: networkFeatures, defaultReachKm: options.reachKm)
+        } catch {
+            throw PlannerError.data("--network \(inputs.path("network") ?? ""): \(error)")
+        }
+        let prefectures = try embeddedLayer("prefectures.geojson", progress: progress)
+        let land = try embeddedLayer("japan-land.geojson", progress: progress)
+        var regions: RegionLayer?
+        if let features = try inputs.features("regions")?.features {
+            regions = RegionLayer(features: features)
+        }
+        let context = CoverageContext(network: network, options: options, prefectures: prefectures,
+                                      regions: regions, land: land)
+
+        progress.update(0, stage: "demand")
+        guard let demandPath = inputs.path("demand") else { throw PlannerError.usage("--demand is required") }
+        var result: CoverageResult
+        if try DemandSource.isCSV(path: demandPath) {
+            result = try meshCoverage(path: demandPath, context: context, parameters: parameters, progress: progress)
+        } else {
+            result = try unitCoverage(inputs, context: context, parameters: parameters, progress: progress)
+        }
+
+        if parameters.string("island_routing") == "auto" {
+            IslandRouting.route(&result, progress: progress)
+            rank(&result.gaps, costPerKmJPY: costPerKm)
+        } else if result.gaps.contains(where: \.island) {
+            progress.info("island connections measured as straight lines (--island-routing straight-line)")
+        }
+
+        var chosen: BudgetedCoverage.Plan?
+        if plan, let budget {
+            chosen = BudgetedCoverage.plan(result.planItems(costPerKmJPY: costPerKm), budgetJPY: budget)
+        }
+        let features = result.features(costPerKmJPY: costPerKm, plan: chosen, budgetJPY: budget)
+        var sideFiles: [PlannerOutput.SideFile] = []
+        if let summaryPath = parameters.string("summary"), !summaryPath.isEmpty {
+            sideFiles.append(.init(path: summaryPath, contents: result.summaryCSV()))
+        }
+        let n = result.national
+        var text = "\(result.gaps.count) gaps; \(Int(n.uncoveredPopulation.rounded())) of \(Int(n.population.rounded())) people beyond reach (coverage \(formatPercent(n.coverageRate)) over \(result.unitsRead) units)"
+        if let chosen {
+            text += "; plan: \(chosen.chosen.count) extensions, \(Int(chosen.costJPY.rounded())) JPY, \(Int(chosen.population.rounded())) people (\(chosen.rule))"
+        }
+        return PlannerOutput(FeatureCollection(features), sideFiles: sideFiles, summary: text)
+    }
+
+    private func embeddedLayer(_ name: String, progress: ProgressReporter) throws -> RegionLayer? {
+        guard let url = try? EmbeddedGeodata.url(for: name) else {
+            progress.warning("embedded geodata \(name) not found (set WATTBIT_GEODATA); gaps will lack \(name == "prefectures.geojson" ? "prefectures" : "island detection")")
+            return nil
+        }
+        do {
+            return RegionLayer(features: try GeoJSONReader.read(path: url.path).features)
+        } catch {
+            throw PlannerError(.software, "embedded geodata \(url.path): \(error)")
+        }
+    }
+
+    private func meshCoverage(path: String, context: CoverageContext, parameters: PlannerParameters,
+                              progress: ProgressReporter) throws -> CoverageResult {
+        var parser = MeshCSVParser(populationColumn: parameters.string("population_column") ?? "population",
+                                   householdsColumn: parameters.string("households_column") ?? "households")
+        var coverage = MeshCoverage(context: context)
+        let label = path == "-" ? "--demand -" : "--demand \(path)"
+        do {
+            try DemandSource.stream(path: path, label: label, progress: progress) { chunk in
+                try parser.feed(chunk) { coverage.add($0) }
+            }
+            try parser.finish { coverage.add($0) }
+        } catch let error as MeshCSVError {
+            throw PlannerError.data("\(label):\(error.line): \(error.message)")
+        }
+        if parser.rows == 0 { progress.warning("\(label): no mesh rows") }
+        if !parser.hasHouseholds { progress.info("\(label): no '\(parser.householdsColumn)' column; households counted as 0") }
+        if parser.suppressedValues > 0 { progress.info("\(label): \(parser.suppressedValues) suppressed values ('*' or '-') counted as 0") }
+        return coverage.finish(progress: progress.callback)
+    }
+
+    private func unitCoverage(_ inputs: PlannerInputs, context: CoverageContext, parameters: PlannerParameters,
+                              progress: ProgressReporter) throws -> CoverageResult {
+        let populationKey = parameters.string("population_column") ?? "population"
+        let householdsKey = parameters.string("households_column") ?? "households"
+        let label = "--demand \(inputs.path("demand") ?? "")"
+        var coverage = UnitCoverage(context: context)
+        let each: (Int, Feature) throws -> Void = { index, feature in
+            guard let geometry = feature.geometry else { return }
+            guard let population = feature[property: populationKey]?.doubleValue, population >= 0, population.isFinite else {
+                let shown = feature[property: populationKey].map { "\($0)" } ?? "missing"
+                throw PlannerError.data("\(label): features[\(index)].properties.\(populationKey): \(shown) is not a non-negative number")
+            }
+            var households = 0.0
+            if let value = feature[property: householdsKey], !value.isNull {
+                guard let h = value.doubleValue, h >= 0, h.isFinite else {
+                    throw PlannerError.data("\(label): features[\(index)].properties.\(householdsKey): \(value) is not a non-negative number")
+                }
+                households = h
+            }
+            coverage.add(DemandUnit(geometry: geometry, population: population, households: households, index: index))
+        }
+        if inputs.path("demand") == "-" {
+            // The format check consumed the first chunk of stdin: read the rest and join.
+            var bytes = StdinPeek.shared.take() ?? []
+            try DemandSource.stream(path: "-", label: label, progress: progress) { bytes += $0 }
+            do {
+                try GeoJSONReader.forEachFeature(bytes: bytes, source: "<stdin>", each)
+            } catch let error as GeoJSONError {
+                throw PlannerError.data("--demand: \(error)")
+            }
+        } else {
+            try inputs.forEachFeature("demand", each)
+        }
+        do {
+            return try coverage.finish(progress: progress.callback)
+        } catch let error as GEOSError {
+            throw PlannerError.data("\(label): cannot dissolve gap polygons: \(error.message)")
+        }
+    }
+}
+
+func formatPercent(_ rate: Double) -> String {
+    let tenths = (rate * 1000).rounded() / 10
+    return "\(tenths) %"
+}
