@@ -70,7 +70,7 @@ public enum PlannerHost {
             }
             guard Manifest.supportedProtocolMajors.contains(major) else {
                 let ours = Manifest.supportedProtocolMajors.map { "wattbit-planner/\($0)" }.joined(separator: ", ")
-                throw PlannerError(.unavailable, "\(who) speaks \(protocolString); this wattbit speaks \(ours) — upgrade wattbit or install a \(ours) build of the planner")
+                throw PlannerError(.unavailable, "\(who): speaks \(protocolString), but this wattbit speaks \(ours); upgrade wattbit or install a \(ours) build of the planner")
             }
         }
         let manifest: Manifest

@@ -80,18 +80,18 @@ enum Tool {
     /// Runs a built executable by name (see `path(_:)`).
     static func run(_ name: String, _ arguments: [String], stdin: [UInt8]? = nil,
                     environment: [String: String] = [:], timeout: Double = 60,
-                    workingDirectory: String? = nil) throws -> ToolResult {
+                    workingDirectory: String? = nil, interruptAfter: Double? = nil) throws -> ToolResult {
         try runExecutable(at: path(name), arguments, stdin: stdin, environment: environment,
-                          timeout: timeout, workingDirectory: workingDirectory)
+                          timeout: timeout, workingDirectory: workingDirectory, interruptAfter: interruptAfter)
     }
 
     /// Runs any executable by path (fixture scripts, python3 …). `stdin: nil` = /dev/null,
     /// so a tool that wrongly reads stdin sees EOF instead of the test runner's terminal.
     /// `environment` is added to (and overrides) the test's own environment; a value of ""
-    /// removes the variable.
+    /// removes the variable. `interruptAfter` sends SIGINT (as Ctrl-C would) after that many seconds.
     static func runExecutable(at path: String, _ arguments: [String], stdin: [UInt8]? = nil,
                               environment: [String: String] = [:], timeout: Double = 60,
-                              workingDirectory: String? = nil) throws -> ToolResult {
+                              workingDirectory: String? = nil, interruptAfter: Double? = nil) throws -> ToolResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -143,7 +143,15 @@ enum Tool {
             exited.signal()
         }
         var timedOut = false
-        if exited.wait(timeout: .now() + timeout) == .timedOut {
+        var finished = false
+        if let interruptAfter {
+            if exited.wait(timeout: .now() + interruptAfter) == .success {
+                finished = true
+            } else {
+                kill(process.processIdentifier, SIGINT)
+            }
+        }
+        if !finished && exited.wait(timeout: .now() + timeout) == .timedOut {
             timedOut = true
             process.terminate()
             if exited.wait(timeout: .now() + 2) == .timedOut {
