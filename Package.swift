@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "FiberCoverageTests", dependencies: ["FiberCoverage"]),
         .testTarget(name: "MapRenderingTests", dependencies: ["MapRendering"]),
         // Spawns the built executables: CLI tables, bad plugins, pipelines.
-        .testTarget(name: "EndToEndTests", dependencies: ["GeoCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["GeoCore"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
