@@ -1,0 +1,128 @@
+import Foundation
+import GeoCore
+import Testing
+@testable import PlannerKit
+
+@Suite("host: output checks and discovery")
+struct HostTests {
+    static let manifest = Manifest(
+        name: "t", version: "1", summary: "s",
+        outputs: [OutputSpec(format: .geojson, roles: ["hub": ["Point"], "hub-member": ["Point", "MultiPoint"], "note": []])])
+
+    struct OutputCase: Sendable, CustomTestStringConvertible {
+        var label: String
+        var output: String
+        var format: GeoJSONFormat = .featureCollection
+        /// A fragment of the problem, or nil when the output is valid.
+        var problem: String?
+        var testDescription: String { label }
+    }
+
+    static func feature(_ role: String?, _ geometry: String) -> String {
+        let properties = role.map { #"{"role":"\#($0)"}"# } ?? "{}"
+        return #"{"type":"Feature","geometry":\#(geometry),"properties":\#(properties)}"#
+    }
+    static let point = #"{"type":"Point","coordinates":[139.7,35.7]}"#
+    static let line = #"{"type":"LineString","coordinates":[[139.7,35.7],[140,36]]}"#
+    static func collection(_ features: String...) -> String {
+        #"{"type":"FeatureCollection","features":[\#(features.joined(separator: ","))]}"#
+    }
+
+    static let outputCases: [OutputCase] = [
+        OutputCase(label: "valid", output: collection(feature("hub", point), feature("note", "null")), problem: nil),
+        OutputCase(label: "empty collection", output: collection(), problem: nil),
+        OutputCase(label: "nothing at all", output: "", problem: "empty output"),
+        OutputCase(label: "truncated", output: #"{"type":"FeatureCollection","features":[{"type":"Feat"#, problem: "<output>:1:"),
+        OutputCase(label: "not GeoJSON", output: #"{"hello":1}"#, problem: "<output>"),
+        OutputCase(label: "wrong geometry for role", output: collection(feature("hub", point), feature("hub", line)),
+                   problem: "features[1] (role hub) is a LineString; the manifest declares Point"),
+        OutputCase(label: "null geometry for a typed role", output: collection(feature("hub", "null")),
+                   problem: "features[0] (role hub) is a null"),
+        OutputCase(label: "undeclared role", output: collection(feature("gap", point)),
+                   problem: #"features[0] has role "gap", which the manifest does not declare"#),
+        OutputCase(label: "no role", output: collection(feature(nil, point)), problem: #"features[0] has no "role" property"#),
+        OutputCase(label: "sequence where a collection was asked for", output: "\u{1E}" + feature("hub", point) + "\n",
+                   problem: "RFC 8142 sequence"),
+        OutputCase(label: "valid sequence", output: "\u{1E}" + feature("hub", point) + "\n\u{1E}" + feature("hub-member", point) + "\n",
+                   format: .sequence, problem: nil),
+        OutputCase(label: "empty sequence", output: "", format: .sequence, problem: nil),
+        OutputCase(label: "sequence with a cut record", output: "\u{1E}" + feature("hub", point) + "\n\u{1E}{\"type\":\"Fea",
+                   format: .sequence, problem: "<output>"),
+    ]
+
+    @Test(arguments: outputCases)
+    func checkOutput(_ testCase: OutputCase) {
+        let problem = PlannerHost.checkOutput(Array(testCase.output.utf8), manifest: Self.manifest, format: testCase.format)
+        if let expected = testCase.problem {
+            #expect(problem?.contains(expected) == true, "got: \(problem ?? "valid")")
+        } else {
+            #expect(problem == nil, "\(problem ?? "")")
+        }
+    }
+
+    @Test("document planners: an SVG must look like SVG")
+    func documents() {
+        let svg = Manifest(name: "map", version: "1", summary: "s", outputs: [OutputSpec(format: .svg), OutputSpec(format: .html)])
+        #expect(PlannerHost.checkOutput(Array("<?xml version=\"1.0\"?><svg></svg>".utf8), manifest: svg, format: .featureCollection) == nil)
+        #expect(PlannerHost.checkOutput(Array("<!DOCTYPE html><html></html>".utf8), manifest: svg, format: .featureCollection) == nil)
+        #expect(PlannerHost.checkOutput([], manifest: svg, format: .featureCollection) == "empty output")
+        #expect(PlannerHost.checkOutput(Array("{}".utf8), manifest: svg, format: .featureCollection) != nil)
+    }
+
+    @Test("discovery skips empty, '.', relative and duplicate entries; first executable wins")
+    func discovery() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("wattbit-discovery-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        for directory in ["a", "b"] {
+            try FileManager.default.createDirectory(atPath: base + "/" + directory, withIntermediateDirectories: true)
+        }
+        try FileManager.default.createSymbolicLink(atPath: base + "/a-link", withDestinationPath: base + "/a")
+        func write(_ path: String, mode: Int) throws {
+            try "#!/bin/sh\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+        }
+        try write(base + "/a/wattbit-cable", mode: 0o755)
+        try write(base + "/b/wattbit-cable", mode: 0o755)
+        try write(base + "/a/wattbit-draft", mode: 0o644)
+        try write(base + "/b/wattbit-draft", mode: 0o755)
+        try write(base + "/a/wattbit-Bad.Name", mode: 0o755)
+
+        let discovery = PluginDiscovery.fromEnvironment(binaryDirectory: nil,
+                                                        pluginPath: "\(base)/a::.:relative:\(base)/a-link",
+                                                        path: "\(base)/b:")
+        #expect(discovery.directories.map(\.path) == ["\(base)/a", "\(base)/b"], "a-link is a, listed once")
+        #expect(discovery.skippedEntries.count == 4)
+        let cable = try #require(discovery.resolve("cable"))
+        #expect(cable.winner?.path == "\(base)/a/wattbit-cable")
+        #expect(cable.shadowed.map(\.path) == ["\(base)/b/wattbit-cable"])
+        // A non-executable file does not shadow a working one further on; it is reported.
+        let draft = try #require(discovery.resolve("draft"))
+        #expect(draft.winner?.path == "\(base)/b/wattbit-draft")
+        #expect(draft.notExecutable.map(\.path) == ["\(base)/a/wattbit-draft"])
+        #expect(discovery.resolve("Bad.Name") == nil)
+        #expect(PluginDiscovery.plannerName(fileName: "wattbit-cable.swiftmodule") == nil)
+        #expect(PluginDiscovery.plannerName(fileName: "wattbit-landing-diversity") == "landing-diversity")
+    }
+
+    @Test("atomic files: all staged files appear together, an abandoned set leaves nothing")
+    func atomicFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wattbit-atomic-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let files = AtomicFileSet()
+        try files.stage(path: directory + "/a.geojson", contents: Array("a".utf8))
+        try files.stage(path: directory + "/b.csv", contents: Array("b".utf8))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/a.geojson"), "nothing visible before commit")
+        try files.commit()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["a.geojson", "b.csv"])
+
+        let abandoned = AtomicFileSet()
+        try abandoned.stage(path: directory + "/c.geojson", contents: Array("c".utf8))
+        abandoned.abandon()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["a.geojson", "b.csv"])
+
+        #expect(throws: PlannerError.self) {
+            try AtomicFileSet().stage(path: directory + "/missing/x.geojson", contents: [])
+        }
+    }
+}
