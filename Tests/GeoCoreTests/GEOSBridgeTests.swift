@@ -26,6 +26,11 @@ func geosSquare(_ x: Double, _ y: Double, side: Double) -> Geometry {
                Position(x, y + side), Position(x, y)]])
 }
 
+/// The bow-tie (0,0)-(2,2)-(2,0)-(0,2) crosses itself at (1,1).
+private var bowTie: Geometry {
+    .polygon([[Position(0, 0), Position(2, 2), Position(2, 0), Position(0, 2), Position(0, 0)]])
+}
+
 final class GEOSBridgeTests: XCTestCase {
     // Made per test and released in tearDown: XCTest on Linux keeps its test-case objects
     // alive until exit, and the leak check must see every GEOS handle freed.
@@ -98,9 +103,6 @@ final class GEOSBridgeTests: XCTestCase {
     }
 
     // MARK: Validity
-
-    /// The bow-tie (0,0)-(2,2)-(2,0)-(0,2) crosses itself at (1,1).
-    let bowTie = Geometry.polygon([[Position(0, 0), Position(2, 2), Position(2, 0), Position(0, 2), Position(0, 0)]])
 
     func testBowTieIsInvalidWithTheSelfIntersectionNamed() throws {
         let result = try context.isValid(bowTie)
