@@ -82,12 +82,12 @@ extension GEOSContext {
             return try rawCreate("create empty line string", GEOSGeom_createEmptyLineString_r(handle))
         }
         // Takes the sequence, also when it rejects a single-position line.
-        return try rawCreate("line string", GEOSGeom_createLineString_r(handle, try rawSequence(positions)))
+        return try rawCreate("building a line string", GEOSGeom_createLineString_r(handle, try rawSequence(positions)))
     }
 
     private func rawRing(_ positions: [Position]) throws -> OpaquePointer {
         // Takes the sequence, also when it rejects an unclosed or too short ring.
-        try rawCreate("linear ring", GEOSGeom_createLinearRing_r(handle, try rawSequence(positions)))
+        try rawCreate("building a polygon ring", GEOSGeom_createLinearRing_r(handle, try rawSequence(positions)))
     }
 
     private func rawPolygon(_ rings: [[Position]]) throws -> OpaquePointer {
@@ -108,7 +108,7 @@ extension GEOSContext {
         let polygon = holes.withUnsafeMutableBufferPointer {
             GEOSGeom_createPolygon_r(handle, shell, $0.baseAddress, UInt32($0.count))
         }
-        return try rawCreate("polygon", polygon)
+        return try rawCreate("building a polygon", polygon)
     }
 
     private func rawCollection(_ type: GEOSGeomTypes, _ makers: [() throws -> OpaquePointer]) throws -> OpaquePointer {
@@ -131,7 +131,7 @@ extension GEOSContext {
         let collection = members.withUnsafeMutableBufferPointer {
             GEOSGeom_createCollection_r(handle, Int32(type.rawValue), $0.baseAddress, count)
         }
-        return try rawCreate("collection", collection)
+        return try rawCreate("building a collection", collection)
     }
 
     // MARK: GEOS -> GeoCore
