@@ -459,8 +459,21 @@ struct JSONScanner {
                     throw failure(.syntax, "unpaired surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string", at: escapeOffset)
                 }
                 if scalar >= 0x80 { nonASCII = true }
-                if let unicode = Unicode.Scalar(scalar) {
-                    buffer.append(contentsOf: UTF8.encode(unicode)!)
+                // UTF-8 encoding of the scalar (surrogates were combined or rejected above).
+                if scalar < 0x80 {
+                    buffer.append(UInt8(scalar))
+                } else if scalar < 0x800 {
+                    buffer.append(UInt8(0xC0 | (scalar >> 6)))
+                    buffer.append(UInt8(0x80 | (scalar & 0x3F)))
+                } else if scalar < 0x10000 {
+                    buffer.append(UInt8(0xE0 | (scalar >> 12)))
+                    buffer.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                    buffer.append(UInt8(0x80 | (scalar & 0x3F)))
+                } else {
+                    buffer.append(UInt8(0xF0 | (scalar >> 18)))
+                    buffer.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+                    buffer.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                    buffer.append(UInt8(0x80 | (scalar & 0x3F)))
                 }
                 continue
             default:

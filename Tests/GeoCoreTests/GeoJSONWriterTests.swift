@@ -108,6 +108,13 @@ final class GeoJSONWriterTests: XCTestCase {
         }
     }
 
+    func testEscapedTextIsDecodedAndWrittenBackAsPlainUTF8() throws {
+        let input = #"{"a":"\u6771\u4eac","b":"\ud83d\ude00","c":"\u00e9\/\t\u0041"}"#
+        let value = try JSONText.parse(Array(input.utf8), source: "t")
+        XCTAssertEqual(value, ["a": "東京", "b": "😀", "c": "é/\tA"])
+        XCTAssertEqual(text(JSONText.encode(value)), #"{"a":"東京","b":"😀","c":"é/\tA"}"#)
+    }
+
     func testLegacyCRSForWGS84AndJGD2011IsAcceptedAndKept() throws {
         for name in ["urn:ogc:def:crs:OGC:1.3:CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::6668"] {
             let input = "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"\(name)\"}},\"features\":[]}"

@@ -9,7 +9,7 @@ import GeoCore
 
 func runGeoJSONBench(_ arguments: [String]) throws {
     guard let path = arguments.first else {
-        throw BenchUsageError(message: "usage: wattbit-bench geojson FILE [--mode read|stream|write] [--repeat N]")
+        throw GeoJSONBenchUsage(message: "usage: wattbit-bench geojson FILE [--mode read|stream|write] [--repeat N]")
     }
     var mode = "read"
     var repeats = 1
@@ -23,7 +23,7 @@ func runGeoJSONBench(_ arguments: [String]) throws {
             repeats = max(1, Int(arguments[i + 1]) ?? 1)
             i += 2
         default:
-            throw BenchUsageError(message: "unknown argument \(arguments[i])")
+            throw GeoJSONBenchUsage(message: "unknown argument \(arguments[i])")
         }
     }
     let fileBytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
@@ -48,7 +48,7 @@ func runGeoJSONBench(_ arguments: [String]) throws {
             outputBytes = GeoJSONWriter().encode(collection).count
             featureCount = collection.features.count
         default:
-            throw BenchUsageError(message: "unknown mode \(mode)")
+            throw GeoJSONBenchUsage(message: "unknown mode \(mode)")
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         best = min(best, seconds)
@@ -71,7 +71,7 @@ private func cpuSeconds() -> Double {
         + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
-struct BenchUsageError: Error, CustomStringConvertible {
+private struct GeoJSONBenchUsage: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
 }
