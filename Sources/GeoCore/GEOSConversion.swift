@@ -64,12 +64,16 @@ extension GEOSContext {
             throw GEOSError(message: "too many coordinates (\(positions.count)) for one GEOS sequence")
         }
         let hasZ = positions.contains { $0.z != nil }
-        var buffer = [Double]()
-        buffer.reserveCapacity(positions.count * (hasZ ? 3 : 2))
-        for p in positions {
-            buffer.append(p.x)
-            buffer.append(p.y)
-            if hasZ { buffer.append(p.z ?? .nan) }
+        let stride = hasZ ? 3 : 2
+        let buffer = [Double](unsafeUninitializedCapacity: positions.count * stride) { out, initialized in
+            var j = 0
+            for p in positions {
+                out.initializeElement(at: j, to: p.x)
+                out.initializeElement(at: j + 1, to: p.y)
+                if hasZ { out.initializeElement(at: j + 2, to: p.z ?? .nan) }
+                j += stride
+            }
+            initialized = j
         }
         let sequence = buffer.withUnsafeBufferPointer {
             GEOSCoordSeq_copyFromBuffer_r(handle, $0.baseAddress, count, hasZ ? 1 : 0, 0)
@@ -231,13 +235,15 @@ extension GEOSContext {
             GEOSCoordSeq_copyToBuffer_r(handle, sequence, $0.baseAddress, hasZ ? 1 : 0, 0)
         }
         guard copied != 0 else { throw failure("copy coordinates") }
-        var result = [Position]()
-        result.reserveCapacity(count)
-        for i in 0..<count {
-            let base = i * stride
-            let z = hasZ && !buffer[base + 2].isNaN ? buffer[base + 2] : nil
-            result.append(Position(buffer[base], buffer[base + 1], z))
+        return buffer.withUnsafeBufferPointer { values in
+            [Position](unsafeUninitializedCapacity: count) { out, initialized in
+                for i in 0..<count {
+                    let base = i * stride
+                    let z = hasZ && !values[base + 2].isNaN ? values[base + 2] : nil
+                    out.initializeElement(at: i, to: Position(values[base], values[base + 1], z))
+                }
+                initialized = count
+            }
         }
-        return result
     }
 }
