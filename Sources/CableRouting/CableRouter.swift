@@ -257,8 +257,11 @@ public struct CableRouter: Sendable {
         var usedSources = Set<Int>(), usedGoals = Set<Int>()
         let exemptions = (allSources + allGoals).map(\.used.position)
         for k in 0..<request.routes {
-            let sources = allSources.enumerated().filter { !request.distinctLandings || !usedSources.contains($0.offset) }
-            let goals = allGoals.enumerated().filter { !request.distinctLandings || !usedGoals.contains($0.offset) }
+            // Distinct landings apply to ends with a choice; a single landing is shared.
+            let distinctSources = request.distinctLandings && allSources.count > 1
+            let distinctGoals = request.distinctLandings && allGoals.count > 1
+            let sources = allSources.enumerated().filter { !distinctSources || !usedSources.contains($0.offset) }
+            let goals = allGoals.enumerated().filter { !distinctGoals || !usedGoals.contains($0.offset) }
             if sources.isEmpty || goals.isEmpty {
                 warnings.append("found \(k) of \(request.routes) routes: no unused landing left for --distinct-landings")
                 break
@@ -271,7 +274,7 @@ public struct CableRouter: Sendable {
                     throw CableRoutingError.unreachable(
                         "no sea route from \(from.label) to \(to.label): \(end.label) is enclosed by land, coast clearance or --avoid areas")
                 }
-                warnings.append("found \(k) of \(request.routes) routes at least \(format1(request.minSeparationKm)) km apart outside \(format1(request.approachKm)) km of the landings")
+                warnings.append(fewerRoutesWarning(found: k, request: request))
                 break
             }
             var sourceTerminals = sources.map(\.element.terminal)
@@ -288,7 +291,7 @@ public struct CableRouter: Sendable {
             }
             guard let result = search.run(sources: sourceTerminals, goals: goalTerminals, progress: sub) else {
                 if k == 0 { throw CableRoutingError.unreachable("no sea route from \(from.label) to \(to.label)") }
-                warnings.append("found \(k) of \(request.routes) routes at least \(format1(request.minSeparationKm)) km apart outside \(format1(request.approachKm)) km of the landings")
+                warnings.append(fewerRoutesWarning(found: k, request: request))
                 break
             }
             let source = allSources[sourceTerminals[result.source].candidate]
@@ -303,6 +306,20 @@ public struct CableRouter: Sendable {
             }
         }
         return routes
+    }
+
+    /// Why fewer routes came back, and what would admit more: two routes leaving one landing
+    /// must cross its approach circle at least 2·asin(S / 2A) apart (S separation, A radius).
+    func fewerRoutesWarning(found: Int, request: RouteRequest) -> String {
+        let a = request.approachKm, s = request.minSeparationKm
+        var text = "found \(found) of \(request.routes) routes at least \(format1(s)) km apart outside \(format1(a)) km of the landings"
+        if a > 0, s < 2 * a {
+            let degrees = 2 * asin(s / (2 * a)) * 180 / .pi
+            text += " (routes sharing a landing must leave its \(format1(a)) km approach circle ≥ \(Int(degrees.rounded()))° apart; a larger --approach-km or candidate landings with --distinct-landings admit more)"
+        } else if a > 0 {
+            text += " (routes sharing a landing cannot be \(format1(s)) km apart outside a \(format1(a)) km approach; raise --approach-km or use --distinct-landings)"
+        }
+        return text
     }
 
     func planVia(ends: [RouteEnd], prepared: [[Prepared]], blocked: [Bool], request: RouteRequest,

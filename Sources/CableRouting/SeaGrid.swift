@@ -195,8 +195,9 @@ public struct SeaGrid: Sendable, Hashable {
                 var j = Int((lo - 0.5).rounded(.up))
                 let jMax = Int((hi - 0.5).rounded(.up)) - 1
                 j = max(j, 0)
-                if jMax < j { continue }
-                for row in j...min(jMax, height - 1) {
+                let jLast = min(jMax, height - 1)
+                if jLast < j { continue }
+                for row in j...jLast {
                     let yc = Double(row) + 0.5
                     let x = x0 + (yc - y0) / (y1 - y0) * (x1 - x0)
                     crossings.append((row, x))

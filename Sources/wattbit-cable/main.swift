@@ -1,1 +1,3 @@
-print("not yet")
+import PlannerKit
+
+PlannerMain.run(CablePlanner.self)

@@ -20,7 +20,7 @@ func runCableBench(_ arguments: [String]) throws {
         case "--geodata" where i + 1 < arguments.count: geodata = arguments[i + 1]; i += 2
         case "--cell-km" where i + 1 < arguments.count: cellKm = Double(arguments[i + 1]) ?? 2; i += 2
         case "--routes-out" where i + 1 < arguments.count: routesOut = arguments[i + 1]; i += 2
-        default: throw BenchUsageError(message: "usage: wattbit-bench cable [--geodata DIR] [--cell-km KM] [--routes-out FILE]")
+        default: throw CableBenchUsage("usage: wattbit-bench cable [--geodata DIR] [--cell-km KM] [--routes-out FILE]")
         }
     }
     func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
@@ -48,7 +48,7 @@ func runCableBench(_ arguments: [String]) throws {
         if let l = CableGeodata.find(name, in: international) {
             return RouteEnd(label: name, candidates: [Landing(name: name, position: l.position)], isInternational: true)
         }
-        throw BenchUsageError(message: "unknown endpoint \(name)")
+        throw CableBenchUsage("unknown endpoint \(name)")
     }
     let router = CableRouter(surface: surface)
     let cases: [(String, String, String, Int)] = [
@@ -80,4 +80,9 @@ func runCableBench(_ arguments: [String]) throws {
         let bytes = GeoJSONWriter().encode(FeatureCollection(features))
         try Data(bytes).write(to: URL(fileURLWithPath: routesOut))
     }
+}
+
+private struct CableBenchUsage: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

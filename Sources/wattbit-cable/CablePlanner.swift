@@ -1,0 +1,289 @@
+import CableRouting
+import Foundation
+import GeoCore
+import PlannerKit
+
+/// `wattbit cable`: multi-route submarine-cable planning that lands away from Boso and
+/// Shima. Reads the embedded geodata (or the user's files), builds the sea surface, and
+/// hands a `RouteRequest` to the `CableRouting` engine; this file only translates.
+struct CablePlanner: Planner {
+    static let manifest = Manifest(
+        name: "cable",
+        version: "1.0.0",
+        summary: "Plan submarine-cable routes over the sea, separated, landing away from Boso and Shima",
+        description: """
+            Finds the K least-cost cable routes between two ends (landing stations, lon,lat, \
+            international exits or candidate sets from a GeoJSON file) that are pairwise at least \
+            --min-separation-km apart outside --approach-km of their landings. Routes never cross \
+            land outside the landing approaches, keep --coast-clearance-km from the coast, and \
+            neither land in nor pass through the Boso and Shima landing-concentration zones unless \
+            allowed. Cost per km = 1 + Σ weights of the soft hazards crossed (trench and trough \
+            axes within their corridor, earthquake source regions) + a depth term from \
+            --bathymetry. Paths are any-angle and geodesic: Lazy Theta* (Nash, Koenig & Tovey, \
+            AAAI 2010) on a gnomonic grid of --cell-km cells, where straight segments are great \
+            circles, followed by string pulling and vertex sliding; lengths are measured on the \
+            GRS80 ellipsoid (Karney 2013). Deterministic.
+            """,
+        inputs: [
+            InputSpec(name: "land", description: "Land polygons replacing the embedded GSHHG-high japan-land.",
+                      geometryTypes: ["Polygon", "MultiPolygon"], required: false),
+            InputSpec(name: "avoid", description: "Extra hard exclusions: routes never enter these polygons.",
+                      geometryTypes: ["Polygon", "MultiPolygon"], required: false, multiple: true),
+            InputSpec(name: "hazards", description: "Soft hazards replacing the embedded hazards.geojson (`weight`, optional `corridor_km`, `kind`).",
+                      geometryTypes: ["LineString", "MultiLineString", "Polygon", "MultiPolygon"],
+                      requiredProperties: ["weight"], required: false),
+            InputSpec(name: "bathymetry", description: "Depth grid, ESRI ASCII (gdal_translate -of AAIGrid), lon/lat degrees; elevations (negative below sea level) or positive depths.",
+                      formats: [.text], required: false),
+        ],
+        parameters: [
+            ParameterSpec(name: "from", kind: .string,
+                          description: "Start: landing-station name (name or name_en), lon,lat, an international exit (international:north-america), or a GeoJSON file of candidate points (- = stdin)"),
+            ParameterSpec(name: "to", kind: .string, description: "End, in the same forms as --from"),
+            ParameterSpec(name: "via", kind: .string,
+                          description: "Comma-separated stops for one route through all of them in order (without --from/--to, the first and last stops are the ends)"),
+            ParameterSpec(name: "routes", kind: .integer, description: "Number of mutually separated routes",
+                          defaultValue: 1, minimum: 1, maximum: 10),
+            ParameterSpec(name: "min_separation_km", kind: .number,
+                          description: "Minimum distance between any two routes outside the approaches",
+                          unit: "km", defaultValue: 30, minimum: 0, maximum: 500),
+            ParameterSpec(name: "approach_km", kind: .number,
+                          description: "Radius around each landing inside which separation and coast clearance do not apply",
+                          unit: "km", defaultValue: 20, minimum: 0, maximum: 300),
+            ParameterSpec(name: "coast_clearance_km", kind: .number,
+                          description: "Minimum distance from the coast outside the approaches",
+                          unit: "km", defaultValue: 2, minimum: 0, maximum: 50),
+            ParameterSpec(name: "snap_km", kind: .number,
+                          description: "A landing on land moves to the nearest coast within this distance, else it is refused",
+                          unit: "km", defaultValue: 10, minimum: 0, maximum: 200),
+            ParameterSpec(name: "allow_concentration_zones", kind: .boolean,
+                          description: "Let routes pass through (not land in) the Boso and Shima zones", defaultValue: false),
+            ParameterSpec(name: "allow_concentration_landing", kind: .boolean,
+                          description: "Let routes land in the Boso and Shima zones (no subsidy then)", defaultValue: false),
+            ParameterSpec(name: "distinct_landings", kind: .boolean,
+                          description: "With candidate sets, each route lands at stations no other route uses", defaultValue: false),
+            ParameterSpec(name: "ignore_hazards", kind: .boolean,
+                          description: "Plan on length alone, without the soft hazard weights", defaultValue: false),
+            ParameterSpec(name: "cost_per_km_usd", kind: .number, description: "Installed cost per km for est_cost_usd",
+                          unit: "USD", defaultValue: 30_000, minimum: 0, maximum: 10_000_000),
+            ParameterSpec(name: "cell_km", kind: .number, description: "Sea-surface grid cell (finer is slower; 2 km keeps routes within 1 % of the continuous optimum)",
+                          unit: "km", defaultValue: 2, minimum: 0.5, maximum: 20),
+            ParameterSpec(name: "display_segment_km", kind: .number, description: "Maximum segment length of the output lines (geodesic densification)",
+                          unit: "km", defaultValue: 10, minimum: 0.1, maximum: 1000),
+        ],
+        outputs: [
+            OutputSpec(format: .geojson, roles: ["route": ["LineString"], "landing": ["Point"]],
+                       description: "route: rank, from, to, length_km, geodesic_km, detour_ratio, cost, min_separation_km, "
+                           + "hazard_km (per kind), landing_zones, subsidy_rate, one_way_latency_ms, est_cost_usd; "
+                           + "landing: name, zone, routes (ranks), snapped_km"),
+        ],
+        examples: [
+            "wattbit cable --from Ishikari --to Kitakyushu --routes 3 > routes.geojson",
+            "wattbit cable --from hokkaido-candidates.geojson --to international:north-america --routes 2 --distinct-landings",
+            "wattbit cable --via Ishikari,Akita,Naoetsu,Tsuruga,Kitakyushu",
+            "wattbit cable --from Kagoshima --to international:southeast-asia",
+        ])
+
+    func run(_ inputs: PlannerInputs, _ parameters: PlannerParameters,
+             progress: ProgressReporter) async throws -> PlannerOutput {
+        // Geodata: the user's files or the embedded ones.
+        let land = CableGeodata.land(try inputs.features("land") ?? embedded("japan-land.geojson"))
+        guard !land.isEmpty else { throw PlannerError.data("--land \(inputs.path("land") ?? ""): no Polygon or MultiPolygon features") }
+        let zones = CableGeodata.concentrationZones(try embedded("zones.geojson"))
+        var hazards: [HazardZone] = []
+        if !parameters.bool("ignore_hazards") {
+            do {
+                hazards = try CableGeodata.hazards(try inputs.features("hazards") ?? embedded("hazards.geojson"))
+            } catch let error as CableRoutingError {
+                throw PlannerError.data("\(inputs.path("hazards") ?? "hazards.geojson"): \(error)")
+            }
+        }
+        var bathymetry: BathymetryGrid?
+        if let bytes = try inputs.bytes("bathymetry") {
+            do { bathymetry = try BathymetryGrid(aaigrid: bytes) } catch let error as BathymetryGrid.ParseError {
+                throw PlannerError.data("--bathymetry \(inputs.path("bathymetry") ?? ""):\(error.line): \(error.message)")
+            }
+        }
+        var avoid: [Geometry] = []
+        for path in inputs.paths["avoid"] ?? [] {
+            avoid += CableGeodata.land(try PlannerInputs.loadFeatures(path: path, label: "--avoid"))
+        }
+
+        // Ends.
+        let stations = try embedded("landing-stations.geojson")
+        let international = try embedded("international-endpoints.geojson")
+        let resolver = EndResolver(stations: stations, international: international)
+        var ends: [RouteEnd] = []
+        var fromEnd: RouteEnd?, toEnd: RouteEnd?
+        if let from = parameters.string("from") { fromEnd = try resolver.resolve(from, flag: "--from") }
+        if let to = parameters.string("to") { toEnd = try resolver.resolve(to, flag: "--to") }
+        var viaEnds: [RouteEnd] = []
+        if let via = parameters.string("via") {
+            viaEnds = try EndResolver.splitVia(via).map { try resolver.resolve($0, flag: "--via") }
+        }
+        if let fromEnd { ends.append(fromEnd) }
+        ends += viaEnds
+        if let toEnd { ends.append(toEnd) }
+        guard ends.count >= 2 else {
+            throw PlannerError.usage("give --from and --to, or --via with at least two stops (e.g. --via Ishikari,Kitakyushu)")
+        }
+
+        let options = SeaSurfaceOptions(cellKm: parameters.double("cell_km"),
+                                        coastClearanceKm: parameters.double("coast_clearance_km"))
+        let callback = progress.callback
+        let surface = SeaSurface(land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
+                                 options: options, progress: callback)
+        let request = RouteRequest(
+            from: ends[0], to: ends[ends.count - 1], via: Array(ends.dropFirst().dropLast()),
+            routes: parameters.int("routes"), minSeparationKm: parameters.double("min_separation_km"),
+            approachKm: parameters.double("approach_km"), snapKm: parameters.double("snap_km"),
+            allowConcentrationZones: parameters.bool("allow_concentration_zones"),
+            allowConcentrationLanding: parameters.bool("allow_concentration_landing"),
+            distinctLandings: parameters.bool("distinct_landings"), avoid: avoid,
+            costPerKmUSD: parameters.double("cost_per_km_usd"),
+            displaySegmentKm: parameters.double("display_segment_km"))
+        let plan: RoutePlan
+        do {
+            plan = try CableRouter(surface: surface).plan(request, progress: callback)
+        } catch let error as CableRoutingError {
+            switch error {
+            case .invalidRequest(let message): throw PlannerError.usage(message)
+            default: throw PlannerError.data(error.description)
+            }
+        }
+        for warning in plan.warnings { progress.warning(warning) }
+        let features = CableOutput.features(plan)
+        let lengths = plan.routes.map { String(format: "%.1f", $0.lengthKm) }.joined(separator: ", ")
+        return PlannerOutput(FeatureCollection(features),
+                             summary: "\(plan.routes.count) route\(plan.routes.count == 1 ? "" : "s"): \(lengths) km")
+    }
+
+    func embedded(_ name: String) throws -> FeatureCollection {
+        let url: URL
+        do { url = try EmbeddedGeodata.url(for: name) } catch {
+            throw PlannerError(.unavailable, "\(error)")
+        }
+        return try PlannerInputs.loadFeatures(path: url.path, label: "geodata/\(name)")
+    }
+}
+
+/// Turns `--from`/`--to`/`--via` text into route ends.
+struct EndResolver {
+    let stations: FeatureCollection
+    let international: FeatureCollection
+
+    func resolve(_ text: String, flag: String) throws -> RouteEnd {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw PlannerError.usage("\(flag): empty value") }
+        if let p = EndResolver.lonLat(trimmed) {
+            return RouteEnd(label: trimmed, candidates: [Landing(name: trimmed, position: p)])
+        }
+        if let found = CableGeodata.find(trimmed, in: international) {
+            let name = international.features.first { $0.geometry == .point(found.position) }?[property: "name"]?.stringValue ?? trimmed
+            return RouteEnd(label: name, candidates: [Landing(name: name, position: found.position)], isInternational: true)
+        }
+        if let found = CableGeodata.find(trimmed, in: stations) {
+            return RouteEnd(label: found.name, candidates: [found])
+        }
+        let lower = trimmed.lowercased()
+        if trimmed == "-" || lower.hasSuffix(".geojson") || lower.hasSuffix(".json") || lower.hasSuffix(".geojsons")
+            || FileManager.default.fileExists(atPath: trimmed) {
+            let collection = try PlannerInputs.loadFeatures(path: trimmed, label: flag)
+            let landings = CableGeodata.landings(collection, label: trimmed == "-" ? "stdin" : (trimmed as NSString).lastPathComponent)
+            guard !landings.isEmpty else { throw PlannerError.data("\(flag) \(trimmed): no Point features to land at") }
+            return RouteEnd(label: trimmed == "-" ? "stdin" : trimmed, candidates: landings)
+        }
+        if lower.hasPrefix("international:") {
+            let known = international.features.compactMap { $0[property: "name"]?.stringValue }.joined(separator: ", ")
+            throw PlannerError.usage("\(flag) \(trimmed): unknown international endpoint; known: \(known)")
+        }
+        let known = CableGeodata.names(in: stations).joined(separator: ", ")
+        throw PlannerError.usage("\(flag) \(trimmed): not a landing station, lon,lat, international:NAME or GeoJSON file; stations: \(known)")
+    }
+
+    /// "lon,lat" with both numbers in range, else nil.
+    static func lonLat(_ text: String) -> Position? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let lon = Double(parts[0]), let lat = Double(parts[1]),
+              lon.isFinite, lat.isFinite, abs(lon) <= 180, abs(lat) <= 90 else { return nil }
+        return Position(lon, lat)
+    }
+
+    /// Splits a --via list on commas, re-joining "lon,lat" pairs.
+    static func splitVia(_ text: String) -> [String] {
+        let tokens = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var stops: [String] = []
+        var k = 0
+        while k < tokens.count {
+            if k + 1 < tokens.count, Double(tokens[k]) != nil, Double(tokens[k + 1]) != nil {
+                stops.append("\(tokens[k]),\(tokens[k + 1])")
+                k += 2
+            } else {
+                stops.append(tokens[k])
+                k += 1
+            }
+        }
+        return stops
+    }
+}
+
+/// The output features: routes then landings, with rounded, deterministic properties.
+enum CableOutput {
+    static func round(_ x: Double, _ digits: Int) -> JSONValue {
+        let scale = pow(10, Double(digits))
+        let value = (x * scale).rounded() / scale
+        return .number(value == 0 ? 0 : value)
+    }
+
+    static func zoneLabel(_ landing: UsedLanding) -> String {
+        landing.isInternational ? "international" : (landing.concentrationZone ?? "other")
+    }
+
+    static func features(_ plan: RoutePlan) -> [Feature] {
+        var features: [Feature] = []
+        for route in plan.routes {
+            var properties = JSONObject()
+            properties["role"] = "route"
+            properties["rank"] = .number(Double(route.rank))
+            properties["from"] = .string(route.from.name)
+            properties["to"] = .string(route.to.name)
+            if !route.stops.isEmpty { properties["via"] = .array(route.stops.map { .string($0.name) }) }
+            properties["length_km"] = round(route.lengthKm, 2)
+            properties["geodesic_km"] = round(route.geodesicKm, 2)
+            properties["detour_ratio"] = round(route.detourRatio, 4)
+            properties["cost"] = round(route.cost, 2)
+            properties["min_separation_km"] = route.minSeparationKm.map { round($0, 2) } ?? .null
+            var hazards = JSONObject()
+            for kind in route.hazardKm.keys.sorted() { hazards[kind] = round(route.hazardKm[kind] ?? 0, 2) }
+            properties["hazard_km"] = .object(hazards)
+            let landings = [route.from] + route.stops + [route.to]
+            properties["landing_zones"] = .array(landings.map { .string(zoneLabel($0)) })
+            properties["subsidy_rate"] = round(route.subsidyRate, 2)
+            properties["one_way_latency_ms"] = round(route.oneWayLatencyMs, 3)
+            properties["est_cost_usd"] = round(route.estimatedCostUSD, 0)
+            features.append(Feature(geometry: .lineString(route.line), properties: properties))
+        }
+        // Landings in first-use order, each once, with the ranks that use it.
+        var order: [UsedLanding] = []
+        var ranks: [[Int]] = []
+        for route in plan.routes {
+            for landing in [route.from] + route.stops + [route.to] {
+                if let k = order.firstIndex(where: { $0.name == landing.name && $0.position == landing.position }) {
+                    if !ranks[k].contains(route.rank) { ranks[k].append(route.rank) }
+                } else {
+                    order.append(landing)
+                    ranks.append([route.rank])
+                }
+            }
+        }
+        for (landing, used) in zip(order, ranks) {
+            var properties = JSONObject()
+            properties["role"] = "landing"
+            properties["name"] = .string(landing.name)
+            properties["zone"] = .string(zoneLabel(landing))
+            properties["routes"] = .array(used.map { .number(Double($0)) })
+            properties["snapped_km"] = round(landing.snappedKm, 2)
+            features.append(Feature(geometry: .point(landing.position), properties: properties))
+        }
+        return features
+    }
+}

@@ -1,0 +1,110 @@
+"""Side-by-side: WattBit cable routes vs scikit-image MCP_Geometric and searoute.
+
+MCP_Geometric (scikit-image) is Dijkstra on an 8-connected raster with geometric edge
+weights; the raster is lon/lat with ~cell_km cells (lon step scaled by cos 33.5°), land from
+the same japan-land.geojson (exterior rings; the file has no lakes) dilated by one cell for
+the coast clearance. searoute routes on its own global maritime network (no land file).
+Every length is re-measured on the WGS84 ellipsoid (pyproj.Geod) so the columns compare.
+"""
+import json
+import math
+import sys
+import time
+
+import numpy as np
+from pyproj import Geod
+from skimage.draw import polygon as draw_polygon
+from skimage.graph import MCP_Geometric
+from skimage.morphology import binary_dilation
+
+geodata, wattbit_jsonl, cell_km = sys.argv[1], sys.argv[2], float(sys.argv[3])
+geod = Geod(ellps="WGS84")
+
+
+def length_km(coords):
+    lons = [c[0] for c in coords]
+    lats = [c[1] for c in coords]
+    return geod.line_length(lons, lats) / 1000
+
+
+lines = [json.loads(l) for l in open(wattbit_jsonl)]
+surface = next(l for l in lines if l["case"] == "sea surface")
+cases = [l for l in lines if "routes" in l]
+
+# --- MCP_Geometric raster -------------------------------------------------------------
+t0 = time.perf_counter()
+west, south, east, north = 120.0, 20.0, 155.0, 47.0
+dlat = cell_km / 111.2
+dlon = cell_km / (111.32 * math.cos(math.radians(33.5)))
+ny, nx = int(math.ceil((north - south) / dlat)), int(math.ceil((east - west) / dlon))
+land = np.zeros((ny, nx), dtype=bool)
+with open(f"{geodata}/japan-land.geojson") as f:
+    collection = json.load(f)
+for feature in collection["features"]:
+    g = feature["geometry"]
+    polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+    for poly in polys:
+        ring = np.asarray(poly[0])
+        rr, cc = draw_polygon((ring[:, 1] - south) / dlat, (ring[:, 0] - west) / dlon, shape=land.shape)
+        land[rr, cc] = True
+        # Small islands: mark the cells their vertices fall in.
+        r = np.clip(((ring[:, 1] - south) / dlat).astype(int), 0, ny - 1)
+        c = np.clip(((ring[:, 0] - west) / dlon).astype(int), 0, nx - 1)
+        land[r, c] = True
+blocked = binary_dilation(land, np.ones((3, 3), dtype=bool))
+costs = np.where(blocked, np.inf, 1.0)
+raster_seconds = time.perf_counter() - t0
+
+
+def cell(lon, lat):
+    return int((lat - south) / dlat), int((lon - west) / dlon)
+
+
+def nearest_open(rc):
+    r0, c0 = rc
+    for radius in range(0, 50):
+        best = None
+        for r in range(max(0, r0 - radius), min(ny, r0 + radius + 1)):
+            for c in range(max(0, c0 - radius), min(nx, c0 + radius + 1)):
+                if not blocked[r, c]:
+                    d = (r - r0) ** 2 + (c - c0) ** 2
+                    if best is None or d < best[0]:
+                        best = (d, (r, c))
+        if best:
+            return best[1]
+    return rc
+
+
+def mcp_route(a, b):
+    t = time.perf_counter()
+    start, end = nearest_open(cell(*a)), nearest_open(cell(*b))
+    mcp = MCP_Geometric(costs, sampling=(dlat * 111.2, dlon * 111.32 * math.cos(math.radians(33.5))))
+    mcp.find_costs([start], [end])
+    path = mcp.traceback(end)
+    seconds = time.perf_counter() - t
+    coords = [a] + [(west + (c + 0.5) * dlon, south + (r + 0.5) * dlat) for r, c in path] + [b]
+    return seconds, length_km(coords)
+
+
+def searoute_route(a, b):
+    import searoute as sr
+    t = time.perf_counter()
+    feature = sr.searoute(list(a), list(b))
+    seconds = time.perf_counter() - t
+    return seconds, length_km(feature["geometry"]["coordinates"])
+
+
+print(f"sea surface ({cell_km:g} km cells): WattBit {surface['seconds']:.2f} s for {surface['cells']:,} cells; "
+      f"MCP raster {raster_seconds:.2f} s for {ny * nx:,} cells")
+print()
+print("| case | WattBit s | WattBit km | MCP_Geometric s | MCP km | searoute s | searoute km |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+import searoute  # noqa: F401  (first import outside the timings)
+for case in cases:
+    a, b = tuple(case["from"]), tuple(case["to"])
+    w_len = case["routes"][0]["length_km"]
+    m_s, m_len = mcp_route(a, b)
+    s_s, s_len = searoute_route(a, b)
+    routes = case["routes"]
+    extra = "" if len(routes) == 1 else f" ({len(routes)} routes: " + ", ".join(f"{r['length_km']:.0f}" for r in routes) + ")"
+    print(f"| {case['case']} | {case['seconds']:.2f} | {w_len:.1f}{extra} | {m_s:.2f} | {m_len:.1f} | {s_s:.3f} | {s_len:.1f} |")

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Cable-routing benchmark: WattBit's engine (release) beside scikit-image MCP_Geometric on a
+# raster of the same land and the PyPI `searoute` package, on the same cases.
+# Usage: tools/bench/cable/run.sh [--cell-km 2]   (from the repository root or anywhere)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../../.." && pwd)"
+cd "$root"
+scratch="${WATTBIT_BENCH_SCRATCH:-$root/.build-cable}"
+cell_km=2
+if [[ "${1:-}" == "--cell-km" ]]; then cell_km="$2"; fi
+
+swift build -c release --scratch-path "$scratch" --product wattbit-bench >&2
+venv="$root/tools/bench/.venv-cable"
+if [[ ! -x "$venv/bin/python" ]]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check numpy scikit-image searoute pyproj
+fi
+out="$(mktemp -d)"
+"$scratch/release/wattbit-bench" cable --geodata "$root/geodata" --cell-km "$cell_km" \
+  --routes-out "$out/wattbit-routes.geojson" > "$out/wattbit.jsonl"
+"$venv/bin/python" "$root/tools/bench/cable/compare.py" "$root/geodata" "$out/wattbit.jsonl" "$cell_km"
