@@ -33,6 +33,7 @@ BIN="$(swift build -c release --product wattbit-bench --scratch-path "$SCRATCH" 
 {
     "$BIN" geojson "$DATA" --mode read --repeat "$REPEAT"
     "$BIN" geojson "$DATA" --mode stream --repeat "$REPEAT"
+    "$BIN" geojson "$DATA" --mode write --repeat "$REPEAT"
     "$VENV/bin/python" tools/bench/geojson/peers.py json "$DATA" --repeat "$REPEAT"
     if [ "$HAVE_GEOPANDAS" = 1 ]; then
         "$VENV/bin/python" tools/bench/geojson/peers.py geopandas "$DATA" --repeat "$REPEAT"
