@@ -124,6 +124,6 @@ final class GeoJSONFixtureTests: XCTestCase {
     }
 }
 
-extension GeoJSONHeader {
+private extension GeoJSONHeader {
     func ignore() {}
 }

@@ -193,7 +193,7 @@ final class GeoJSONStreamTests: XCTestCase {
 
 /// A small deterministic generator (Steele, Lea & Flood, "Fast splittable pseudorandom
 /// number generators", OOPSLA 2014) so the fuzz cases are the same on every run.
-struct SplitMix64 {
+private struct SplitMix64 {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
