@@ -246,6 +246,16 @@ func makePipe(_ fds: inout [Int32]) -> Bool {
     return true
 }
 
+/// A parent may start us with SIGINT/SIGTERM blocked (some process launchers do);
+/// Ctrl-C and timeouts must still reach the handlers.
+func unblockTerminationSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGINT)
+    sigaddset(&set, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
+}
+
 func monotonicSeconds() -> Double {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
@@ -281,6 +291,7 @@ public enum HostSignals {
         }
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
+        unblockTerminationSignals()
     }
 
     static func setChild(_ pid: pid_t) { child = pid }

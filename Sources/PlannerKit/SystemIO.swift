@@ -274,5 +274,6 @@ enum InterruptHandling {
             TemporaryFileRegistry.unlinkAll()
             _exit(128 + signalNumber)
         }
+        unblockTerminationSignals()
     }
 }

@@ -86,7 +86,7 @@ struct ArgumentsTests {
         ParseCase(label: "bad --progress", arguments: required + ["--progress", "loud"],
                   code: .usage, message: "--progress loud: expected auto, json, none or bar"),
         ParseCase(label: "--no- on a non-boolean", arguments: required + ["--no-routes"],
-                  code: .usage, message: "unknown parameter --no-routes"),
+                  code: .usage, message: "unknown parameter --no-routes; did you mean --routes?"),
     ]
 
     @Test(arguments: cases)

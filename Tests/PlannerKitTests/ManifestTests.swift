@@ -86,7 +86,9 @@ struct ManifestTests {
         #expect(text.hasPrefix("wattbit sample 1.0.0 — test planner"))
         #expect(text.contains("wattbit sample --sites FILE --budget-jpy NUMBER [options]"))
         #expect(text.contains("--max-rtt-ms NUMBER"))
-        #expect(text.contains("Unit: ms. Must be between 0.001 and 1000 ms (inclusive). Default: 1."))
+        // Wrapped at 88 columns, so fragments.
+        #expect(text.contains("Unit: ms. Must be between 0.001 and 1000 ms"))
+        #expect(text.contains("(inclusive). Default: 1."))
         #expect(text.contains("--[no-]distinct-landings"))
         #expect(text.contains("--mode fast|exact"))
         #expect(text.contains("Point features with property capacity_mw (required)."))
