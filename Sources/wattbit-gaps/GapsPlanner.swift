@@ -22,10 +22,12 @@ struct GapsPlanner: Planner {
             GeoJSON Point/Polygon with population) as covered when it lies within reach of the \
             network (geodesic distance; per-feature reach_km overrides --reach-km), dissolves the \
             uncovered units into gap polygons (mesh cells by an exact grid union; other polygons \
-            by GEOS unary union) and ranks the gaps by the cost per person of the shortest \
-            connection. Gaps on a land mass without network are islands: their connection is \
-            routed over sea by the wattbit-cable planner when installed, else measured as a \
-            straight line (extension_method says which). --plan chooses gaps within --budget-jpy \
+            by GEOS unary union) and ranks the gaps by cost per person of their \
+            closing cost: the shortest connection (extension_km) plus the distribution fiber \
+            inside the gap, estimated as area / (2 × reach) since one line serves a strip twice \
+            the reach wide (distribution_km). Gaps on a land mass without network are islands: \
+            their connection is routed over sea by the wattbit-cable planner when installed, \
+            else measured as a straight line (extension_method says which). --plan chooses gaps within --budget-jpy \
             to maximise covered population (budgeted maximum coverage; greedy by population per \
             yen, refined by the best single affordable gap: Khuller, Moss & Naor 1999). \
             --summary writes covered/uncovered population and households by prefecture \
@@ -70,14 +72,19 @@ struct GapsPlanner: Planner {
             ParameterSpec(name: "island_routing", kind: .enum,
                           description: "Island connections: route over sea with wattbit-cable when installed (auto), or straight lines",
                           defaultValue: "auto", choices: ["auto", "straight-line"]),
+            ParameterSpec(name: "island_routes", kind: .integer,
+                          description: "Route at most this many island connections (the most populous island gaps) with wattbit-cable; the rest stay straight lines",
+                          defaultValue: 10, minimum: 0, maximum: 10000),
         ],
         outputs: [
             OutputSpec(format: .geojson,
                        roles: ["gap": ["Polygon", "MultiPolygon", "Point", "MultiPoint"], "extension": ["LineString"]],
                        description: "gap (ranked by cost_per_person_jpy): id, rank, population, households, units, area_km2, "
                            + "nearest_network_km, prefecture, municipality (with --regions), island, land_mass, extension_km, "
-                           + "extension_method, extension_cost_jpy, cost_per_person_jpy; extension (with --plan): gap, order, "
-                           + "population, extension_km, extension_cost_jpy, cumulative_cost_jpy, plan_rule"),
+                           + "extension_method, extension_cost_jpy, distribution_km, closing_cost_jpy, cost_per_person_jpy, "
+                           + "first_mesh_code, planned (with --plan); extension (with --plan): gap, order, population, "
+                           + "households, extension_km, extension_method, island, distribution_km, closing_cost_jpy, "
+                           + "cumulative_cost_jpy, budget_jpy, plan_rule"),
         ],
         examples: [
             "wattbit gaps --network geodata/demo-network.geojson --demand geodata/demo-population.csv",
@@ -124,7 +131,7 @@ struct GapsPlanner: Planner {
         }
 
         if parameters.string("island_routing") == "auto" {
-            IslandRouting.route(&result, progress: progress)
+            IslandRouting.route(&result, limit: parameters.int("island_routes"), progress: progress)
             rank(&result.gaps, costPerKmJPY: costPerKm)
         } else if result.gaps.contains(where: \.island) {
             progress.info("island connections measured as straight lines (--island-routing straight-line)")
