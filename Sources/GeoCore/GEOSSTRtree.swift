@@ -41,10 +41,11 @@ public final class GEOSSTRtree {
         self.context = context
         self.members = members
         self.memberPointers = members.map { $0?.pointer }
-        self.pointXY = geometries.flatMap { g -> [Double] in
-            if case .point(let p) = g { return [p.x, p.y] }
-            return [.nan, .nan]
+        var pointXY = [Double](repeating: .nan, count: 2 * geometries.count)
+        for (index, g) in geometries.enumerated() {
+            if case .point(let p) = g { pointXY[2 * index] = p.x; pointXY[2 * index + 1] = p.y }
         }
+        self.pointXY = pointXY
         self.indexedCount = indexed
         self.tree = tree
     }
