@@ -31,6 +31,23 @@ final class GEOSSTRtreeTests: XCTestCase {
         }
     }
 
+    func testNearestSegmentMatchesBruteForce() throws {
+        // Random segments up to 10 long: envelopes overlap a lot, so only exact distances
+        // (computed by GEOS in the callback) can pick the right one.
+        var random = GEOSTestRandom(seed: 21)
+        let segments: [Geometry] = (0..<300).map { _ in
+            let a = Position(random.uniform(0, 100), random.uniform(0, 100))
+            return .lineString([a, Position(a.x + random.uniform(-10, 10), a.y + random.uniform(-10, 10))])
+        }
+        let tree = try GEOSSTRtree(segments, context: context)
+        for _ in 0..<100 {
+            let q = Geometry.point(Position(random.uniform(0, 100), random.uniform(0, 100)))
+            let distances = try segments.map { try context.distance($0, q) }
+            let found = try XCTUnwrap(try tree.nearest(to: q))
+            XCTAssertEqual(distances[found], distances.min() ?? .nan, accuracy: 1e-12, "query \(q)")
+        }
+    }
+
     func testNearestNeighbourUsesExactGeometryDistance() throws {
         // A long thin line whose box contains the query, and a small square whose box is
         // nearer than the line itself: the answer must come from real distances.
