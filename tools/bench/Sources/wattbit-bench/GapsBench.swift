@@ -27,10 +27,6 @@ func runGapsBench(_ arguments: [String]) throws {
     }
 }
 
-struct BenchUsage: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
 
 private func geodataDirectory(_ options: [String: String]) throws -> URL {
     if let dir = options["geodata"] { return URL(fileURLWithPath: dir) }

@@ -62,10 +62,6 @@ func runHubsBench(_ arguments: [String]) throws {
     print(line)
 }
 
-struct BenchUsage: Error, CustomStringConvertible {
-    var description: String
-    init(_ message: String) { description = message }
-}
 
 /// Deterministic synthetic sites (SplitMix64): towns in boxes over the main islands, sites
 /// spread around each town (σ ≈ 12 km), capacities skewed towards small sites.

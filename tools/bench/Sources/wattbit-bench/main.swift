@@ -20,3 +20,10 @@ do {
     FileHandle.standardError.write(Data("wattbit-bench \(name): \(error)\n".utf8))
     exit(70)
 }
+
+/// A benchmark's usage or set-up error, printed as one line with exit status 70.
+struct BenchUsage: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
+    init(message: String) { description = message }
+}
