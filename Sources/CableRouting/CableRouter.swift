@@ -150,23 +150,50 @@ public struct CableRouter: Sendable {
         guard let cell = grid.cell(containing: landing.position), let g = grid.gridCoordinates(landing.position) else {
             throw CableRoutingError.outsideRegion("\(landing.name) lies outside the sea surface grid")
         }
-        if !blocked[cell] {
+        // A landing in a harbour pocket or behind a breakwater must not start from water
+        // that leads nowhere: prefer the nearest open cell that opens onto real sea.
+        if !blocked[cell], opensOntoSea(cell, blocked: blocked) {
             return RouteSearch.Terminal(cell: cell, gx: g.gx, gy: g.gy, legCost: 0, candidate: candidate)
         }
         let radius = max(3 * grid.cellKm, surface.options.coastClearanceKm + 2 * grid.cellKm,
-                         landing.isInternational ? 50 : 0)
-        var best: (cell: Int, km: Double)?
+                         landing.isInternational ? 50 : 0, min(request.snapKm, 10))
+        var open: [(cell: Int, km: Double)] = []
         grid.cells(within: radius, of: landing.position) { c, d in
-            guard !blocked[c] else { return }
-            if best == nil || d < best!.km || (d == best!.km && c < best!.cell) { best = (c, d) }
+            if !blocked[c] { open.append((c, d)) }
         }
-        guard let best else {
+        open.sort { $0.km != $1.km ? $0.km < $1.km : $0.cell < $1.cell }
+        guard let nearest = open.first else {
             throw CableRoutingError.unreachable(
                 "\(landing.name): no open sea within \(format1(radius)) km of the landing (land, coast clearance or --avoid all around)")
         }
+        let best = open.first { opensOntoSea($0.cell, blocked: blocked) } ?? nearest
         let c = grid.centerPlane(best.cell)
         let gc = grid.gridCoordinates(x: c.x, y: c.y)
         return RouteSearch.Terminal(cell: best.cell, gx: gc.gx, gy: gc.gy, legCost: best.km, candidate: candidate)
+    }
+
+    /// Whether open water from `cell` extends over more than a few hundred km² (a bounded
+    /// flood fill), i.e. it is not a harbour basin or a lagoon cut off at this resolution.
+    func opensOntoSea(_ cell: Int, blocked: [Bool], limitCells: Int = 4000) -> Bool {
+        let grid = surface.grid
+        let w = grid.width, h = grid.height
+        var seen: Set<Int> = [cell]
+        var queue = [cell]
+        var head = 0
+        while head < queue.count {
+            let c = queue[head]
+            head += 1
+            let i = c % w, j = c / w
+            for (di, dj) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
+                let ii = i + di, jj = j + dj
+                guard ii >= 0, jj >= 0, ii < w, jj < h else { continue }
+                let m = jj * w + ii
+                if blocked[m] || !seen.insert(m).inserted { continue }
+                queue.append(m)
+                if queue.count >= limitCells { return true }
+            }
+        }
+        return false
     }
 
     // MARK: Mask

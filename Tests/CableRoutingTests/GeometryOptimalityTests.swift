@@ -39,6 +39,7 @@ import Testing
         let length = SyntheticWorld.sphereLengthKm(route.vertices)
         #expect(length >= optimum * 0.9999, "shorter than the optimum: the route cut the disc")
         #expect(length / optimum - 1 < 0.005, "disc: \(length) km vs optimum \(optimum) km")
+        print("cable accuracy: disc excess \(String(format: "%.3f", (length / optimum - 1) * 100)) % (\(length) vs \(optimum) km)")
     }
 
     /// A long thin wall between the ends: the optimum passes its end corners.
@@ -52,6 +53,7 @@ import Testing
         let length = SyntheticWorld.sphereLengthKm(route.vertices)
         #expect(length >= optimum * 0.9999)
         #expect(length / optimum - 1 < 0.005, "wall: \(length) km vs optimum \(optimum) km")
+        print("cable accuracy: wall excess \(String(format: "%.3f", (length / optimum - 1) * 100)) % (\(length) vs \(optimum) km)")
     }
 
     @Test func halvingTheGridChangesLengthByLessThanOnePercent() throws {
@@ -63,5 +65,6 @@ import Testing
         let fine = try SyntheticWorld.planOne(SyntheticWorld.surface(land: land, cellKm: 2), from: a, to: b)
         let coarse = try SyntheticWorld.planOne(SyntheticWorld.surface(land: land, cellKm: 4), from: a, to: b)
         #expect(abs(coarse.lengthKm / fine.lengthKm - 1) < 0.01, "2 km: \(fine.lengthKm), 4 km: \(coarse.lengthKm)")
+        print("cable accuracy: 4 km vs 2 km grid \(String(format: "%.3f", (coarse.lengthKm / fine.lengthKm - 1) * 100)) %")
     }
 }
