@@ -43,10 +43,15 @@ public enum CableGeodata {
         }
     }
 
-    /// Point features as landings, named by `name_en`, `name`, or `label #k`.
+    /// Point features as landings, named by `name_en`, `name`, or `label #k`. Output of
+    /// other planners is understood: from `wattbit hubs` only the hub centres
+    /// (`role: hub`) count, from `wattbit cable` only `role: landing` points.
     public static func landings(_ collection: FeatureCollection, label: String) -> [Landing] {
         var result: [Landing] = []
+        let roles = Set(collection.features.compactMap(\.role))
+        let wanted: String? = roles.contains("hub") ? "hub" : (roles.contains("landing") ? "landing" : nil)
         for (index, f) in collection.features.enumerated() {
+            if let wanted, f.role != wanted { continue }
             let name = f[property: "name_en"]?.stringValue ?? f[property: "name"]?.stringValue ?? "\(label) #\(index + 1)"
             switch f.geometry {
             case .point(let p)?: result.append(Landing(name: name, position: p))

@@ -31,12 +31,13 @@ struct CablePlannerTests {
         return g
     }
 
-    /// The parts of a route farther than `approachKm` from both ends.
-    static func outsideApproach(_ line: [Position], approachKm: Double) -> [[Position]] {
+    /// The parts of a route farther than `approachKm` from its ends and `stops`.
+    static func outsideApproach(_ line: [Position], approachKm: Double, stops: [Position] = []) -> [[Position]] {
         guard let a = line.first, let b = line.last else { return [] }
+        let landings = [a, b] + stops
         var pieces: [[Position]] = [], piece: [Position] = []
         for p in Geodesic.densify(line, maxSegmentKm: 0.5) {
-            if Geodesic.distanceKm(a, p) < approachKm || Geodesic.distanceKm(b, p) < approachKm {
+            if landings.contains(where: { Geodesic.distanceKm($0, p) < approachKm }) {
                 if piece.count >= 2 { pieces.append(piece) }
                 piece = []
             } else {
@@ -48,10 +49,11 @@ struct CablePlannerTests {
     }
 
     /// GEOS: does any part of the route outside the approaches touch the geometry?
-    static func touches(_ line: [Position], _ geometry: [Geometry], approachKm: Double) throws -> Bool {
+    static func touches(_ line: [Position], _ geometry: [Geometry], approachKm: Double,
+                        stops: [Position] = []) throws -> Bool {
         let context = GEOSContext()
         let candidates = try GEOSSTRtree(geometry, context: context)
-        for piece in outsideApproach(line, approachKm: approachKm) {
+        for piece in outsideApproach(line, approachKm: approachKm, stops: stops) {
             let g = Geometry.lineString(piece)
             guard let box = g.boundingBox else { continue }
             for index in candidates.query(box) where try context.intersects(g, geometry[index]) { return true }
@@ -144,6 +146,10 @@ struct CablePlannerTests {
         let route = try #require(Self.routes(features).first)
         #expect(route.feature[property: "via"]?.arrayValue?.count == 3)
         #expect(features.filter { $0.role == "landing" }.count == 5)
-        #expect(try !Self.touches(route.line, Self.land, approachKm: 20))
+        let stops: [Position] = features.compactMap { f in
+            guard f.role == "landing", case .point(let p)? = f.geometry else { return nil }
+            return p
+        }
+        #expect(try !Self.touches(route.line, Self.land, approachKm: 20, stops: stops), "crosses land between stops")
     }
 }
