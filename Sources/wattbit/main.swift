@@ -70,12 +70,13 @@ enum Overview {
         if broken > 0 { lines.append("  (\(broken) more found but broken; `wattbit list` says why)") }
         lines += [
             "",
-            "Example pipeline (GW-class hubs → cable landings for them → fiber gaps → a map):",
-            "  wattbit hubs -o hubs.geojson",
-            "  wattbit cable --from hubs.geojson -o routes.geojson",
-            "  wattbit gaps -o gaps.geojson",
+            "Example pipeline (GW-class hubs → cable routes from them → fiber gaps → one map):",
+            "  wattbit hubs --sites geodata/dc-sites.geojson -o hubs.geojson",
+            "  wattbit cable --from hubs.geojson --to international:north-america --routes 2 -o routes.geojson",
+            "  wattbit gaps --network geodata/demo-network.geojson --demand geodata/demo-population.csv -o gaps.geojson",
             "  wattbit map --layer hubs.geojson --layer routes.geojson --layer gaps.geojson -o japan.html",
-            "  wattbit cable --from hubs.geojson | wattbit latency --sites - --centres centres.geojson",
+            "  wattbit cable --from Ishikari --to Kitakyushu \\",
+            "    | wattbit landing-diversity --stations geodata/landing-stations.geojson --planned -",
             "",
             "Commands:",
             "  wattbit NAME [options]            run a planner (same as `wattbit run NAME …`)",

@@ -98,8 +98,8 @@ struct ProtocolPlannerTests {
         BadInputCase(label: "missing required property", planner: "landing-diversity",
                      arguments: ["--stations", sites], exitCode: 65,
                      message: ["sites.geojson: features[0]: missing required property \"zone\""]),
-        BadInputCase(label: "empty routes on stdin", planner: "landing-diversity",
-                     arguments: ["--stations", stations, "--routes", "-"], stdin: "  \n", exitCode: 65,
+        BadInputCase(label: "empty planned routes on stdin", planner: "landing-diversity",
+                     arguments: ["--stations", stations, "--planned", "-"], stdin: "  \n", exitCode: 65,
                      message: ["<stdin>", "empty"]),
     ]
 
@@ -217,7 +217,7 @@ struct ProtocolPlannerFactsTests {
     @Test("landing-diversity: HHI 6250 before, 4062.5 after three planned landings from stdin")
     func landingDiversityFacts() throws {
         let routes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: PlannerFixtures.file("planned-routes.geojson"))))
-        let result = try Tool.run("wattbit", ["landing-diversity", "--stations", ProtocolPlannerTests.stations, "--routes", "-"],
+        let result = try Tool.run("wattbit", ["landing-diversity", "--stations", ProtocolPlannerTests.stations, "--planned", "-"],
                                   stdin: routes, environment: PlannerFixtures.environment)
         #expect(result.exitCode == 0, "\(result.stderr)")
         let all = try features(result)
@@ -234,9 +234,15 @@ struct ProtocolPlannerFactsTests {
         #expect(planned.count == 3, "the route feature is ignored")
         #expect(planned.first { $0["name"] as? String == "near K" }?["zone_from"] as? String == "nearest station")
         #expect(planned.first { $0["name"] as? String == "far away" }?["zone_from"] as? String == "unmatched")
+        // Several collections concatenated on stdin (`cat routes-*.geojson |`) all count.
+        let twice = try Tool.run("wattbit", ["landing-diversity", "--stations", ProtocolPlannerTests.stations, "--planned", "-"],
+                                 stdin: routes + routes, environment: PlannerFixtures.environment)
+        let twiceSummary = try features(twice).first { properties($0)["role"] as? String == "diversity-summary" }.map(properties)
+        #expect(twiceSummary?["planned_landings"] as? Int == 6)
+        #expect(twiceSummary?["cables_after"] as? Int == 12)
         // Same answer without the host.
         let direct = try Tool.runExecutable(at: PlannerFixtures.landingDiversity,
-                                            ["run", "--stations", ProtocolPlannerTests.stations, "--routes", "-"], stdin: routes)
+                                            ["run", "--stations", ProtocolPlannerTests.stations, "--planned", "-"], stdin: routes)
         #expect(direct.stdout == result.stdout)
     }
 
