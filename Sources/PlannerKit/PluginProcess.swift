@@ -282,6 +282,9 @@ public enum HostSignals {
             wakeWriteFD = fds[1]
         }
         signal(SIGPIPE, SIG_IGN)
+        // Inside a planner (a planner that runs another planner), PlannerMain's handlers
+        // stay: they stop the child's group, remove temporary files and exit 130.
+        guard !InterruptHandling.installed else { return }
         let handler: @convention(c) (Int32) -> Void = { signalNumber in
             HostSignals.caught = signalNumber
             if HostSignals.wakeWriteFD >= 0 {

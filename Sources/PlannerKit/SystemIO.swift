@@ -254,8 +254,10 @@ final class AtomicCounter: @unchecked Sendable {
 enum InterruptHandling {
     nonisolated(unsafe) static var messagePrefix: UnsafeMutablePointer<CChar>? = nil
     nonisolated(unsafe) static var messageLength = 0
+    nonisolated(unsafe) static var installed = false
 
     static func install(programName: String) {
+        installed = true
         TemporaryFileRegistry.prepare()
         let message = Array("\(programName): interrupted; no output written\n".utf8)
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: message.count + 1)
@@ -264,6 +266,8 @@ enum InterruptHandling {
         messagePrefix = buffer
         messageLength = message.count
         signal(SIGINT) { signalNumber in
+            // A planner running another planner (PluginProcess) stops it too.
+            if HostSignals.child > 0 { kill(-HostSignals.child, SIGTERM) }
             TemporaryFileRegistry.unlinkAll()
             if let message = InterruptHandling.messagePrefix {
                 _ = write(2, message, InterruptHandling.messageLength)
@@ -271,6 +275,7 @@ enum InterruptHandling {
             _exit(signalNumber == SIGINT ? 130 : 128 + signalNumber)
         }
         signal(SIGTERM) { signalNumber in
+            if HostSignals.child > 0 { kill(-HostSignals.child, SIGTERM) }
             TemporaryFileRegistry.unlinkAll()
             _exit(128 + signalNumber)
         }

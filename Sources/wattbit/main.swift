@@ -26,11 +26,13 @@ struct Wattbit: ParsableCommand {
         commandName: "wattbit",
         abstract: "Plan Japan's submarine cables, GW-class data-centre hubs and fiber reach together.",
         discussion: """
-            Each planner reads GeoJSON and writes GeoJSON, so planners chain in shell pipelines.
-            Run one with `wattbit NAME [options]` (or `wattbit run NAME …`); `wattbit NAME --help`
-            shows its inputs and parameters. Planners are executables named wattbit-NAME found in
-            wattbit's own directory, then $WATTBIT_PLUGIN_PATH, then $PATH (never the current
-            directory). Write your own in any language: docs/plugin-protocol.md.
+            Each planner reads GeoJSON and writes GeoJSON, so planners chain in shell pipelines. \
+            Run one with `wattbit NAME [options]` (or `wattbit run NAME …`); `wattbit NAME --help` \
+            shows its inputs and parameters. `wattbit` with no arguments lists the planners found.
+
+            Planners are executables named wattbit-NAME found in wattbit's own directory, then \
+            $WATTBIT_PLUGIN_PATH, then $PATH (never the current directory). Write your own in any \
+            language: docs/plugin-protocol.md.
             """,
         version: "wattbit \(Toolkit.version) (protocol \(Manifest.protocolVersion))",
         subcommands: [List.self, Describe.self, RunHelp.self])
@@ -97,8 +99,8 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List every planner found, with version, summary and path.",
         discussion: """
-            Search order: wattbit's own directory, $WATTBIT_PLUGIN_PATH, $PATH. The first
-            executable of a name wins; later ones are shown as shadowed. Files that are not
+            Search order: wattbit's own directory, $WATTBIT_PLUGIN_PATH, $PATH. The first \
+            executable of a name wins; later ones are shown as shadowed. Files that are not \
             executable or do not answer `describe` correctly are listed as broken, with the reason.
             """)
 
