@@ -15,7 +15,7 @@ public enum PlannerHost {
     /// Protocol majors offered to plugins in WATTBIT_PROTOCOL_VERSIONS.
     public static var offeredVersions: String { Manifest.supportedProtocolMajors.map(String.init).joined(separator: ",") }
     /// Exit statuses a plugin may use; anything else is treated as a crash (70).
-    public static let documentedExitCodes: Set<Int32> = Set(PlannerExitCode.allDocumented.map(\.rawValue))
+    public static let documentedExitCodes: Set<Int32> = Set(PlannerExitCode.allDocumented.map(\.rawValue) + [PlannerExitCode.brokenPipe])
 
     /// "planner cable 1.2.0 (/usr/local/lib/wattbit/wattbit-cable)".
     public static func label(_ candidate: PluginDiscovery.Candidate, _ manifest: Manifest?) -> String {
@@ -106,6 +106,9 @@ public enum PlannerHost {
         let streaming = options.stream && outputPath == nil
         var process = PluginProcess(path: candidate.path, arguments: invocation.canonicalArguments(manifest: manifest))
         process.environment = ["WATTBIT_PROTOCOL_VERSIONS": offeredVersions, "WATTBIT_HOST_COMMAND": "wattbit"]
+        // Informational: where the host will put the planner's stdout (a renderer may pick
+        // SVG for `-o map.svg`). The planner still writes to stdout.
+        if let outputPath { process.environment["WATTBIT_OUTPUT_PATH"] = outputPath }
         process.timeoutSeconds = options.timeoutSeconds
         if streaming {
             process.stdoutSink = { chunk in SystemIO.writeAll(fd: 1, chunk) }
@@ -151,8 +154,9 @@ public enum PlannerHost {
                 return report(PlannerError(.cannotCreate, "cannot write \(outputPath): \(error)"))
             }
         } else if let code = SystemIO.writeAll(fd: 1, outcome.stdout) {
-            let reason = code == EPIPE ? "the reader closed the pipe" : SystemIO.errorText(code)
-            return report(PlannerError(.cannotCreate, "cannot write to stdout: \(reason)"))
+            // The reader stopped reading (`| head`): quiet, as if killed by SIGPIPE.
+            if code == EPIPE { return PlannerExitCode.brokenPipe }
+            return report(PlannerError(.cannotCreate, "cannot write to stdout: \(SystemIO.errorText(code))"))
         }
         return 0
     }
@@ -212,8 +216,10 @@ public enum PlannerHost {
     static func checkDocument(_ bytes: [UInt8], formats: [OutputSpec.Format]) -> String? {
         guard !bytes.isEmpty else { return "empty output" }
         let head = String(decoding: bytes.prefix(4096), as: UTF8.self).lowercased()
-        if formats.contains(.svg), head.contains("<svg") { return nil }
-        if formats.contains(.html), head.contains("<html") || head.contains("<!doctype html") { return nil }
+        // SVG and HTML are both markup a renderer may choose between (`--map-format`):
+        // either is accepted from a planner declaring one of them.
+        let markup = formats.contains(.svg) || formats.contains(.html)
+        if markup, head.contains("<svg") || head.contains("<html") || head.contains("<!doctype html") { return nil }
         if formats.contains(.csv) || formats.contains(.geojson) { return nil }
         let expected = formats.map { $0.rawValue.uppercased() }.joined(separator: " or ")
         return "output does not look like \(expected)"
@@ -228,6 +234,10 @@ public enum PlannerHost {
 }
 
 extension PlannerExitCode {
+    /// 128 + SIGPIPE: stdout's reader went away (`… | head`); nothing is printed, as with
+    /// any tool killed by SIGPIPE. Not an error of the planner or its input.
+    public static let brokenPipe: Int32 = 141
+
     /// Every status the protocol documents.
     public static let allDocumented: [PlannerExitCode] =
         [.ok, .usage, .dataError, .noInput, .unavailable, .software, .cannotCreate, .timedOut, .interrupted]

@@ -151,8 +151,9 @@ public enum PlannerMain {
         if let outputPath { try files.stage(path: outputPath, contents: body) }
         try files.commit()
         if outputPath == nil, let code = SystemIO.writeAll(fd: stdoutFD, body) {
-            let reason = code == EPIPE ? "the reader closed the pipe" : SystemIO.errorText(code)
-            throw PlannerError(.cannotCreate, "cannot write to stdout: \(reason)")
+            // The reader stopped reading (`| head`): quiet, as if killed by SIGPIPE.
+            if code == EPIPE { exit(PlannerExitCode.brokenPipe) }
+            throw PlannerError(.cannotCreate, "cannot write to stdout: \(SystemIO.errorText(code))")
         }
     }
 

@@ -66,6 +66,9 @@ struct HostTests {
         #expect(PlannerHost.checkOutput(Array("<?xml version=\"1.0\"?><svg></svg>".utf8), manifest: svg, format: .featureCollection) == nil)
         #expect(PlannerHost.checkOutput(Array("<!DOCTYPE html><html></html>".utf8), manifest: svg, format: .featureCollection) == nil)
         #expect(PlannerHost.checkOutput([], manifest: svg, format: .featureCollection) == "empty output")
+        let htmlOnly = Manifest(name: "map", version: "1", summary: "s", outputs: [OutputSpec(format: .html)])
+        #expect(PlannerHost.checkOutput(Array("<svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8), manifest: htmlOnly,
+                                        format: .featureCollection) == nil, "a renderer may choose SVG")
         #expect(PlannerHost.checkOutput(Array("{}".utf8), manifest: svg, format: .featureCollection) != nil)
     }
 
