@@ -297,6 +297,7 @@ struct JSONScanner {
             depth -= 1
             return JSONObject(members)
         }
+        members.reserveCapacity(8)  // one allocation for a typical properties object
         while true {
             let keyOffset = pos
             let key = try parseMemberName()
