@@ -183,7 +183,8 @@ public enum PlannerHost {
             guard let first else { return "empty output (expected a GeoJSON FeatureCollection)" }
             if first == 0x1E { return "an RFC 8142 sequence where a FeatureCollection was asked for" }
         case .sequence:
-            guard first != nil else { return nil }   // an empty sequence is zero features
+            guard let first else { return nil }   // an empty sequence is zero features
+            if first != 0x1E { return "not an RFC 8142 sequence (records start with 0x1E) where geojsonseq was asked for" }
         }
         let collection: FeatureCollection
         do {

@@ -299,6 +299,9 @@ public enum HostSignals {
 
     static func setChild(_ pid: pid_t) { child = pid }
 
+    /// Installs the handlers once, before processes are spawned from several threads.
+    public static func prepare() { install() }
+
     /// Whether SIGINT/SIGTERM arrived; the signal number, or 0.
     public static func interrupted() -> Bool { caught != 0 }
     public static var caughtSignal: Int32 { caught }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GeoCore
 import PlannerKit
 #if canImport(Glibc)
@@ -45,16 +46,9 @@ struct Wattbit: ParsableCommand {
 /// The page shown by `wattbit` with no arguments.
 enum Overview {
     static func text() -> String {
-        let discovery = PluginDiscovery.fromEnvironment()
-        var planners: [(String, String)] = []
-        var broken = 0
-        for resolution in discovery.resolveAll() {
-            guard let winner = resolution.winner, let manifest = try? PlannerHost.describe(winner) else {
-                broken += 1
-                continue
-            }
-            planners.append((resolution.name, manifest.summary))
-        }
+        let rows = ListRow.collect(PluginDiscovery.fromEnvironment())
+        let planners = rows.filter { $0.status == "ok" }.map { ($0.name, $0.summary) }
+        let broken = Set(rows.filter { $0.status == "broken" }.map(\.name)).subtracting(planners.map(\.0)).count
         var lines = [
             "wattbit \(Toolkit.version) — plan Japan's digital infrastructure where power and communications meet:",
             "where to land new submarine cables (away from Boso and Shima), where to grow GW-class",
@@ -166,20 +160,38 @@ struct ListRow: Sendable {
     }
 
     static func collect(_ discovery: PluginDiscovery) -> [ListRow] {
+        let resolutions = discovery.resolveAll()
+        // Describe every executable candidate at once: one slow plugin (describe may take
+        // up to its 10 s limit) does not hold up the others.
+        let candidates = resolutions.flatMap { [$0.winner].compactMap { $0 } + $0.shadowed }
+        let results = DescribeResults(count: candidates.count)
+        HostSignals.prepare()
+        DispatchQueue.concurrentPerform(iterations: candidates.count) { index in
+            do {
+                results.set(index, .success(try PlannerHost.describe(candidates[index])))
+            } catch let error as PlannerError {
+                results.set(index, .failure(error))
+            } catch {
+                results.set(index, .failure(PlannerError(.software, "\(error)")))
+            }
+        }
         var rows: [ListRow] = []
-        for resolution in discovery.resolveAll() {
+        var next = 0
+        for resolution in resolutions {
             var winnerListed = false
             for candidate in [resolution.winner].compactMap({ $0 }) + resolution.shadowed {
-                do {
-                    let manifest = try PlannerHost.describe(candidate)
+                defer { next += 1 }
+                switch results.get(next) {
+                case .success(let manifest)?:
                     rows.append(ListRow(name: resolution.name, version: manifest.version, summary: manifest.summary,
                                         path: candidate.path, status: winnerListed ? "shadowed" : "ok", reason: ""))
                     winnerListed = true
-                } catch {
-                    let message = (error as? PlannerError)?.message ?? "\(error)"
-                    let reason = message.replacingPrefix(PlannerHost.label(candidate, nil) + ": ", with: "")
+                case .failure(let error)?:
+                    let reason = error.message.replacingPrefix(PlannerHost.label(candidate, nil) + ": ", with: "")
                     rows.append(ListRow(name: resolution.name, version: "", summary: "", path: candidate.path,
                                         status: "broken", reason: reason))
+                case nil:
+                    break
                 }
             }
             for candidate in resolution.notExecutable {
@@ -188,6 +200,21 @@ struct ListRow: Sendable {
             }
         }
         return rows
+    }
+}
+
+/// Manifests (or why not) by candidate index, filled in concurrently.
+final class DescribeResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<Manifest, PlannerError>?]
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ result: Result<Manifest, PlannerError>) {
+        lock.lock(); defer { lock.unlock() }
+        results[index] = result
+    }
+    func get(_ index: Int) -> Result<Manifest, PlannerError>? {
+        lock.lock(); defer { lock.unlock() }
+        return index < results.count ? results[index] : nil
     }
 }
 

@@ -46,6 +46,8 @@ struct HostTests {
         OutputCase(label: "valid sequence", output: "\u{1E}" + feature("hub", point) + "\n\u{1E}" + feature("hub-member", point) + "\n",
                    format: .sequence, problem: nil),
         OutputCase(label: "empty sequence", output: "", format: .sequence, problem: nil),
+        OutputCase(label: "a collection where a sequence was asked for", output: collection(feature("hub", point)),
+                   format: .sequence, problem: "not an RFC 8142 sequence"),
         OutputCase(label: "sequence with a cut record", output: "\u{1E}" + feature("hub", point) + "\n\u{1E}{\"type\":\"Fea",
                    format: .sequence, problem: "<output>"),
     ]
