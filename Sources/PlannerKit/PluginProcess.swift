@@ -224,13 +224,17 @@ public struct PluginProcess {
         if !reaped { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
     }
 
+    /// Set by a host for the one plugin it runs; a planner that runs another planner must
+    /// not hand its own output path on to it.
+    static let perRunVariables: Set<String> = ["WATTBIT_OUTPUT_PATH", "WATTBIT_HOST_COMMAND"]
+
     static func mergedEnvironment(_ additions: [String: String]) -> [String] {
         var result: [String] = []
         var index = 0
         while let entry = environ[index] {
             let text = String(cString: entry)
             let key = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? text
-            if additions[key] == nil { result.append(text) }
+            if additions[key] == nil && !perRunVariables.contains(key) { result.append(text) }
             index += 1
         }
         for key in additions.keys.sorted() { result.append("\(key)=\(additions[key] ?? "")") }
