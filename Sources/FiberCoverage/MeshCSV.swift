@@ -97,15 +97,15 @@ public struct MeshCSVParser {
         if lineNumber == 1 && end >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF { begin = 3 }
         let line = UnsafeBufferPointer(rebasing: raw[begin..<end])
         if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 44 }) { return }   // blank line
-        let fields = MeshCSVParser.split(line)
         if !headerSeen {
-            try readHeader(fields.map { MeshCSVParser.text(line, $0) })
+            try readHeader(MeshCSVParser.split(line).map { MeshCSVParser.text(line, $0) })
             return
         }
-        guard keyIndex < fields.count else {
+        // Data rows: pick out the three wanted fields in one pass, no allocation.
+        let fields = MeshCSVParser.pick(line, keyIndex, populationIndex, householdsIndex)
+        guard let keyRange = fields.key else {
             throw MeshCSVError(line: lineNumber, message: "row has \(fields.count) fields; KEY_CODE is column \(keyIndex + 1)")
         }
-        let keyRange = fields[keyIndex]
         let key = UnsafeBufferPointer(rebasing: line[keyRange])
         // e-Stat files carry a second header line of (Japanese) labels: skip it.
         if rows == 0 && level == nil && !key.contains(where: { $0 >= 48 && $0 <= 57 }) {
@@ -122,13 +122,13 @@ public struct MeshCSVParser {
         }
         level = cell.level
         try markSeen(cell)
-        guard populationIndex < fields.count else {
+        guard let populationRange = fields.population else {
             throw MeshCSVError(line: lineNumber, message: "row has \(fields.count) fields; '\(populationColumn)' is column \(populationIndex + 1)")
         }
-        let population = try value(line, fields[populationIndex], column: populationColumn)
+        let population = try value(line, populationRange, column: populationColumn)
         var households = 0.0
-        if householdsIndex >= 0 && householdsIndex < fields.count {
-            households = try value(line, fields[householdsIndex], column: householdsColumn)
+        if let householdsRange = fields.households {
+            households = try value(line, householdsRange, column: householdsColumn)
         }
         rows += 1
         try body(MeshRecord(cell: cell, population: population, households: households, line: lineNumber))
@@ -182,6 +182,31 @@ public struct MeshCSVParser {
         }
         let shown = MeshCSVParser.text(line, lo..<hi)
         throw MeshCSVError(line: lineNumber, message: "\(column) '\(shown)' is not a non-negative number")
+    }
+
+    /// The ranges of three fields (by index; -1 = not wanted) and the field count.
+    @inline(__always)
+    static func pick(_ line: UnsafeBufferPointer<UInt8>, _ a: Int, _ b: Int, _ c: Int)
+        -> (key: Range<Int>?, population: Range<Int>?, households: Range<Int>?, count: Int) {
+        var key: Range<Int>?, population: Range<Int>?, households: Range<Int>?
+        var index = 0, start = 0
+        var inQuotes = false
+        var i = 0
+        let n = line.count
+        while i <= n {
+            if i < n {
+                let byte = line[i]
+                if byte == 34 { inQuotes.toggle(); i += 1; continue }
+                if byte != 44 || inQuotes { i += 1; continue }
+            }
+            let r = unquote(line, start..<i)
+            if index == a { key = r } else if index == b { population = r }
+            if index == c { households = r }
+            index += 1
+            start = i + 1
+            i += 1
+        }
+        return (key, population, households, index)
     }
 
     /// Field ranges of one CSV line; double quotes around a field are dropped.

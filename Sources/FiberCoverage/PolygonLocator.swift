@@ -145,12 +145,34 @@ public struct PolygonLocator: Sendable {
         var label = centreLabel[cell]
         if start < end {
             let c = centre(i, j)
-            var parity: [Int32: Bool] = [:]
-            for k in start..<end {
-                let e = Int(cellEdges[k])
-                if crosses(c, p, e) { parity[edgePolygon[e], default: false].toggle() }
+            // Crossing parity per polygon in a small stack buffer (cells hold edges of a
+            // few polygons at most); the dictionary only if a cell is unusually crowded.
+            label = withUnsafeTemporaryAllocation(of: (Int32, Bool).self, capacity: 16) { parity -> Int32 in
+                var used = 0
+                var overflow: [Int32: Bool]?
+                for k in start..<end {
+                    let e = Int(cellEdges[k])
+                    guard crosses(c, p, e) else { continue }
+                    let polygon = edgePolygon[e]
+                    if overflow != nil { overflow?[polygon, default: false].toggle(); continue }
+                    var found = false
+                    for m in 0..<used where parity[m].0 == polygon { parity[m].1.toggle(); found = true; break }
+                    if found { continue }
+                    if used < 16 {
+                        parity[used] = (polygon, true); used += 1
+                    } else {
+                        var all: [Int32: Bool] = [polygon: true]
+                        for m in 0..<used { all[parity[m].0] = parity[m].1 }
+                        overflow = all
+                    }
+                }
+                var flips: [Int32: Bool] = overflow ?? [:]
+                if overflow == nil {
+                    if used == 0 { return label }
+                    for m in 0..<used { flips[parity[m].0] = parity[m].1 }
+                }
+                return resolve(label, flips)
             }
-            label = resolve(label, parity)
         }
         return label >= 0 ? Int(label) : nil
     }

@@ -17,6 +17,8 @@ diff = both[(both["_merge"] == "both") & (both["covered_engine"] != both["covere
 margin_m = ((diff["nearest_km"] - diff["reach_km"]) * 1000).abs()
 print(json.dumps({
     "bench": "gaps-compare", "cells": int(len(engine)), "missing": missing, "mismatches": int(len(diff)),
+    "engine_covered_peer_not": int(((diff["covered_engine"] == 1) & (diff["covered_peer"] == 0)).sum()),
+    "peer_covered_engine_not": int(((diff["covered_engine"] == 0) & (diff["covered_peer"] == 1)).sum()),
     "max_mismatch_margin_m": round(float(margin_m.max()), 4) if len(diff) else 0.0,
     "examples": diff.head(5)[["KEY_CODE", "covered_engine", "covered_peer", "nearest_km", "reach_km"]].to_dict("records"),
 }))

@@ -72,9 +72,9 @@ def main():
 
     # Dissolve the uncovered cells into gaps (touching cells merge), population per gap.
     un = np.nonzero(~covered)[0]
-    w = 100 + col[un] / cols_per_deg
-    s = row[un] / rows_per_deg
-    boxes = shapely.box(w, s, w + 1.0 / cols_per_deg, s + 1.0 / rows_per_deg)
+    # Edges from the integer indices, so neighbouring cells share exactly the same edge.
+    boxes = shapely.box(100 + col[un] / cols_per_deg, row[un] / rows_per_deg,
+                        100 + (col[un] + 1) / cols_per_deg, (row[un] + 1) / rows_per_deg)
     uncovered = gpd.GeoDataFrame({"population": cells["population"].to_numpy()[un]}, geometry=boxes, crs="EPSG:4326")
     gaps = uncovered[["geometry"]].dissolve().explode(index_parts=False).reset_index(drop=True)
     centroids = gpd.GeoDataFrame({"population": uncovered["population"]},

@@ -32,34 +32,39 @@ gen() {   # level file
 gen 3 "$WORK/mesh-1km.csv"
 [ -n "${GAPS_BENCH_SKIP_250:-}" ] || { gen 4 "$WORK/mesh-500m.csv"; gen 5 "$WORK/mesh-250m.csv"; }
 
-# One timed end-to-end run of the real executable: prints "seconds max_rss_kb".
-timed() {   # demand output
-    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$BIN/wattbit-gaps" run --network "$NETWORK" --demand "$1" \
-        --reach-km "$REACH" --summary "$WORK/summary-$(basename "$1" .csv).csv" --island-routing straight-line \
+# One timed end-to-end run of the real executable: prints "seconds user_seconds max_rss_kb".
+timed() {   # demand output reach
+    /usr/bin/time -f "%e %U %M" -o "$WORK/time.txt" "$BIN/wattbit-gaps" run --network "$NETWORK" --demand "$1" \
+        --reach-km "$3" --summary "$WORK/summary-$(basename "$1" .csv).csv" --island-routing straight-line \
         --progress none -o "$2"
     cat "$WORK/time.txt"
 }
-json() { printf '{"bench":"gaps-wattbit","input":"%s","cells":%s,"runs_s":[%s],"max_rss_mb":%s,"gaps":%s,"csv_mb":%s}\n' "$@"; }
 cells() { echo $(( $(wc -l < "$1") - 1 )); }
 mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f", b / 1048576 }'; }
-ngaps() { "$VENV/bin/python" -c 'import json,sys; print(sum(1 for f in json.load(open(sys.argv[1]))["features"] if f["properties"]["role"]=="gap"))' "$1"; }
+# gaps and uncovered cells kept (sum of units) in an output
+gapstats() { "$VENV/bin/python" -c 'import json,sys; g=[f["properties"] for f in json.load(open(sys.argv[1]))["features"] if f["properties"]["role"]=="gap"]; print(len(g), sum(p["units"] for p in g))' "$1"; }
 
-for input in 1km 500m 250m; do
+for spec in 1km:2 500m:2 250m:2 250m:12; do
+    input="${spec%%:*}"; reach="${spec##*:}"
     csv="$WORK/mesh-$input.csv"
     [ -s "$csv" ] || continue
-    runs=(); rss=0
+    runs=(); users=(); rss=0
     n=3; [ "$input" = 1km ] || n=1
     for _ in $(seq "$n"); do
-        read -r s kb < <(timed "$csv" "$WORK/gaps-$input.geojson")
-        runs+=("$s"); [ "$kb" -gt "$rss" ] && rss=$kb
+        read -r s u kb < <(timed "$csv" "$WORK/gaps-$input-$reach.geojson" "$reach")
+        runs+=("$s"); users+=("$u"); [ "$kb" -gt "$rss" ] && rss=$kb
     done
-    json "$input" "$(cells "$csv")" "$(IFS=,; echo "${runs[*]}")" "$((rss / 1024))" "$(ngaps "$WORK/gaps-$input.geojson")" "$(mb "$csv")"
+    read -r ngaps kept < <(gapstats "$WORK/gaps-$input-$reach.geojson")
+    printf '{"bench":"gaps-wattbit","input":"%s","reach_km":%s,"cells":%s,"csv_mb":%s,"wall_s":[%s],"user_s":[%s],"max_rss_mb":%s,"gaps":%s,"uncovered_cells_kept":%s}\n' \
+        "$input" "$reach" "$(cells "$csv")" "$(mb "$csv")" "$(IFS=,; echo "${runs[*]}")" "$(IFS=,; echo "${users[*]}")" \
+        "$((rss / 1024))" "$ngaps" "$kept"
 done
 
 # Cell-by-cell agreement and the Python peer's time on the 1 km input.
 "$BIN/wattbit-bench" gaps classify --network "$NETWORK" --demand "$WORK/mesh-1km.csv" --reach-km "$REACH" \
     --out "$WORK/classify-wattbit-1km.csv" >&2
-/usr/bin/time -f "%e %M" -o "$WORK/time-peer.txt" "$VENV/bin/python" tools/bench/gaps/peer_geopandas.py \
+/usr/bin/time -f "%e %U %M" -o "$WORK/time-peer.txt" "$VENV/bin/python" tools/bench/gaps/peer_geopandas.py \
     "$NETWORK" "$WORK/mesh-1km.csv" "$REACH" "$WORK/classify-peer-1km.csv"
-echo "{\"bench\":\"gaps-geopandas-process\",\"seconds_rss_kb\":\"$(cat "$WORK/time-peer.txt")\"}"
+read -r s u kb < "$WORK/time-peer.txt"
+echo "{\"bench\":\"gaps-geopandas-process\",\"wall_s\":$s,\"user_s\":$u,\"max_rss_mb\":$((kb / 1024))}"
 "$VENV/bin/python" tools/bench/gaps/compare.py "$WORK/classify-wattbit-1km.csv" "$WORK/classify-peer-1km.csv"

@@ -34,7 +34,7 @@ private func geodataDirectory(_ options: [String: String]) throws -> URL {
     return dir
 }
 
-private final class BufferedOutput {
+private final class GapsCSVOutput {
     let handle: FileHandle
     var buffer: [UInt8] = []
     init(path: String) throws {
@@ -70,7 +70,7 @@ private func generateMesh(_ options: [String: String]) throws {
         try parser.feed(Array(csv)) { demo[$0.cell] = ($0.population, $0.households) }
         try parser.finish { demo[$0.cell] = ($0.population, $0.households) }
     }
-    let output = try BufferedOutput(path: out)
+    let output = try GapsCSVOutput(path: out)
     output.write("KEY_CODE,population,households\n")
     let start = Date()
     var cells = 0
@@ -123,7 +123,7 @@ private func classifyMesh(_ options: [String: String]) throws {
     let network = try NetworkIndex(features: try GeoJSONReader.read(path: networkPath).features, defaultReachKm: reachKm)
     let coverage = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions(reachKm: reachKm)))
     guard let input = FileHandle(forReadingAtPath: demandPath) else { throw BenchUsage(message: "cannot read \(demandPath)") }
-    let output = try BufferedOutput(path: out)
+    let output = try GapsCSVOutput(path: out)
     output.write("KEY_CODE,covered,nearest_km,reach_km\n")
     var parser = MeshCSVParser()
     var covered = 0, total = 0
