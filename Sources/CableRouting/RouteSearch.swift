@@ -87,7 +87,16 @@ struct RouteSearch {
             if state[c] & 4 != 0, let p = specialX[c] { return p }
             return (Double(c % w) + 0.5, Double(c / w) + 0.5)
         }
+        // Each cell's heuristic is computed once: pushes and stale checks reuse it.
+        var hCache = [Double](repeating: -1, count: n)
         @inline(__always) func heuristic(_ c: Int) -> Double {
+            let cached = hCache[c]
+            if cached >= 0 { return cached }
+            let value = computeHeuristic(c)
+            hCache[c] = value
+            return value
+        }
+        func computeHeuristic(_ c: Int) -> Double {
             let p = position(c)
             let u = unit(p.0, p.1)
             var best = Double.infinity

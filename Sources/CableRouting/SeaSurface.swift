@@ -162,7 +162,8 @@ public struct SeaSurface: Sendable {
             }
             if hazard.corridorKm > 0 {
                 SeaSurface.forEachLine(hazard.geometry) { line in
-                    for p in Geodesic.densify(line, maxSegmentKm: max(0.5, grid.cellKm / 2)) {
+                    // Discs every corridor/10 cover the corridor to within 0.5 % of its width.
+                    for p in Geodesic.densify(line, maxSegmentKm: max(0.5, grid.cellKm / 2, hazard.corridorKm / 10)) {
                         grid.cells(within: hazard.corridorKm, of: p) { cell, _ in mark(cell) }
                     }
                 }

@@ -24,6 +24,12 @@ func runCableBench(_ arguments: [String]) throws {
         }
     }
     func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    // CPU seconds of this process: on a shared machine wall time includes other work.
+    func cpu() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
     func emit(_ object: [String: Any]) {
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
             print(String(decoding: data, as: UTF8.self))
@@ -38,9 +44,10 @@ func runCableBench(_ arguments: [String]) throws {
     emit(["case": "read geodata", "seconds": now() - t])
 
     t = now()
+    var c = cpu()
     let surface = SeaSurface(land: land, zones: zones, hazards: hazards,
                              options: SeaSurfaceOptions(cellKm: cellKm))
-    emit(["case": "sea surface", "seconds": now() - t, "cells": surface.grid.cellCount,
+    emit(["case": "sea surface", "seconds": now() - t, "cpu_seconds": cpu() - c, "cells": surface.grid.cellCount,
           "sea_cells": surface.seaCellCount, "cell_km": cellKm])
 
     func end(_ name: String) throws -> RouteEnd {
@@ -51,20 +58,35 @@ func runCableBench(_ arguments: [String]) throws {
         throw CableBenchUsage("unknown endpoint \(name)")
     }
     let router = CableRouter(surface: surface)
-    let cases: [(String, String, String, Int)] = [
-        ("Ishikari-Kitakyushu x1", "Ishikari", "Kitakyushu", 1),
-        ("Ishikari-Kitakyushu x3", "Ishikari", "Kitakyushu", 3),
-        ("Naoetsu-NorthAmerica x1", "Naoetsu", "international:north-america", 1),
-        ("Kagoshima-SoutheastAsia x1", "Kagoshima", "international:southeast-asia", 1),
-        ("Tomakomai-Kochi x3", "Tomakomai", "Kochi", 3),
+    // The same land without hazard weights: pure length, what the peers minimise.
+    t = now()
+    let plainSurface = SeaSurface(land: land, zones: zones, hazards: [], options: SeaSurfaceOptions(cellKm: cellKm))
+    emit(["case": "sea surface without hazards", "seconds": now() - t])
+    let plainRouter = CableRouter(surface: plainSurface)
+    // (name, from, to, routes, approach km)
+    let cases: [(String, String, String, Int, Double)] = [
+        ("Ishikari-Kitakyushu x1", "Ishikari", "Kitakyushu", 1, 20),
+        ("Ishikari-Kitakyushu x3", "Ishikari", "Kitakyushu", 3, 60),
+        ("Naoetsu-NorthAmerica x1", "Naoetsu", "international:north-america", 1, 20),
+        ("Kagoshima-SoutheastAsia x1", "Kagoshima", "international:southeast-asia", 1, 20),
+        ("Tomakomai-Kochi x3", "Tomakomai", "Kochi", 3, 60),
     ]
     var features: [Feature] = []
-    for (name, from, to, k) in cases {
-        let request = RouteRequest(from: try end(from), to: try end(to), routes: k)
+    for (name, from, to, k, approachKm) in cases {
+        let request = RouteRequest(from: try end(from), to: try end(to), routes: k, approachKm: approachKm)
         t = now()
+        c = cpu()
         let plan = try router.plan(request)
         let seconds = now() - t
-        emit(["case": name, "seconds": seconds, "routes": plan.routes.map { r in
+        let cpuSeconds = cpu() - c
+        var single = request
+        single.routes = 1
+        t = now()
+        let plain = try plainRouter.plan(single)
+        let plainSeconds = now() - t
+        emit(["case": name, "seconds": seconds, "cpu_seconds": cpuSeconds, "approach_km": approachKm,
+              "length_only_km": ((plain.routes.first?.lengthKm ?? 0) * 10).rounded() / 10,
+              "length_only_seconds": plainSeconds, "routes": plan.routes.map { r in
             ["rank": r.rank, "length_km": (r.lengthKm * 10).rounded() / 10, "cost": (r.cost * 10).rounded() / 10,
              "detour_ratio": (r.detourRatio * 1000).rounded() / 1000,
              "min_separation_km": r.minSeparationKm.map { ($0 * 10).rounded() / 10 } ?? -1] as [String: Any]
