@@ -127,12 +127,13 @@ public struct PluginProcess {
                          stderrFD: stderr == .capture ? stderrPipe[0] : -1)
     }
 
+    /// Why the executable could not be started; the caller names the planner and path.
     private func spawnError(_ code: Int32) -> PlannerError {
         switch code {
-        case EACCES: return PlannerError(.unavailable, "\(path) is not executable (permission denied; chmod +x it)")
-        case ENOENT: return PlannerError(.unavailable, "\(path) cannot be started: no such file, or its #! interpreter is missing")
-        case ENOEXEC: return PlannerError(.unavailable, "\(path) cannot be started: not a binary and no #! line")
-        default: return PlannerError(.unavailable, "\(path) cannot be started: \(SystemIO.errorText(code))")
+        case EACCES: return PlannerError(.unavailable, "not executable (permission denied; chmod +x \(path))")
+        case ENOENT: return PlannerError(.unavailable, "cannot be started: the file vanished, or its #! interpreter is missing")
+        case ENOEXEC: return PlannerError(.unavailable, "cannot be started: not a binary for this machine and no #! line")
+        default: return PlannerError(.unavailable, "cannot be started: \(SystemIO.errorText(code))")
         }
     }
 

@@ -67,6 +67,7 @@ struct ProtocolHostTests {
         BadPluginCase(plugin: "badexit", exitCode: 70, message: ["planner badexit 0.0.1", "undocumented exit status 3"]),
         BadPluginCase(plugin: "badmanifest", exitCode: 70, message: ["planner badmanifest", "invalid JSON"]),
         BadPluginCase(plugin: "noexec", exitCode: 69, message: ["wattbit-noexec", "not executable"]),
+        BadPluginCase(plugin: "nointerpreter", exitCode: 69, message: ["wattbit-nointerpreter", "interpreter is missing"]),
         BadPluginCase(plugin: "exit65", exitCode: 65, message: ["wattbit-exit65: error:", "features[2]"]),
         BadPluginCase(plugin: "nosuchplanner", exitCode: 69, message: ["no planner named 'nosuchplanner'"]),
     ]
@@ -166,7 +167,7 @@ struct ProtocolHostTests {
 
         let expectedBroken: [String: String] = [
             "noexec": "not executable", "badmanifest": "invalid JSON",
-            "future": "wattbit-planner/2", "refuses": "describe refused",
+            "future": "wattbit-planner/2", "refuses": "describe refused", "nointerpreter": "cannot be started",
         ]
         for (name, reason) in expectedBroken {
             #expect(status(name) == ["broken"], "\(name)")
