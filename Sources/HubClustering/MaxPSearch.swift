@@ -125,6 +125,8 @@ final class MaxPSearch {
     var journalClosed: [Int] = []
 
     var centreIndex: PointIndex? = nil
+    /// Whether new hubs give back surplus members (varied between restarts).
+    var trimOnOpen = false
     var centreIndexHubs: [Int] = []
 
     /// Floor checks tolerate summation drift; final totals are recomputed exactly.
@@ -320,11 +322,75 @@ final class MaxPSearch {
             }
         }
         if total < floorWithSlack && !fixed { return nil }
+        if trimOnOpen && total >= floorWithSlack {
+            // Give back surplus, largest first, while the floor still holds: a hub that takes
+            // only what it needs leaves the most capacity for other hubs (packing).
+            let byWeight = taken.indices.sorted { weight[Int(taken[$0].site)] != weight[Int(taken[$1].site)]
+                ? weight[Int(taken[$0].site)] > weight[Int(taken[$1].site)] : taken[$0].site < taken[$1].site }
+            var dropped = Set<Int>()
+            for k in byWeight where total - weight[Int(taken[k].site)] >= floorWithSlack {
+                total -= weight[Int(taken[k].site)]
+                dropped.insert(k)
+            }
+            if !dropped.isEmpty { taken = taken.indices.filter { !dropped.contains($0) }.map { taken[$0] } }
+        }
         let h = newHub(centre: c, fixed: fixed)
         if c < siteCount || fixed { assign(c, to: h, km: 0) }
         for nb in taken { assign(Int(nb.site), to: h, km: nb.km) }
         centreIndex = nil
         return h
+    }
+
+    /// Opens two hubs at once at `c1` and `c2` from unassigned sites, splitting the sites
+    /// both can reach by subset sum so that both meet the floor (a two-bin covering problem
+    /// that nearest-first growth misses when capacity is tight). Small instances only.
+    @discardableResult
+    func tryOpenPair(_ c1: Int, _ c2: Int) -> Bool {
+        guard c1 < siteCount, c2 < siteCount, hubOf[c1] < 0, hubOf[c2] < 0, centreOK[c1], centreOK[c2] else { return false }
+        var km1: [Int: Double] = [:], km2: [Int: Double] = [:]
+        for nb in ball(c1) where hubOf[Int(nb.site)] < 0 { km1[Int(nb.site)] = nb.km }
+        for nb in ball(c2) where hubOf[Int(nb.site)] < 0 { km2[Int(nb.site)] = nb.km }
+        var load1 = weight[c1], load2 = weight[c2]
+        var only1: [Int] = [], only2: [Int] = [], shared: [Int] = []
+        for j in Set(km1.keys).union(km2.keys).sorted() where j != c1 && j != c2 {
+            switch (km1[j] != nil, km2[j] != nil) {
+            case (true, true): shared.append(j)
+            case (true, false): only1.append(j); load1 += weight[j]
+            default: only2.append(j); load2 += weight[j]
+            }
+        }
+        let sharedMW = shared.reduce(0) { $0 + weight[$1] }
+        let lo = floorWithSlack - load1, hi = load2 + sharedMW - floorWithSlack
+        guard hi >= lo, hi >= 0 else { return false }
+        // Subset sums of the shared sites (capped), with back-pointers to rebuild the subset.
+        struct Entry { var sum: Double; var parent: Int; var item: Int }
+        var entries = [Entry(sum: 0, parent: -1, item: -1)]
+        var sums = Set<Double>([0])
+        var hit = lo <= 0 ? 0 : -1
+        outer: for (k, j) in shared.enumerated() {
+            let count = entries.count
+            for e in 0..<count {
+                let value = entries[e].sum + weight[j]
+                if value > hi + 1e-9 || sums.contains(value) { continue }
+                sums.insert(value)
+                entries.append(Entry(sum: value, parent: e, item: k))
+                if value >= lo - 1e-9 { hit = entries.count - 1; break outer }
+                if entries.count >= 8192 { break outer }
+            }
+        }
+        guard hit >= 0 else { return false }
+        var toFirst = Set<Int>()
+        var e = hit
+        while e > 0 { toFirst.insert(shared[entries[e].item]); e = entries[e].parent }
+        let h1 = newHub(centre: c1, fixed: false), h2 = newHub(centre: c2, fixed: false)
+        assign(c1, to: h1, km: 0); assign(c2, to: h2, km: 0)
+        for j in only1 { assign(j, to: h1, km: km1[j] ?? 0) }
+        for j in only2 { assign(j, to: h2, km: km2[j] ?? 0) }
+        for j in shared {
+            if toFirst.contains(j) { assign(j, to: h1, km: km1[j] ?? 0) } else { assign(j, to: h2, km: km2[j] ?? 0) }
+        }
+        centreIndex = nil
+        return true
     }
 
     // MARK: Phases
@@ -355,39 +421,118 @@ final class MaxPSearch {
         return h >= 0 && hubCentre[h] == s
     }
 
-    /// (1,2)-swaps: close a hub and reopen around it; keep when it yields ≥ 2 hubs.
-    func swapPhase(candidateLimit: Int) {
+    /// (q, q+1)-swaps: close a hub (q = 1) or a hub and its nearest neighbour (q = 2), reopen
+    /// as many hubs as possible around them — greedily, trying several first seeds — and keep
+    /// the change when it yields more hubs than were closed (Andrade, Resende & Werneck 2012
+    /// generalised from independent sets to hubs).
+    func swapPhase(candidateLimit: Int, firstSeedTries: Int, maxGroup: Int) {
         for _ in 0..<3 {
             var gained = 0
-            var h = 0
-            while h < hubCentre.count {
-                defer { h += 1 }
-                guard hubAlive[h], !hubFixed[h] else { continue }
-                let centre = hubCentre[h]
-                let start = beginTrial()
-                closeHub(h)
-                var candidates: [(site: Int, km: Double)] = []
-                for f in memberIndex.kNearest(candidateLimit * 4, to: position[centre]) where f.distanceKm <= 2 * radiusKm {
-                    let s = memberIds[f.index]
-                    guard centreOK[s], ballMW[s] >= floorWithSlack, !isCentre(s) else { continue }
-                    candidates.append((s, f.distanceKm))
-                }
-                if candidates.count > candidateLimit { candidates.removeLast(candidates.count - candidateLimit) }
-                candidates.sort { ballMW[$0.site] != ballMW[$1.site] ? ballMW[$0.site] < ballMW[$1.site] : $0.site < $1.site }
-                var opened = 0
-                for cand in candidates where !isCentre(cand.site) {
-                    if tryOpen(cand.site, steal: true) != nil { opened += 1 }
-                }
-                if opened >= 2 {
-                    commitTrial()
-                    gained += opened - 1
-                } else {
-                    rollbackTrial(hubCountAtStart: start)
+            for groupSize in 1...max(1, maxGroup) {
+                var h = 0
+                while h < hubCentre.count {
+                    defer { h += 1 }
+                    guard hubAlive[h], !hubFixed[h] else { continue }
+                    var group = [h]
+                    if groupSize == 2 {
+                        var nearest: (hub: Int, km: Double)? = nil
+                        for g in 0..<hubCentre.count where g != h && hubAlive[g] && !hubFixed[g] {
+                            let d = Geodesic.distanceKm(position[hubCentre[h]], position[hubCentre[g]])
+                            if d <= 2 * radiusKm, nearest == nil || d < nearest!.km { nearest = (g, d) }
+                        }
+                        guard let partner = nearest else { continue }
+                        group.append(partner.hub)
+                    }
+                    let centres = group.map { hubCentre[$0] }
+                    let start = beginTrial()
+                    for g in group { closeHub(g) }
+                    var seen = Set<Int>()
+                    var candidates: [Int] = []
+                    for centre in centres {
+                        for f in memberIndex.kNearest(candidateLimit * 4, to: position[centre]) where f.distanceKm <= 2 * radiusKm {
+                            let s = memberIds[f.index]
+                            guard centreOK[s], ballMW[s] >= floorWithSlack, !isCentre(s), seen.insert(s).inserted else { continue }
+                            candidates.append(s)
+                        }
+                    }
+                    candidates.sort { ballMW[$0] != ballMW[$1] ? ballMW[$0] < ballMW[$1] : $0 < $1 }
+                    if candidates.count > candidateLimit { candidates.removeLast(candidates.count - candidateLimit) }
+                    func reopen(first: Int?) -> Int {
+                        var opened = 0
+                        if let first, tryOpen(first, steal: true) != nil { opened += 1 }
+                        for cand in candidates where cand != first && !isCentre(cand) {
+                            if tryOpen(cand, steal: true) != nil { opened += 1 }
+                        }
+                        return opened
+                    }
+                    var bestOpened = -1
+                    var bestFirst: Int? = nil
+                    let firsts: [Int?] = firstSeedTries <= 1 ? [nil] : [nil] + candidates.prefix(firstSeedTries - 1).map { Optional($0) }
+                    for first in firsts {
+                        let mark = journalMark()
+                        let opened = reopen(first: first)
+                        if opened > bestOpened { bestOpened = opened; bestFirst = first }
+                        rollback(to: mark)
+                        if bestOpened > group.count + 1 { break }
+                    }
+                    var bestPair: (Int, Int)? = nil
+                    if firstSeedTries > 1 && bestOpened <= group.count {
+                        let pool = Array(candidates.prefix(12))
+                        pairs: for a in 0..<pool.count {
+                            for b in (a + 1)..<max(a + 1, pool.count) {
+                                let mark = journalMark()
+                                var opened = 0
+                                if tryOpenPair(pool[a], pool[b]) {
+                                    opened = 2
+                                    for cand in candidates where !isCentre(cand) {
+                                        if tryOpen(cand, steal: true) != nil { opened += 1 }
+                                    }
+                                }
+                                rollback(to: mark)
+                                if opened > bestOpened { bestOpened = opened; bestPair = (pool[a], pool[b]) }
+                                if bestOpened > group.count { break pairs }
+                            }
+                        }
+                    }
+                    if bestOpened > group.count, let pair = bestPair {
+                        tryOpenPair(pair.0, pair.1)
+                        for cand in candidates where !isCentre(cand) { tryOpen(cand, steal: true) }
+                        commitTrial()
+                        gained += bestOpened - group.count
+                    } else if bestOpened > group.count {
+                        _ = reopen(first: bestFirst)
+                        commitTrial()
+                        gained += bestOpened - group.count
+                    } else {
+                        rollbackTrial(hubCountAtStart: start)
+                    }
                 }
             }
             if gained == 0 { break }
         }
         compactHubs()
+    }
+
+    struct JournalMark { var entries: Int; var closed: Int; var hubs: Int }
+
+    func journalMark() -> JournalMark {
+        JournalMark(entries: journal?.count ?? 0, closed: journalClosed.count, hubs: hubCentre.count)
+    }
+
+    /// Undoes the trial's changes made after `mark`, keeping the trial open.
+    func rollback(to mark: JournalMark) {
+        guard var entries = journal else { return }
+        journal = nil
+        for h in journalClosed[mark.closed...] { hubAlive[h] = true }
+        journalClosed.removeLast(journalClosed.count - mark.closed)
+        for e in entries[mark.entries...].reversed() { assign(Int(e.site), to: Int(e.previousHub), km: e.previousKm) }
+        entries.removeLast(entries.count - mark.entries)
+        while hubCentre.count > mark.hubs {
+            hubCentre.removeLast(); hubMW.removeLast(); hubAlive.removeLast()
+            hubMembers.removeLast(); hubFixed.removeLast()
+        }
+        journal = entries
+        centreIndex = nil
     }
 
     /// Drops dead hubs so hub ids stay dense.
@@ -449,16 +594,27 @@ final class MaxPSearch {
             }
             var current = 0.0
             for j in members { current += weight[j] * distKm[j] }
-            var best = hubCentre[h], bestCost = current
+            // Lexicographic, as the objective: capacity newly within reach first (small
+            // instances, where balls are cached), then Σ w·d.
+            let coverageAware = siteCount <= MaxPSearch.smallInstance
+            var best = hubCentre[h], bestCost = current, bestGain = 0.0
             for c in candidates where c != hubCentre[h] {
+                var gain = 0.0
+                if coverageAware {
+                    for nb in ball(c) where hubOf[Int(nb.site)] < 0 { gain += weight[Int(nb.site)] }
+                }
+                let gainTolerance = 1e-9 * max(1, gain, bestGain)
+                if gain < bestGain - gainTolerance { continue }
+                let mustBeatCost = gain <= bestGain + gainTolerance
                 var cost = 0.0, feasible = true
                 for j in members where j != c {
                     let d = Geodesic.distanceKm(position[c], position[j])
                     if d > radiusKm { feasible = false; break }
                     cost += weight[j] * d
-                    if cost >= bestCost { break }
+                    if mustBeatCost && cost >= bestCost { break }
                 }
-                if feasible && cost < bestCost - 1e-9 * max(1, bestCost) { best = c; bestCost = cost }
+                guard feasible else { continue }
+                if !mustBeatCost || cost < bestCost - 1e-9 * max(1, bestCost) { best = c; bestCost = cost; bestGain = gain }
             }
             if best == hubCentre[h] { continue }
             hubCentre[h] = best
@@ -558,17 +714,26 @@ final class MaxPSearch {
         let seedable = (0..<siteCount).filter { centreOK[$0] && ballMW[$0] >= floorWithSlack }
         var rng = SplitMix64(seed: options.seed)
         var best: (objective: HubObjective, snapshot: Snapshot, restart: Int)? = nil
-        let swapCandidates = siteCount <= 2000 ? 48 : 12
+        let small = siteCount <= 2000
+        let swapCandidates = small ? 32 : 12
         for r in 0..<restarts {
+            // Restart 0: least flexible first; then alternately a jittered version of that
+            // order and a uniformly random order, for diversity.
             var keyed = seedable.map { s -> (Int, Double) in
-                let jitter = r == 0 ? 1.0 : 0.5 + rng.unit()
-                return (s, ballMW[s] * jitter)
+                switch r {
+                case 0: return (s, ballMW[s])
+                case let k where k % 2 == 1: return (s, ballMW[s] * (0.5 + rng.unit()))
+                default: return (s, rng.unit())
+                }
             }
             keyed.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
             let order = keyed.map(\.0)
+            // Every other pair of restarts builds tight hubs (surplus given back), which packs
+            // more hubs where capacity is scarce; the others build compact ones.
+            trimOnOpen = r % 4 >= 2
             construct(order: order)
             openPhase(order: order)
-            swapPhase(candidateLimit: swapCandidates)
+            swapPhase(candidateLimit: swapCandidates, firstSeedTries: small ? 12 : 1, maxGroup: small ? 2 : 1)
             compactHubs()
             enclavePhase()
             localSearch()

@@ -26,11 +26,29 @@ struct SmallInstance: CustomStringConvertible {
         return SmallInstance(name: "seed\(seed)-n\(count)", sites: sites, options: options)
     }
 
-    /// The fixed table the comparison runs on: 36 instances of 14–40 sites.
-    static let table: [SmallInstance] = (1...36).map { k in
-        let seed = UInt64(k)
-        let count = 14 + (k * 7) % 27
-        return generate(seed: seed * 7919, count: count, towns: 2 + k % 4, metroShare: k % 6 == 0 ? 0.2 : 0)
+    /// Towns far enough apart (≥ 2.6° of longitude) that no hub can span two of them, each
+    /// with 5–12 sites spread ±0.35° × ±0.25° around it.
+    static func separatedTowns(seed: UInt64, towns: Int, perTown: Int, radiusKm: Double, metroShare: Double) -> SmallInstance {
+        var rng = SplitMix64(seed: seed)
+        var sites: [HubSite] = []
+        for t in 0..<towns {
+            let centre = Position(130.0 + 2.6 * Double(t), 36.0 + 6.0 * rng.unit())
+            for _ in 0..<perTown {
+                let p = Position(centre.lon + (rng.unit() - 0.5) * 0.7, centre.lat + (rng.unit() - 0.5) * 0.5)
+                let mw = (50 + 300 * rng.unit()).rounded()
+                sites.append(HubSite(position: p, capacityMW: mw, inMetroArea: rng.unit() < metroShare))
+            }
+        }
+        return SmallInstance(name: "seed\(seed)-\(towns)x\(perTown)-r\(Int(radiusKm))", sites: sites,
+                             options: HubClusteringOptions(minHubMW: 1000, maxRadiusKm: radiusKm))
+    }
+
+    /// The fixed table the comparison runs on: 40 instances of 10–40 sites, 0–6 hubs each.
+    static let table: [SmallInstance] = (1...40).map { k in
+        let towns = 1 + k % 4
+        let perTown = min(5 + (k * 3) % 8, 40 / towns)
+        return separatedTowns(seed: UInt64(k) * 7919, towns: towns, perTown: max(perTown, 10 / towns),
+                              radiusKm: 25 + Double(k % 5) * 5, metroShare: k % 6 == 0 ? 0.2 : 0)
     }
 }
 
@@ -41,7 +59,7 @@ struct ExactComparisonTests {
         var countMatches = 0, within2 = 0, exactCost = 0, compared = 0
         var worstGap = 0.0, gaps: [Double] = []
         for instance in SmallInstance.table {
-            let exact = ExactHubSolver(sites: instance.sites, options: instance.options).solve()
+            let exact = ExactHubSolver.solve(sites: instance.sites, options: instance.options)
             let found = try HubClustering.solve(sites: instance.sites, options: instance.options).objective
             compared += 1
             #expect(found.hubCount == exact.hubCount, "\(instance): heuristic \(found.hubCount) hubs, optimum \(exact.hubCount)")

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Hub benchmark: wattbit-hubs engine (release) against PySAL spopt MaxPHeuristic and
+# scikit-learn KMeans + floor repair on the same generated DC sites.
+#
+#   tools/bench/hubs/run.sh                 # sizes 1000 2000 10000 100000; peers up to 2000
+#   SIZES="1000 10000" PEER_MAX=1000 tools/bench/hubs/run.sh
+#
+# Prints one JSON line per engine and size (hub count, valid hubs, largest member RTT,
+# seconds, peak RSS for wattbit). Targets: 10k sites < 2 s, 100k < 30 s with bounded memory.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+SCRATCH="${WATTBIT_BENCH_SCRATCH:-$ROOT/.build-hubs}"
+VENV="$ROOT/tools/bench/.venv-hubs"
+SIZES="${SIZES:-1000 2000 10000 100000}"
+PEER_MAX="${PEER_MAX:-2000}"
+MIN_HUB_MW="${MIN_HUB_MW:-1000}"
+MAX_RTT_MS="${MAX_RTT_MS:-1.0}"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+swift build -c release --scratch-path "$SCRATCH" --product wattbit-bench >&2
+BENCH="$SCRATCH/release/wattbit-bench"
+
+if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+fi
+"$VENV/bin/pip" install -q --disable-pip-version-check spopt==0.6.1 scikit-learn geopandas libpysal >&2
+
+for n in $SIZES; do
+    csv="$WORK/sites-$n.csv"
+    "$BENCH" hubs --sites "$n" --min-hub-mw "$MIN_HUB_MW" --max-rtt-ms "$MAX_RTT_MS" --csv "$csv"
+    if [ "$n" -le "$PEER_MAX" ]; then
+        "$VENV/bin/python" "$ROOT/tools/bench/hubs/peers.py" "$csv" --min-hub-mw "$MIN_HUB_MW" --max-rtt-ms "$MAX_RTT_MS"
+    else
+        "$VENV/bin/python" "$ROOT/tools/bench/hubs/peers.py" "$csv" --min-hub-mw "$MIN_HUB_MW" --max-rtt-ms "$MAX_RTT_MS" --peer kmeans
+    fi
+done
