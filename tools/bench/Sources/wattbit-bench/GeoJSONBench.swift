@@ -26,7 +26,8 @@ func runGeoJSONBench(_ arguments: [String]) throws {
             throw GeoJSONBenchUsage(message: "unknown argument \(arguments[i])")
         }
     }
-    let fileBytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+    // "-" (stdin) has no size up front; MB/s is then 0.
+    let fileBytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     var best = Double.infinity
     var bestCPU = Double.infinity
     var featureCount = 0
