@@ -19,7 +19,8 @@ public struct PlannerInvocation: Sendable {
     /// `-h` / `--help` anywhere on the line: show help, validate nothing.
     public var helpRequested: Bool
 
-    /// Names of the options every planner has; a manifest may not declare them.
+    /// Names of the options every planner has; a manifest may not declare them
+    /// (except `format`, see `Manifest.ownsFormatFlag`).
     public static let reservedNames: Set<String> = ["format", "output", "o", "progress", "help", "h"]
 
     /// The canonical command line the host passes to a plugin: `run`, then each given
@@ -128,7 +129,7 @@ extension PlannerInvocation {
             let shown = "--" + flagName
 
             switch key {
-            case "format":
+            case "format" where !manifest.ownsFormatFlag:
                 let value = try takeValue(shown, inline)
                 switch value {
                 case "geojson": invocation.format = .featureCollection
@@ -367,5 +368,15 @@ extension StringProtocol {
         while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
         while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
         return String(slice)
+    }
+}
+
+extension Manifest {
+    /// A planner whose output is a document rather than GeoJSON (e.g. `wattbit-map`: SVG
+    /// or HTML) may declare its own `format` parameter; `--format` is then its parameter,
+    /// since the GeoJSON framing option means nothing for it.
+    public var ownsFormatFlag: Bool {
+        !outputs.isEmpty && !outputs.contains { $0.format == .geojson }
+            && parameters.contains { flagKey($0.name) == "format" }
     }
 }

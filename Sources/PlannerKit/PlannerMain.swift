@@ -87,7 +87,7 @@ public enum PlannerMain {
         var seen: Set<String> = []
         for name in manifest.parameters.map(\.name) + manifest.inputs.map(\.name) {
             let key = flagKey(name)
-            if PlannerInvocation.reservedNames.contains(key) {
+            if PlannerInvocation.reservedNames.contains(key) && !(key == "format" && manifest.ownsFormatFlag) {
                 return PlannerError(.software, "manifest declares --\(name), which is an option of every planner; rename it")
             }
             if !seen.insert(key).inserted {

@@ -45,7 +45,8 @@ struct MapPlanner: Planner {
                           description: "Polygon/point layers with more features are binned to pixels",
                           defaultValue: 20_000, minimum: 1, maximum: 10_000_000),
         ],
-        outputs: [OutputSpec(format: .html, description: "HTML page (or SVG with --format svg)")],
+        outputs: [OutputSpec(format: .html, description: "Offline HTML page: the SVG plus pan/zoom, layer toggles, tooltips"),
+                  OutputSpec(format: .svg, description: "Standalone SVG (--format svg, or -o FILE.svg)")],
         examples: [
             "wattbit map --layer routes.geojson --layer hubs.geojson -o plan.html",
             "wattbit cable --from Ishikari --to Kitakyushu --routes 3 | wattbit map --layer - --format svg > routes.svg",
@@ -103,16 +104,16 @@ struct MapPlanner: Planner {
                              summary: "map: \(count) features in \(layers.count) layers, \(format.uppercased()) \(text.utf8.count / 1024) KiB")
     }
 
-    /// `auto` follows the output file's extension (`-o x.svg` → svg), else HTML.
+    /// `auto` follows the output file's extension (`-o x.svg` → svg), else HTML. The host
+    /// writes `-o` itself and tells the planner the path in `WATTBIT_OUTPUT_PATH`.
     static func resolvedFormat(_ requested: String) -> String {
         guard requested == "auto" else { return requested }
+        var target = ProcessInfo.processInfo.environment["WATTBIT_OUTPUT_PATH"]
         let arguments = CommandLine.arguments
         for (i, argument) in arguments.enumerated() where argument == "-o" || argument == "--output" {
-            if i + 1 < arguments.count, arguments[i + 1].lowercased().hasSuffix(".svg") { return "svg" }
+            if i + 1 < arguments.count { target = arguments[i + 1] }
         }
-        if let target = ProcessInfo.processInfo.environment["WATTBIT_OUTPUT_PATH"],
-           target.lowercased().hasSuffix(".svg") { return "svg" }
-        return "html"
+        return target?.lowercased().hasSuffix(".svg") == true ? "svg" : "html"
     }
 
     static func parseBBox(_ text: String) throws -> BoundingBox {
