@@ -95,11 +95,24 @@ struct GeoJSONMembers {
 
     init(objectOffset: Int) { self.objectOffset = objectOffset }
 
+    /// Names of foreign members once there are many (hostile input must not go quadratic).
+    var foreignNames: Set<String> = []
+
     func has(_ key: GeoJSONKey) -> Bool {
-        if case .other(let name) = key { return foreign.contains { $0.key == name } }
+        if case .other(let name) = key {
+            if !foreignNames.isEmpty { return foreignNames.contains(name) }
+            return foreign.contains { $0.key == name }
+        }
         return seen & key.bit != 0
     }
-    mutating func mark(_ key: GeoJSONKey) { seen |= key.bit }
+
+    mutating func mark(_ key: GeoJSONKey) {
+        seen |= key.bit
+        if case .other(let name) = key {
+            if foreignNames.isEmpty && foreign.count >= 15 { foreignNames = Set(foreign.map(\.key)) }
+            if !foreignNames.isEmpty { foreignNames.insert(name) }
+        }
+    }
 
     /// Members that RFC 7946 §7.1 forbids on a FeatureCollection, if any.
     var forbiddenOnCollection: String? {

@@ -97,6 +97,24 @@ final class GeoJSONStreamTests: XCTestCase {
         XCTAssertEqual(read.features[1][property: "a"], 1)
     }
 
+    func testManyMembersStayLinearAndDuplicatesAreStillFound() throws {
+        // 30,000 foreign members and 30,000 properties: duplicate checks switch to hashing,
+        // so this reads in linear time and still catches the repeated name at the end.
+        let names = (0..<30_000).map { "m\($0)" }
+        let foreign = names.map { "\"\($0)\":1" }.joined(separator: ",")
+        let properties = "{" + foreign + "}"
+        let good = "{\"type\":\"Feature\",\"geometry\":null,\"properties\":\(properties),\(foreign)}"
+        let feature = try GeoJSONReader.read(bytes: Array(good.utf8), source: "wide").features[0]
+        XCTAssertEqual(feature.foreignMembers.count, 30_000)
+        XCTAssertEqual(feature.properties?.count, 30_000)
+        for bad in ["{\"type\":\"Feature\",\"geometry\":null,\(foreign),\"m17\":2}",
+                    "{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\(foreign),\"m17\":2}}"] {
+            XCTAssertThrowsError(try GeoJSONReader.read(bytes: Array(bad.utf8), source: "wide")) {
+                XCTAssertEqual(($0 as? GeoJSONError)?.message, "duplicate member \"m17\"")
+            }
+        }
+    }
+
     func testErrorsFromTheCallerPassThroughUnchanged() throws {
         struct Stop: Error {}
         let path = try temporaryFile(GeoJSONWriter().encode(FeatureCollection(sampleFeatures(10))))
