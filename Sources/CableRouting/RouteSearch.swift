@@ -289,6 +289,46 @@ struct RouteSearch {
             }
             if !improved { break }
         }
+        // Corner cutting: a bend that hugs an obstacle is replaced by two vertices on its
+        // adjacent segments when the cut stays clear (Chaikin-style refinement under line
+        // of sight). Rounds converge the polyline onto the obstacle's raster boundary, so
+        // an arc is followed by many short chords instead of a few long tangents.
+        for _ in 0..<5 {
+            var changed = false
+            var refined: [(gx: Double, gy: Double)] = [points[0]]
+            for k in 1..<(points.count - 1) {
+                let a = refined[refined.count - 1], v = points[k], b = points[k + 1]
+                guard let c1 = cost(a, v), let c2 = cost(v, b) else { refined.append(v); continue }
+                var cut = false
+                for f in [0.5, 0.25, 0.125] {
+                    let p1 = (gx: v.gx + f * (a.gx - v.gx), gy: v.gy + f * (a.gy - v.gy))
+                    let p2 = (gx: v.gx + f * (b.gx - v.gx), gy: v.gy + f * (b.gy - v.gy))
+                    guard let across = cost(p1, p2) else { continue }
+                    let around = (cost(p1, v) ?? .infinity) + (cost(v, p2) ?? .infinity)
+                    if across < around - 1e-9, (cost(a, p1) ?? .infinity) + across + (cost(p2, b) ?? .infinity) < c1 + c2 - 1e-9 {
+                        refined.append(p1)
+                        refined.append(p2)
+                        cut = true
+                        break
+                    }
+                }
+                if !cut { refined.append(v) } else { changed = true }
+            }
+            refined.append(points[points.count - 1])
+            points = refined
+            if !changed { break }
+        }
+        // Drop vertices that became redundant.
+        var k = 1
+        while k < points.count - 1 {
+            if let direct = cost(points[k - 1], points[k + 1]),
+               let c1 = cost(points[k - 1], points[k]), let c2 = cost(points[k], points[k + 1]),
+               direct <= c1 + c2 + 1e-9 {
+                points.remove(at: k)
+            } else {
+                k += 1
+            }
+        }
         return points
     }
 }
