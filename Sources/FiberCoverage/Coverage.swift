@@ -131,13 +131,12 @@ public struct MeshCoverage: Sendable {
     private var tallies: [CoverageTally]          // prefectures + 1 (outside any)
     private var regionTallies: [CoverageTally]    // regions + 1
     private var national = CoverageTally()
-    private var uncoveredCells: [MeshCell] = []
+    // Uncovered cells, packed: (row, column) key and values — 24 bytes a cell.
+    private var uncoveredKeys: [UInt64] = []
     private var uncoveredPopulation: [Float64] = []
     private var uncoveredHouseholds: [Float64] = []
     private var rows = 0
     private var level: Int?
-    // One-entry cache: consecutive cells mostly share a first-level mesh grid cell of the
-    // locator, but the locator is already O(1), so this just avoids repeated rings.
     public init(context: CoverageContext) {
         self.context = context
         tallies = [CoverageTally](repeating: CoverageTally(), count: (context.prefectures?.names.count ?? 0) + 1)
@@ -170,22 +169,26 @@ public struct MeshCoverage: Sendable {
             regionTallies[k].add(covered: covered, population: record.population, households: record.households)
         }
         if !covered && (record.population > 0 || record.households > 0) {
-            uncoveredCells.append(record.cell)
+            uncoveredKeys.append(GridDissolve.key(record.cell.row, record.cell.column))
             uncoveredPopulation.append(record.population)
             uncoveredHouseholds.append(record.households)
         }
     }
 
-    public var uncoveredCount: Int { uncoveredCells.count }
+    public var uncoveredCount: Int { uncoveredKeys.count }
+
+    private func cell(_ i: Int, level: Int) -> MeshCell {
+        MeshCell(level: level, row: GridDissolve.row(uncoveredKeys[i]), column: GridDissolve.column(uncoveredKeys[i]))
+    }
 
     /// Dissolves the uncovered cells into gaps and measures each gap's connection.
     public func finish(progress: ProgressCallback? = nil) -> CoverageResult {
         var gaps: [Gap] = []
         if let level {
-            let components = GridDissolve.components(uncoveredCells)
-            gaps.reserveCapacity(components.count)
-            for (n, component) in components.enumerated() {
-                if n % 256 == 0 { progress?(Double(n) / Double(max(components.count, 1)), "gaps") }
+            var done = 0
+            GridDissolve.forEachComponent(keys: uncoveredKeys) { component in
+                done += component.members.count
+                if gaps.count % 256 == 0 { progress?(Double(done) / Double(max(uncoveredKeys.count, 1)), "gaps") }
                 gaps.append(gap(component, level: level))
             }
         }
@@ -204,26 +207,19 @@ public struct MeshCoverage: Sendable {
         for i in component.members {
             population += uncoveredPopulation[i]
             households += uncoveredHouseholds[i]
-            area += uncoveredCells[i].areaKm2
+            area += cell(i, level: level).areaKm2
             if uncoveredPopulation[i] > uncoveredPopulation[representative] { representative = i }
         }
-        let memberSet = Set(component.members.map { GridDissolve.key(uncoveredCells[$0].row, uncoveredCells[$0].column) })
         // The nearest cell to any outside point is on the gap's boundary (a neighbour one
         // step towards the point would otherwise be nearer), so only boundary cells are measured.
         var best: (cell: Int, point: Position, km: Double)?
-        for i in component.members {
-            let c = uncoveredCells[i]
-            let interior = memberSet.contains(GridDissolve.key(c.row + 1, c.column))
-                && memberSet.contains(GridDissolve.key(c.row - 1, c.column))
-                && memberSet.contains(GridDissolve.key(c.row, c.column + 1))
-                && memberSet.contains(GridDissolve.key(c.row, c.column - 1))
-            if interior && component.members.count > 4 { continue }
-            guard let near = context.network.nearest(to: c.center) else { continue }
-                if let b = best, b.km <= near.distanceKm { continue }
+        for i in component.boundary {
+            guard let near = context.network.nearest(to: cell(i, level: level).center) else { continue }
+            if let b = best, b.km <= near.distanceKm { continue }
             best = (i, near.point, near.distanceKm)
         }
         let rings = GridDissolve.polygon(component.rings, level: level)
-        let nearestCell = best.map { uncoveredCells[$0.cell] } ?? uncoveredCells[representative]
+        let nearestCell = cell(best?.cell ?? representative, level: level)
         let unitPoint = nearestCell.center
         let networkPoint = best?.point ?? unitPoint
         let km = best?.km ?? 0
@@ -233,10 +229,10 @@ public struct MeshCoverage: Sendable {
             unitPoint: unitPoint, networkPoint: networkPoint,
             extensionPath: [networkPoint, unitPoint], extensionKm: km,
             extensionMethod: "straight-line", island: false, landMass: nil,
-            prefecture: nil, municipality: nil, firstUnit: uncoveredCells[component.members[0]].code,
+            prefecture: nil, municipality: nil, firstUnit: cell(component.members[0], level: level).code,
             distributionKm: component.members.count > 1 ? area / (2 * max(context.options.reachKm, 0.1)) : 0)
         // Land mass of the connection end; fall back to the most populous cell.
-        locate(&gap, unitPoint: unitPoint, representative: uncoveredCells[representative].center)
+        locate(&gap, unitPoint: unitPoint, representative: cell(representative, level: level).center)
         return gap
     }
 

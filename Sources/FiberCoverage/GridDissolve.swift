@@ -17,48 +17,66 @@ public enum GridDissolve {
     public struct Component: Sendable {
         /// Indices into the input array, ascending.
         public var members: [Int]
+        /// The members with at least one edge neighbour outside the component.
+        public var boundary: [Int]
         /// Rings in (row, column) vertex coordinates: vertex (r, c) is the south-west corner
         /// of cell (r, c). Exterior first (counter-clockwise), then holes; closed.
         public var rings: [[(row: Int, column: Int)]]
     }
 
-    @inline(__always) static func key(_ row: Int, _ column: Int) -> UInt64 {
+    @inline(__always) public static func key(_ row: Int, _ column: Int) -> UInt64 {
         UInt64(UInt32(truncatingIfNeeded: row)) << 32 | UInt64(UInt32(truncatingIfNeeded: column))
     }
+    @inline(__always) public static func row(_ key: UInt64) -> Int { Int(Int32(truncatingIfNeeded: key >> 32)) }
+    @inline(__always) public static func column(_ key: UInt64) -> Int { Int(Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)) }
 
     /// Components of `cells` (all of one level) in order of their first member.
     public static func components(_ cells: [MeshCell]) -> [Component] {
-        var index: [UInt64: Int32] = [:]
-        index.reserveCapacity(cells.count)
-        for (i, cell) in cells.enumerated() { index[key(cell.row, cell.column)] = Int32(i) }
-        var componentOf = [Int32](repeating: -1, count: cells.count)
         var result: [Component] = []
+        forEachComponent(keys: cells.map { key($0.row, $0.column) }) { result.append($0) }
+        return result
+    }
+
+    /// Calls `body` with each component of the cells given by packed (row, column) keys, in
+    /// order of their first member; one component is in memory at a time.
+    public static func forEachComponent(keys: [UInt64], _ body: (Component) throws -> Void) rethrows {
+        var index: [UInt64: Int32] = [:]
+        index.reserveCapacity(keys.count)
+        for (i, k) in keys.enumerated() { index[k] = Int32(i) }
+        var visited = [Bool](repeating: false, count: keys.count)
         var stack: [Int] = []
-        for start in 0..<cells.count where componentOf[start] < 0 {
-            let id = Int32(result.count)
+        for start in 0..<keys.count where !visited[start] {
             var members: [Int] = []
-            componentOf[start] = id
+            var boundary: [Int] = []
+            visited[start] = true
             stack.append(start)
             while let i = stack.popLast() {
                 members.append(i)
-                let c = cells[i]
+                let r = row(keys[i]), c = column(keys[i])
+                var outside = false
                 for (dr, dc) in [(0, 1), (1, 0), (0, -1), (-1, 0)] {
-                    if let j = index[key(c.row + dr, c.column + dc)], componentOf[Int(j)] < 0 {
-                        componentOf[Int(j)] = id
-                        stack.append(Int(j))
+                    if let j = index[key(r + dr, c + dc)] {
+                        if !visited[Int(j)] {
+                            visited[Int(j)] = true
+                            stack.append(Int(j))
+                        }
+                    } else {
+                        outside = true
                     }
                 }
+                if outside { boundary.append(i) }
             }
             members.sort()
-            result.append(Component(members: members, rings: trace(members.map { cells[$0] }, index: index)))
+            boundary.sort()
+            let rings = trace(members.map { keys[$0] }, index: index)
+            try body(Component(members: members, boundary: boundary, rings: rings))
         }
-        return result
     }
 
     /// Directions: 0 east (+column), 1 north (+row), 2 west, 3 south. Right of d is (d+3)%4.
     private static let step = [(0, 1), (1, 0), (0, -1), (-1, 0)]
 
-    private static func trace(_ cells: [MeshCell], index: [UInt64: Int32]) -> [[(row: Int, column: Int)]] {
+    private static func trace(_ cells: [UInt64], index: [UInt64: Int32]) -> [[(row: Int, column: Int)]] {
         func has(_ r: Int, _ c: Int) -> Bool { index[key(r, c)] != nil }
         // Directed boundary edges with the component on their left, keyed by start vertex.
         var outgoing: [UInt64: (Int8, Int8)] = [:]     // up to two directions; -1 = none
@@ -69,7 +87,7 @@ public enum GridDissolve {
             edgeCount += 1
         }
         for cell in cells {
-            let r = cell.row, c = cell.column
+            let r = row(cell), c = column(cell)
             if !has(r - 1, c) { add(r, c, 0) }            // south edge, eastward
             if !has(r, c + 1) { add(r, c + 1, 1) }        // east edge, northward
             if !has(r + 1, c) { add(r + 1, c + 1, 2) }    // north edge, westward
@@ -79,7 +97,7 @@ public enum GridDissolve {
         var starts: [(Int, Int, Int8)] = []
         starts.reserveCapacity(outgoing.count)
         for cell in cells {
-            let r = cell.row, c = cell.column
+            let r = row(cell), c = column(cell)
             if !has(r - 1, c) { starts.append((r, c, 0)) }
         }
         var used = Set<UInt64>()   // key(vertex) ^ direction bits

@@ -35,7 +35,7 @@ gen 3 "$WORK/mesh-1km.csv"
 # One timed end-to-end run of the real executable: prints "seconds user_seconds max_rss_kb".
 timed() {   # demand output reach
     /usr/bin/time -f "%e %U %M" -o "$WORK/time.txt" "$BIN/wattbit-gaps" run --network "$NETWORK" --demand "$1" \
-        --reach-km "$3" --summary "$WORK/summary-$(basename "$1" .csv).csv" --island-routing straight-line \
+        --reach-km "$3" --summary "$WORK/summary-$(basename "$1" .csv)-$3.csv" --island-routing straight-line \
         --progress none -o "$2"
     cat "$WORK/time.txt"
 }
