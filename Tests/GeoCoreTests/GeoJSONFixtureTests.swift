@@ -58,6 +58,31 @@ final class GeoJSONFixtureTests: XCTestCase {
         }
     }
 
+    /// RS-delimited (pretty records) and newline-delimited sequences are written as RFC 8142
+    /// sequences, byte-identical to the goldens and a fixed point of read → write.
+    func testSequencesRoundTripByteIdentically() throws {
+        let inputs = try files(in: "rfc8142/in", extensions: ["geojsons"])
+        XCTAssertEqual(inputs.count, 2)
+        let writer = GeoJSONWriter(format: .sequence)
+        for input in inputs {
+            let name = input.lastPathComponent
+            let collection = try GeoJSONReader.read(path: input.path)
+            let written = writer.encode(collection)
+            let goldenPath = "rfc8142/out/" + name
+            if Self.updateGolden {
+                try Data(written).write(to: Self.sourceFixtures.appendingPathComponent(goldenPath))
+                continue
+            }
+            let golden = Array(try Data(contentsOf: Self.fixtures.appendingPathComponent(goldenPath)))
+            XCTAssertEqual(String(decoding: written, as: UTF8.self), String(decoding: golden, as: UTF8.self), name)
+            XCTAssertEqual(writer.encode(try GeoJSONReader.read(bytes: written, source: name)), written, name)
+            XCTAssertEqual(written.filter { $0 == 0x1E }.count, collection.features.count, "one RS per record")
+        }
+        let stations = try GeoJSONReader.read(path: Self.fixtures.appendingPathComponent("rfc8142/in/landing-stations.geojsons").path)
+        XCTAssertEqual(stations.features.map { $0[property: "zone"]?.stringValue }, ["boso", "shima", "other"])
+        XCTAssertEqual(stations.features[1][property: "cables"], ["JUPITER", "SJC2"])
+    }
+
     func testRFC7946ExamplesReadAsTheRFCDescribes() throws {
         func read(_ name: String) throws -> FeatureCollection {
             let url = Self.fixtures.appendingPathComponent("rfc7946/in/" + name)
