@@ -123,4 +123,60 @@ struct GapsPlannerTests {
             #expect(abs(start.x - 139.0) < 1e-6)     // starts on the cable
         }
     }
+    /// A stand-in cable planner: routes --from → --to through a waypoint 0.2° north of the
+    /// midpoint (so the routed path is recognisably not the straight line), or fails.
+    static let fakeCable = """
+        #!/bin/sh
+        # wattbit-cable stand-in for the island-routing test (planner protocol: run → GeoJSON).
+        [ "$1" = run ] || exit 64
+        shift
+        while [ $# -gt 0 ]; do
+            case "$1" in --from) F="$2"; shift ;; --to) T="$2"; shift ;; esac
+            shift
+        done
+        [ -n "$FAKE_CABLE_FAIL" ] && { echo "wattbit-cable: error: no sea path" >&2; exit 65; }
+        M=$(echo "$F $T" | awk '{ split($1, a, ","); split($2, b, ","); printf "%.6f,%.6f", (a[1] + b[1]) / 2, (a[2] + b[2]) / 2 + 0.2 }')
+        printf '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"role":"route","rank":1},"geometry":{"type":"LineString","coordinates":[[%s],[%s],[%s]]}}]}\\n' "$F" "$M" "$T"
+        """
+
+    @Test("islands: routed over sea by the cable planner found beside the executable; straight line (said so) when it fails")
+    func islandRouting() throws {
+        // wattbit-gaps copied into a directory with the stand-in wattbit-cable beside it:
+        // discovery looks beside the executable first.
+        let dir = try Tool.temporaryDirectory("wattbit-gaps-islands")
+        let gaps = dir + "/wattbit-gaps"
+        try FileManager.default.copyItem(atPath: try Tool.path("wattbit-gaps"), toPath: gaps)
+        try Tool.writeFile(dir, "wattbit-cable", Self.fakeCable, executable: true)
+        // Network: an access node in Niigata (Honshu). Demand: a cell on Sado (no network)
+        // and one on Honshu beyond reach.
+        let network = try Tool.writeFile(dir, "network.geojson", """
+            {"type":"FeatureCollection","features":[{"type":"Feature","properties":{},\
+            "geometry":{"type":"Point","coordinates":[139.05,37.92]}}]}
+            """)
+        func code(_ lon: Double, _ lat: Double) -> String {
+            let row = Int((lat * 120).rounded(.down)), col = Int(((lon - 100) * 80).rounded(.down))
+            return String(format: "%02d%02d%d%d%d%d", row / 80, col / 80, (row % 80) / 10, (col % 80) / 10, row % 10, col % 10)
+        }
+        let demand = try Tool.writeFile(dir, "demand.csv",
+            "KEY_CODE,population\n\(code(138.40, 38.05)),500\n\(code(139.30, 37.80)),200\n")
+        let env = ["WATTBIT_GEODATA": Self.geodata, "WATTBIT_PLUGIN_PATH": "", "PATH": "/usr/bin:/bin"]
+        let routed = try Tool.runExecutable(at: gaps, ["run", "--network", network, "--demand", demand],
+                                            environment: env, timeout: 120)
+        #expect(routed.exitCode == 0, "\(routed.stderr)")
+        let features = try Self.features(routed)
+        let sado = try #require(features.first { $0[property: "island"]?.boolValue == true })
+        let honshu = try #require(features.first { $0[property: "island"]?.boolValue == false })
+        #expect(sado[property: "extension_method"]?.stringValue == "cable-router")
+        #expect(honshu[property: "extension_method"]?.stringValue == "straight-line")
+        let straightKm = try #require(sado[property: "nearest_network_km"]?.doubleValue)
+        let routedKm = try #require(sado[property: "extension_km"]?.doubleValue)
+        #expect(routedKm > straightKm + 5)      // the detour through the waypoint
+
+        let failed = try Tool.runExecutable(at: gaps, ["run", "--network", network, "--demand", demand],
+                                            environment: env.merging(["FAKE_CABLE_FAIL": "1"]) { $1 }, timeout: 120)
+        #expect(failed.exitCode == 0, "\(failed.stderr)")
+        let kept = try #require(try Self.features(failed).first { $0[property: "island"]?.boolValue == true })
+        #expect(kept[property: "extension_method"]?.stringValue == "straight-line")
+        #expect(failed.stderr.contains("no sea path"))
+    }
 }
