@@ -34,6 +34,11 @@ public struct CableRouter: Sendable {
         for end in ends where end.candidates.isEmpty {
             throw CableRoutingError.invalidRequest("\(end.label): no landing candidates")
         }
+        for (a, b) in zip(ends, ends.dropFirst()) where a.candidates.count == 1 && b.candidates.count == 1 {
+            if Geodesic.distanceKm(a.candidates[0].position, b.candidates[0].position) < 1 {
+                throw CableRoutingError.invalidRequest("\(a.label) and \(b.label) are the same place; a route needs two different ends")
+            }
+        }
         var warnings: [String] = []
 
         // 1. Landings: snap, refuse, zone test (independent of the mask).

@@ -117,6 +117,8 @@ struct CablePlannerTests {
             ("Boso landing", ["--from", "Chikura", "--to", "Kitakyushu"], 65, ["boso", "--allow-concentration-landing"]),
             ("unknown name", ["--from", "Atlantis", "--to", "Kitakyushu"], 64, ["Atlantis", "Ishikari"]),
             ("no ends", ["--routes", "2"], 64, ["--from"]),
+            ("same ends", ["--from", "Ishikari", "--to", "ishikari"], 64, ["same place"]),
+            ("outside the region", ["--from", "160,35", "--to", "Ishikari"], 65, ["outside the planning region"]),
         ]
         for c in cases {
             let result = try Tool.run("wattbit-cable", ["run"] + c.args + ["--progress", "none"], timeout: 120)
