@@ -411,16 +411,29 @@ public struct CableRouter: Sendable {
     func stampSeparation(route: [Position], into blocked: inout [Bool], request: RouteRequest, exemptions: [Position]) {
         let grid = surface.grid
         let exemptUnits = exemptions.map(Gnomonic.unitVector)
-        func exempt(_ u: SIMD3<Double>) -> Bool {
-            exemptUnits.contains { Gnomonic.arcKm($0, u) < request.approachKm }
+        func nearestExemptionKm(_ u: SIMD3<Double>) -> Double {
+            exemptUnits.map { Gnomonic.arcKm($0, u) }.min() ?? .infinity
         }
-        let radius = request.minSeparationKm + grid.cellKm * 0.75
+        // Discs of radius R every s km cover the band of radius R − s²/8R, so the radius
+        // grows by that much; s = R/10 keeps wide separations cheap. Next to an approach
+        // circle, where the stamped part begins, discs go every half cell.
+        let base = request.minSeparationKm + grid.cellKm * 0.75
+        let spacing = max(grid.cellKm / 2, base / 10)
+        let radius = base + spacing * spacing / (8 * base)
         var done = Set<Int>()
+        var sinceLast = Double.infinity
+        var previous: SIMD3<Double>?
         for p in Geodesic.densify(route, maxSegmentKm: grid.cellKm / 2) {
-            if exempt(Gnomonic.unitVector(p)) { continue }
+            let u = Gnomonic.unitVector(p)
+            if let previous { sinceLast += Gnomonic.arcKm(previous, u) }
+            previous = u
+            let nearest = nearestExemptionKm(u)
+            if nearest < request.approachKm { continue }
+            if sinceLast < spacing && nearest > request.approachKm + spacing { continue }
+            sinceLast = 0
             guard let c = grid.cell(containing: p), done.insert(c).inserted else { continue }
             grid.cells(within: radius, of: p) { cell, _ in
-                if !blocked[cell] && !exempt(grid.centerUnit(cell)) { blocked[cell] = true }
+                if !blocked[cell] && nearestExemptionKm(grid.centerUnit(cell)) >= request.approachKm { blocked[cell] = true }
             }
         }
     }
