@@ -99,6 +99,7 @@ public struct CableRouter: Sendable {
             routes = try planSeparated(from: ends[0], to: ends[1], sources: preparedPerEnd[0], goals: preparedPerEnd[1],
                                        blocked: base, request: request, warnings: &warnings, progress: progress)
         }
+        for route in routes { try verifyAtSea(route, approachKm: request.approachKm) }
         measureSeparation(&routes, approachKm: request.approachKm)
         progress?(1, "search")
         return RoutePlan(routes: routes, warnings: warnings)
@@ -434,6 +435,24 @@ public struct CableRouter: Sendable {
             guard let c = grid.cell(containing: p), done.insert(c).inserted else { continue }
             grid.cells(within: radius, of: p) { cell, _ in
                 if !blocked[cell] && nearestExemptionKm(grid.centerUnit(cell)) >= request.approachKm { blocked[cell] = true }
+            }
+        }
+    }
+
+    /// The exact check behind "never crosses land": every piece of the route farther than
+    /// the approach radius (and two cells) from its landings is tested against the coastline
+    /// polygons (orientation tests through the segment index). The raster guarantees this by
+    /// construction; a failure is a defect and is reported as such rather than output.
+    func verifyAtSea(_ route: PlannedRoute, approachKm: Double) throws {
+        guard !surface.land.isEmpty else { return }
+        let landings = ([route.from] + route.stops + [route.to]).map(\.position)
+        let margin = approachKm + 2 * surface.grid.cellKm
+        let points = Geodesic.densify(route.vertices, maxSegmentKm: 5)
+        for (a, b) in zip(points, points.dropFirst()) {
+            if landings.contains(where: { Geodesic.distanceKm($0, a) < margin || Geodesic.distanceKm($0, b) < margin }) { continue }
+            if surface.land.segmentTouchesLand(a, b) {
+                throw CableRoutingError.internalInconsistency(
+                    "internal error: route \(route.rank) touches land between \(format4(a.lon)),\(format4(a.lat)) and \(format4(b.lon)),\(format4(b.lat))")
             }
         }
     }

@@ -128,10 +128,13 @@ public enum CableRoutingError: Error, CustomStringConvertible, Sendable, Equatab
     case outsideRegion(String)
     /// The request itself is inconsistent (exit 64).
     case invalidRequest(String)
+    /// A planned route failed the final exact land check: a defect, never a user error (exit 70).
+    case internalInconsistency(String)
 
     public var description: String {
         switch self {
-        case .unreachable(let m), .landingRefused(let m), .outsideRegion(let m), .invalidRequest(let m): m
+        case .unreachable(let m), .landingRefused(let m), .outsideRegion(let m), .invalidRequest(let m),
+             .internalInconsistency(let m): m
         }
     }
 }

@@ -105,9 +105,12 @@ public struct SeaSurface: Sendable {
         }
         progress?(0.6, "sea surface")
 
-        // Clearance band: cells within clearance of a coast cell (a land cell with a sea
-        // neighbour), measured centre to centre plus half a cell so the band covers
-        // the land cell's extent.
+        // Clearance band: a sea cell is blocked when its centre lies within clearance + ½
+        // cell of the real coastline, so every point of an open cell keeps about
+        // clearance − 0.2 cell. Around each coast cell (a land cell with a sea neighbour,
+        // which holds coastline somewhere within 0.71 cell of its centre) cells clearly
+        // inside the band are blocked outright, cells clearly outside stay open, and the
+        // ring between is decided by the exact distance to the coastline segments.
         if options.coastClearanceKm > 0 {
             let w = grid.width, h = grid.height
             var coastCells: [Int] = []
@@ -120,23 +123,39 @@ public struct SeaSurface: Sendable {
                     if sea { coastCells.append(cell) }
                 }
             }
+            // 0 = open, 1 = blocked for sure, 2 = decide exactly.
+            var verdict = [UInt8](repeating: 0, count: count)
+            var ring: [Int] = []
+            let targetKm = options.coastClearanceKm + 0.5 * grid.cellKm
             for cell in coastCells {
                 let c = grid.centerPlane(cell)
                 let scale = grid.projection.maxScale(x: c.x, y: c.y)
-                let r = (options.coastClearanceKm * scale) / grid.cellKm + 0.5
-                let ri = Int(r.rounded(.down))
+                let target = targetKm * scale / grid.cellKm          // in cells
+                let inner = target - 0.72, outer = target + 0.72
+                let ri = Int(outer.rounded(.up))
                 let i = cell % w, j = cell / w
                 for dj in -ri...ri {
                     let jj = j + dj
                     guard jj >= 0, jj < h else { continue }
                     for di in -ri...ri {
                         let ii = i + di
-                        guard ii >= 0, ii < w, Double(di * di + dj * dj) <= r * r else { continue }
+                        guard ii >= 0, ii < w else { continue }
                         let other = jj * w + ii
-                        if flags[other] & Flag.land == 0 { flags[other] |= Flag.clearance }
+                        if flags[other] & Flag.land != 0 || verdict[other] == 1 { continue }
+                        let d2 = Double(di * di + dj * dj)
+                        if inner > 0 && d2 < inner * inner {
+                            verdict[other] = 1
+                        } else if d2 <= outer * outer && verdict[other] == 0 {
+                            verdict[other] = 2
+                            ring.append(other)
+                        }
                     }
                 }
             }
+            for cell in ring where verdict[cell] == 2 {
+                if landIndex.nearestCoast(to: grid.center(cell), withinKm: targetKm) != nil { verdict[cell] = 1 }
+            }
+            for cell in 0..<count where verdict[cell] == 1 { flags[cell] |= Flag.clearance }
         }
         progress?(0.7, "sea surface")
 

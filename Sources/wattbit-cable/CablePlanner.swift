@@ -147,6 +147,7 @@ struct CablePlanner: Planner {
         } catch let error as CableRoutingError {
             switch error {
             case .invalidRequest(let message): throw PlannerError.usage(message)
+            case .internalInconsistency(let message): throw PlannerError(.software, message)
             default: throw PlannerError.data(error.description)
             }
         }
