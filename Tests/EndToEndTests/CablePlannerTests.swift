@@ -86,6 +86,15 @@ struct CablePlannerTests {
         #expect(try !Self.touches(route.line, Self.land, approachKm: 20), "crosses land")
     }
 
+    @Test func setoInlandSeaToThePacificTakesTheBungoChannel() throws {
+        // Out of Iyo-nada through the 14 km Hayasui strait (coast clearance 2 km each side).
+        let result = try Tool.run("wattbit-cable", ["run", "--from", "Matsuyama", "--to", "Kochi"], timeout: 120)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let route = try #require(Self.routes(try Self.features(result)).first)
+        #expect(route.line.contains { $0.lon > 131.7 && $0.lon < 132.4 && $0.lat > 32.8 && $0.lat < 33.5 }, "not via Bungo")
+        #expect(try !Self.touches(route.line, Self.land, approachKm: 20), "crosses land")
+    }
+
     @Test func separatedRoutesStayApartAtSeaAndOutOfBosoAndShima() throws {
         let result = try Tool.run("wattbit-cable", ["run", "--from", "Kitaibaraki", "--to", "Kochi", "--routes", "3",
                                                     "--approach-km", "60"], timeout: 180)
