@@ -125,6 +125,10 @@ final class MaxPSearch {
     var journalClosed: [Int] = []
 
     var centreIndex: PointIndex? = nil
+    /// Unassigned member-eligible capacity on a grid (upper bounds for seeds).
+    var available = CapacityGrid(points: [], radiusKm: 1)
+    /// Hubs whose membership changed since their last relocation.
+    var hubDirty: [Bool] = []
     /// Whether new hubs give back surplus members (varied between restarts).
     var trimOnOpen = false
     var centreIndexHubs: [Int] = []
@@ -197,8 +201,17 @@ final class MaxPSearch {
     /// Below this many sites every ball is cached and searched whole.
     static let smallInstance = 5000
 
+    /// Ball capacities: exact for small inputs; above `smallInstance` sites the grid upper
+    /// bound (box of cells around the ball), which is enough to filter and order seeds —
+    /// every hub is still grown from exact neighbour queries.
     func computeBallCapacities() {
         ballMW = Array(repeating: 0, count: pointCount)
+        if siteCount > MaxPSearch.smallInstance {
+            var grid = CapacityGrid(points: position, radiusKm: radiusKm)
+            for i in 0..<siteCount where memberOK[i] { grid.add(position[i], weight[i]) }
+            for c in 0..<pointCount where centreOK[c] { ballMW[c] = grid.upperBound(around: position[c], radiusKm: radiusKm) }
+            return
+        }
         for c in 0..<pointCount where centreOK[c] {
             var total = 0.0
             for k in memberIndex.within(km: radiusKm, of: position[c]) { total += weight[memberIds[k]] }
@@ -210,6 +223,9 @@ final class MaxPSearch {
 
     func resetState() {
         for i in 0..<pointCount { hubOf[i] = -1; distKm[i] = 0; slot[i] = -1 }
+        available = CapacityGrid(points: position, radiusKm: radiusKm)
+        for i in 0..<siteCount where memberOK[i] { available.add(position[i], weight[i]) }
+        hubDirty = []
         hubCentre = []; hubMW = []; hubAlive = []; hubMembers = []; hubFixed = []
         journal = nil; journalClosed = []
         centreIndex = nil
@@ -226,11 +242,16 @@ final class MaxPSearch {
                 slot[Int(last)] = Int32(s)
             }
             hubMW[old] -= weight[j]
+            hubDirty[old] = true
+            if hub < 0 && memberOK[j] && j < siteCount { available.add(position[j], weight[j]) }
+        } else if hub >= 0 && memberOK[j] && j < siteCount {
+            available.add(position[j], -weight[j])
         }
         if hub >= 0 {
             slot[j] = Int32(hubMembers[hub].count)
             hubMembers[hub].append(Int32(j))
             hubMW[hub] += weight[j]
+            hubDirty[hub] = true
         } else {
             slot[j] = -1
         }
@@ -240,7 +261,7 @@ final class MaxPSearch {
 
     func newHub(centre: Int, fixed: Bool) -> Int {
         hubCentre.append(centre); hubMW.append(0); hubAlive.append(true)
-        hubMembers.append([]); hubFixed.append(fixed)
+        hubMembers.append([]); hubFixed.append(fixed); hubDirty.append(true)
         return hubCentre.count - 1
     }
 
@@ -265,7 +286,7 @@ final class MaxPSearch {
         for e in entries.reversed() { assign(Int(e.site), to: Int(e.previousHub), km: e.previousKm) }
         while hubCentre.count > hubCountAtStart {
             hubCentre.removeLast(); hubMW.removeLast(); hubAlive.removeLast()
-            hubMembers.removeLast(); hubFixed.removeLast()
+            hubMembers.removeLast(); hubFixed.removeLast(); hubDirty.removeLast()
         }
         journalClosed = []
     }
@@ -285,6 +306,8 @@ final class MaxPSearch {
         guard centreOK[c], fixed || ballMW[c] >= floorWithSlack else { return nil }
         let own = Int(hubOf[c])
         if own >= 0 && !(steal && canGive(c)) { return nil }
+        // Without stealing only unassigned capacity counts: skip hopeless seeds cheaply.
+        if !steal && !fixed && available.upperBound(around: position[c], radiusKm: radiusKm) < floorWithSlack { return nil }
         var taken: [Neighbour] = []
         var takenFrom: [Int: Double] = [:]
         var total = 0.0
@@ -318,6 +341,8 @@ final class MaxPSearch {
                     if total >= floorWithSlack { break }
                 }
                 if total >= floorWithSlack || exhausted { break }
+                // Large inputs: a stealing seed looks at its 1,024 nearest sites at most.
+                if steal && siteCount > MaxPSearch.smallInstance && k >= 1024 { break }
                 k *= 4
             }
         }
@@ -410,6 +435,11 @@ final class MaxPSearch {
         for _ in 0..<3 {
             var opened = 0
             for s in order where !isCentre(s) {
+                // Large inputs: only unassigned seeds with at least half a floor of unassigned
+                // capacity around them (a heuristic filter; small inputs try every site).
+                if siteCount > MaxPSearch.smallInstance {
+                    if hubOf[s] >= 0 || available.upperBound(around: position[s], radiusKm: radiusKm) < floorMW / 2 { continue }
+                }
                 if tryOpen(s, steal: true) != nil { opened += 1 }
             }
             if opened == 0 { break }
@@ -425,8 +455,8 @@ final class MaxPSearch {
     /// as many hubs as possible around them — greedily, trying several first seeds — and keep
     /// the change when it yields more hubs than were closed (Andrade, Resende & Werneck 2012
     /// generalised from independent sets to hubs).
-    func swapPhase(candidateLimit: Int, firstSeedTries: Int, maxGroup: Int) {
-        for _ in 0..<3 {
+    func swapPhase(candidateLimit: Int, firstSeedTries: Int, maxGroup: Int, rounds: Int) {
+        for _ in 0..<rounds {
             var gained = 0
             for groupSize in 1...max(1, maxGroup) {
                 var h = 0
@@ -529,7 +559,7 @@ final class MaxPSearch {
         entries.removeLast(entries.count - mark.entries)
         while hubCentre.count > mark.hubs {
             hubCentre.removeLast(); hubMW.removeLast(); hubAlive.removeLast()
-            hubMembers.removeLast(); hubFixed.removeLast()
+            hubMembers.removeLast(); hubFixed.removeLast(); hubDirty.removeLast()
         }
         journal = entries
         centreIndex = nil
@@ -548,6 +578,7 @@ final class MaxPSearch {
         for i in 0..<pointCount where hubOf[i] >= 0 { hubOf[i] = Int32(remap[Int(hubOf[i])]) }
         hubCentre = centres; hubMW = mws; hubMembers = members; hubFixed = fixed
         hubAlive = Array(repeating: true, count: centres.count)
+        hubDirty = Array(repeating: true, count: centres.count)
         centreIndex = nil
     }
 
@@ -581,16 +612,21 @@ final class MaxPSearch {
     /// member within reach; sites newly within reach join. Returns the number of relocations.
     func relocationPass() -> Int {
         var change = 0
-        for h in 0..<hubCentre.count where hubAlive[h] && !hubFixed[h] {
+        let limit = siteCount <= MaxPSearch.smallInstance ? 24 : 8
+        for h in 0..<hubCentre.count where hubAlive[h] && !hubFixed[h] && hubDirty[h] {
+            hubDirty[h] = false
             let members = hubMembers[h].map(Int.init)
             var candidates = members.filter { centreOK[$0] }
-            if candidates.count > 24 {
-                // The weighted medoid lies near the weighted mean; try the 24 members closest to it.
+            if candidates.count > limit {
+                // The weighted medoid lies near the weighted mean; try the members closest to it.
                 var sw = 0.0, sx = 0.0, sy = 0.0
                 for j in members { let wj = max(weight[j], 1e-9); sw += wj; sx += wj * position[j].lon; sy += wj * position[j].lat }
                 let mean = Position(sx / sw, sy / sw)
-                candidates = candidates.map { ($0, Geodesic.distanceKm(mean, position[$0])) }
-                    .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(24).map(\.0)
+                let ranked: [(site: Int, km: Double)] = candidates.map { (site: $0, km: Geodesic.distanceKm(mean, position[$0])) }
+                let sorted = ranked.sorted { (a: (site: Int, km: Double), b: (site: Int, km: Double)) -> Bool in
+                    a.km != b.km ? a.km < b.km : a.site < b.site
+                }
+                candidates = sorted.prefix(limit).map { $0.site }
             }
             var current = 0.0
             for j in members { current += weight[j] * distKm[j] }
@@ -633,11 +669,19 @@ final class MaxPSearch {
     /// a floor. Returns the number of moves and swaps.
     func movePass() -> Int {
         let index = ensureCentreIndex()
+        // Half the distance from each centre to the nearest other centre: a member closer to
+        // its centre than that has no nearer centre (triangle inequality), so it is skipped.
+        var halfGap = Array(repeating: Double.infinity, count: hubCentre.count)
+        for (k, h) in centreIndexHubs.enumerated() {
+            for near in index.kNearest(2, to: position[hubCentre[h]]) where near.index != k {
+                halfGap[h] = near.distanceKm / 2
+            }
+        }
         var change = 0
         for j in 0..<siteCount where hubOf[j] >= 0 && !isCentre(j) {
             let a = Int(hubOf[j])
             let dj = distKm[j]
-            if dj == 0 { continue }
+            if dj == 0 || dj <= halfGap[a] { continue }
             var bestMove: (hub: Int, km: Double)? = nil
             var blocked: [(hub: Int, km: Double)] = []
             for near in index.kNearest(MaxPSearch.moveCentres, to: position[j]) {
@@ -658,7 +702,9 @@ final class MaxPSearch {
             }
             // Swap j (a → b) with some l (b → a).
             var bestSwap: (l: Int, hub: Int, dl: Double, dj: Double, gain: Double)? = nil
-            for (b, djb) in blocked {
+            // Small inputs try every blocked hub; large ones only the nearest.
+            let swapHubs = siteCount <= MaxPSearch.smallInstance ? blocked : Array(blocked.prefix(1))
+            for (b, djb) in swapHubs {
                 let ca = position[hubCentre[a]]
                 for lRaw in hubMembers[b] {
                     let l = Int(lRaw)
@@ -684,10 +730,23 @@ final class MaxPSearch {
     /// strictly improves (capacity in hubs, −cost) lexicographically, so it cannot cycle),
     /// or `maxPasses` passes.
     func localSearch() {
+        var cost = totalCost()
         for _ in 0..<max(1, options.maxPasses) {
             let changes = relocationPass() + movePass()
             if changes == 0 { break }
+            // Large inputs also stop when a pass gains less than 0.01 % of the cost.
+            let newCost = totalCost()
+            if siteCount > MaxPSearch.smallInstance && cost - newCost < 1e-4 * cost { break }
+            cost = newCost
         }
+    }
+
+    /// Exact capacity of member-eligible sites within reach of `c` (for reasons on large inputs).
+    func exactBallMW(_ c: Int) -> Double {
+        if siteCount <= MaxPSearch.smallInstance { return ballMW[c] }
+        var total = 0.0
+        for k in memberIndex.within(km: radiusKm, of: position[c]) { total += weight[memberIds[k]] }
+        return total
     }
 
     func objective() -> HubObjective {
@@ -715,7 +774,7 @@ final class MaxPSearch {
         var rng = SplitMix64(seed: options.seed)
         var best: (objective: HubObjective, snapshot: Snapshot, restart: Int)? = nil
         let small = siteCount <= 2000
-        let swapCandidates = small ? 32 : 12
+        let swapCandidates = small ? 32 : 6
         for r in 0..<restarts {
             // Restart 0: least flexible first; then alternately a jittered version of that
             // order and a uniformly random order, for diversity.
@@ -733,7 +792,8 @@ final class MaxPSearch {
             trimOnOpen = r % 4 >= 2
             construct(order: order)
             openPhase(order: order)
-            swapPhase(candidateLimit: swapCandidates, firstSeedTries: small ? 12 : 1, maxGroup: small ? 2 : 1)
+            swapPhase(candidateLimit: swapCandidates, firstSeedTries: small ? 12 : 1, maxGroup: small ? 2 : 1,
+                      rounds: small ? 3 : 1)
             compactHubs()
             enclavePhase()
             localSearch()
@@ -751,7 +811,7 @@ final class MaxPSearch {
         switch n {
         case ..<100: 48
         case ..<1000: 12
-        case ..<20000: 2
+        case ..<5000: 2
         default: 1
         }
     }
@@ -792,9 +852,9 @@ final class MaxPSearch {
         var unassigned: [(site: Int, reason: UnassignedReason)] = []
         for j in 0..<siteCount where !hubAssigned[j] {
             if !memberOK[j] { unassigned.append((j, .metroArea)); continue }
-            var reach = centreOK[j] ? ballMW[j] : 0
-            for k in memberIndex.within(km: radiusKm, of: position[j]) where centreOK[memberIds[k]] {
-                reach = max(reach, ballMW[memberIds[k]])
+            var reach = centreOK[j] ? exactBallMW(j) : 0
+            for k in memberIndex.within(km: radiusKm, of: position[j]) where centreOK[memberIds[k]] && reach < floorMW {
+                reach = max(reach, exactBallMW(memberIds[k]))
             }
             if reach < floorMW {
                 unassigned.append((j, .shortOfFloor(reachableMW: reach)))

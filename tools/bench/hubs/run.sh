@@ -2,8 +2,11 @@
 # Hub benchmark: wattbit-hubs engine (release) against PySAL spopt MaxPHeuristic and
 # scikit-learn KMeans + floor repair on the same generated DC sites.
 #
-#   tools/bench/hubs/run.sh                 # sizes 1000 2000 10000 100000; peers up to 2000
-#   SIZES="1000 10000" PEER_MAX=1000 tools/bench/hubs/run.sh
+#   tools/bench/hubs/run.sh                 # sizes 500 1000 10000 100000
+#   SIZES="1000 10000" MAXP_MAX=500 tools/bench/hubs/run.sh
+#
+# spopt MaxPHeuristic runs up to MAXP_MAX sites (default 1000: it takes minutes there),
+# scikit-learn KMeans + floor repair up to KMEANS_MAX (default 10000).
 #
 # Prints one JSON line per engine and size (hub count, valid hubs, largest member RTT,
 # seconds, peak RSS for wattbit). Targets: 10k sites < 2 s, 100k < 30 s with bounded memory.
@@ -11,8 +14,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 SCRATCH="${WATTBIT_BENCH_SCRATCH:-$ROOT/.build-hubs}"
 VENV="$ROOT/tools/bench/.venv-hubs"
-SIZES="${SIZES:-1000 2000 10000 100000}"
-PEER_MAX="${PEER_MAX:-2000}"
+SIZES="${SIZES:-500 1000 10000 100000}"
+MAXP_MAX="${MAXP_MAX:-1000}"
+KMEANS_MAX="${KMEANS_MAX:-10000}"
 MIN_HUB_MW="${MIN_HUB_MW:-1000}"
 MAX_RTT_MS="${MAX_RTT_MS:-1.0}"
 WORK="$(mktemp -d)"
@@ -29,9 +33,10 @@ fi
 for n in $SIZES; do
     csv="$WORK/sites-$n.csv"
     "$BENCH" hubs --sites "$n" --min-hub-mw "$MIN_HUB_MW" --max-rtt-ms "$MAX_RTT_MS" --csv "$csv"
-    if [ "$n" -le "$PEER_MAX" ]; then
-        "$VENV/bin/python" "$ROOT/tools/bench/hubs/peers.py" "$csv" --min-hub-mw "$MIN_HUB_MW" --max-rtt-ms "$MAX_RTT_MS"
-    else
-        "$VENV/bin/python" "$ROOT/tools/bench/hubs/peers.py" "$csv" --min-hub-mw "$MIN_HUB_MW" --max-rtt-ms "$MAX_RTT_MS" --peer kmeans
+    peers=()
+    [ "$n" -le "$MAXP_MAX" ] && peers+=(--peer maxp)
+    [ "$n" -le "$KMEANS_MAX" ] && peers+=(--peer kmeans)
+    if [ ${#peers[@]} -gt 0 ]; then
+        "$VENV/bin/python" "$ROOT/tools/bench/hubs/peers.py" "$csv" --min-hub-mw "$MIN_HUB_MW" --max-rtt-ms "$MAX_RTT_MS" "${peers[@]}"
     fi
 done
