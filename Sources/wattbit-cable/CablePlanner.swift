@@ -65,7 +65,7 @@ struct CablePlanner: Planner {
                           description: "Plan on length alone, without the soft hazard weights", defaultValue: false),
             ParameterSpec(name: "cost_per_km_usd", kind: .number, description: "Installed cost per km for est_cost_usd",
                           unit: "USD", defaultValue: 30_000, minimum: 0, maximum: 10_000_000),
-            ParameterSpec(name: "cell_km", kind: .number, description: "Sea-surface grid cell (finer is slower; 2 km keeps routes within 1 % of the continuous optimum)",
+            ParameterSpec(name: "cell_km", kind: .number, description: "Sea-surface grid cell; 2 km keeps routes within 1 % of the continuous optimum (memory: about 0.15 GB at 2 km, 1.4 GB at 0.5 km)",
                           unit: "km", defaultValue: 2, minimum: 0.5, maximum: 20),
             ParameterSpec(name: "display_segment_km", kind: .number, description: "Maximum segment length of the output lines (geodesic densification)",
                           unit: "km", defaultValue: 10, minimum: 0.1, maximum: 1000),
