@@ -181,3 +181,18 @@ import Testing
         #expect(a.routes.map(\.vertices) == b.routes.map(\.vertices))
     }
 }
+
+/// A landing on water that leads nowhere at the grid resolution (a harbour basin or a
+/// lagoon behind a sandbar) lands through the nearest open sea instead of failing.
+@Suite struct LandingPocketTests {
+    @Test func aLandingInALagoonStartsFromTheOpenSeaNearby() throws {
+        let island = SyntheticWorld.box(3, -1, 5, 1)
+        let lagoon = SyntheticWorld.box(3.03, -0.05, 3.07, 0.05)     // 3 km of sandbar to the sea
+        let surface = SyntheticWorld.surface(land: [.polygon([island, Array(lagoon.reversed())])], clearanceKm: 2)
+        let request = RouteRequest(from: SyntheticWorld.end("Lagoon", Position(3.05, 0)),
+                                   to: SyntheticWorld.end("Sea", Position(1, 0)))
+        let route = try #require(try CableRouter(surface: surface).plan(request).routes.first)
+        #expect(route.vertices.first == Position(3.05, 0), "starts at the landing itself")
+        #expect(route.lengthKm < Geodesic.distanceKm(Position(3.05, 0), Position(1, 0)) * 1.01)
+    }
+}
