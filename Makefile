@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/release
 
-.PHONY: setup build release demo test bench geodata clean
+.PHONY: setup build release demo test bench geodata screenshot clean
 
 setup:
 	@tools/setup
@@ -20,6 +20,10 @@ demo: release
 test: setup
 	$(SWIFT) build -c release
 	$(SWIFT) test
+
+# docs/demo-map.png, the README's picture, from the demo's map.
+screenshot: demo
+	@tools/screenshot out/index.html docs/demo-map.png
 
 bench: release
 	@tools/bench/run
