@@ -23,23 +23,31 @@ import GeoCore
 ///     maximum independent set), the order perturbed between restarts; a hub grows from its
 ///     seed nearest-first until it meets the floor (so it uses as little as needed).
 ///   - Hub-count moves: open — a new centre gathers unassigned sites and the surplus of
-///     neighbouring hubs (members whose removal keeps those hubs at the floor); 1→2 swap —
-///     close one hub and re-open as many as possible around it, kept when that yields two or
-///     more (the (1,2)-swap of Andrade, Resende & Werneck 2012, J. Heuristics 18, 525–547).
+///     neighbouring hubs (members whose removal keeps those hubs at the floor); (q, q+1)-swap
+///     — close one hub (or two neighbours) and reopen as many as possible around them, with
+///     several first seeds and a subset-sum split for pairs of new centres, kept when that
+///     yields more hubs (the (1,2)-swap of Andrade, Resende & Werneck 2012, J. Heuristics 18,
+///     525–547, generalised).
 ///   - Enclave assignment: every unassigned site within reach of a centre joins the nearest.
 ///   - Compactness local search: centre relocation to the weighted medoid of the members,
 ///     member moves to a nearer centre, and member swaps between hubs when a move alone
 ///     would break a floor (the move/swap neighbourhoods of capacitated clustering,
 ///     Osman & Christofides 1994, ITOR 1(3) 317–336).
-///   - Stopping rule: a local-search pass that improves the cost by less than 1e-9
-///     (relative) ends the restart, or `maxPasses` passes; hub-count phases repeat until a
-///     round opens nothing (at most 3 rounds each).
+///   - Stopping rule: local search ends at the first pass that changes nothing (every
+///     change strictly improves (capacity in hubs, −cost), so it cannot cycle), after
+///     `maxPasses` passes, or — above 5,000 sites — when a pass gains < 0.01 % of the cost;
+///     hub-count phases repeat until a round opens nothing (at most 3 rounds; 1 above 2,000
+///     sites).
+///   - Large inputs (> 5,000 sites): ball capacities are grid upper bounds (CapacityGrid),
+///     hubs grow from k-nearest queries, stealing scans stop at 1,024 neighbours, relocation
+///     tries the 8 members nearest the weighted mean.
 ///
-/// Complexity, with n sites, k sites per latency ball, m members per hub, r restarts:
-/// ball capacities O(n (log n + k)); each construction O(n (log n + k log k)); the 1→2
-/// phase O(p · 16 · k log k); a local-search pass O(n · c + p · 24 · m) geodesic
-/// evaluations with c centres within reach of a site. Memory O(n + cached balls), with the
-/// ball cache capped at 4 million entries.
+/// Complexity, with n sites, k sites per latency ball, p hubs, m members per hub and r
+/// restarts, each step times r: ball capacities O(n (log n + k)) (O(n) by grid above 5,000
+/// sites); construction O(n log n + Σ k′ log k′) with k′ the neighbours a seed scans; the
+/// swap phase O(p · s · k′ log k′) with s candidate seeds (6 for large inputs); a local-search
+/// pass O(n log p + p · 24 · m) geodesic evaluations. Memory O(n) plus the ball cache,
+/// capped at 4 million entries. Measured: 10,000 sites 1.6 s, 100,000 sites 17 s, 53 MB.
 public enum HubClustering {
     /// Solves one instance. Throws only for invalid values (non-finite or negative capacity,
     /// invalid coordinates, non-positive floor or radius); empty input gives no hubs.
