@@ -182,6 +182,21 @@ struct HubsPlannerTests {
         #expect(!result.stderr.contains("Fatal error"))
     }
 
+    @Test("hub centres feed wattbit cable: a route leaves from one of the hubs")
+    func pipelineIntoCable() throws {
+        let hubs = try Tool.run("wattbit-hubs", ["run", "--sites", Self.geodata + "/dc-sites.geojson"], timeout: 120)
+        #expect(hubs.exitCode == 0)
+        let names = Set(try Self.features(hubs).filter { $0.role == "hub" }.compactMap { $0[property: "name_en"]?.stringValue })
+        let cable = try Tool.run("wattbit-cable", ["run", "--from", "-", "--to", "international:north-america"],
+                                 stdin: hubs.stdout, timeout: 300)
+        #expect(cable.exitCode == 0, "\(cable.stderr)")
+        let routes = try Self.features(cable).filter { $0.role == "route" }
+        #expect(!routes.isEmpty)
+        for route in routes {
+            #expect(names.contains(route[property: "from"]?.stringValue ?? ""), "route starts at a hub centre")
+        }
+    }
+
     @Test("missing sites file gives 66")
     func missingFile() throws {
         let result = try Tool.run("wattbit-hubs", ["run", "--sites", "/nonexistent/sites.geojson"], timeout: 60)
