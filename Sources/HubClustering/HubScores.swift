@@ -78,7 +78,8 @@ public struct HubScore: Sendable, Hashable {
     // Raw values.
     public var decarbonisedMW: Double          // decarbonised capacity within the power radius
     public var generationMW: Double            // all capacity within the power radius
-    public var headroomMW: Double              // generationMW − hub load
+    public var sitePowerMW: Double             // Σ power_available_mw declared by the members
+    public var headroomMW: Double              // generationMW + sitePowerMW − hub load
     public var landingKmOutsideBosoShima: Double?
     public var landingOutsideBosoShima: String?
     public var landingKmAny: Double?
@@ -94,7 +95,7 @@ public struct HubScore: Sendable, Hashable {
 
     /// Score rules (documented in docs/planners/hubs.md):
     /// power    = min(1, decarbonisedMW / loadMW)
-    /// headroom = clamp(headroomMW / loadMW, 0, 1)
+    /// headroom = clamp((generationMW + sitePowerMW − loadMW) / loadMW, 0, 1)
     /// cables   = 1 − min(1, landingKmOutsideBosoShima / 200)       (0 when there is none)
     /// latency  = 1 − min(1, min(rttMsTokyo, rttMsOsaka) / 20)
     /// hazard   = min(1, earthquakeSourceKm / 100)                   (1 when no regions given)
@@ -106,7 +107,9 @@ public struct HubScore: Sendable, Hashable {
 
 public enum HubScoring {
     /// Scores one hub centre with load `loadMW`. O(plants + landings + area vertices).
-    public static func score(centre: Position, loadMW: Double, context: HubScoringContext,
+    /// `sitePowerMW` is power the members themselves declare available (`power_available_mw`),
+    /// counted towards headroom on top of the plants within the radius.
+    public static func score(centre: Position, loadMW: Double, sitePowerMW: Double = 0, context: HubScoringContext,
                              powerRadiusKm: Double, routeFactor: Double,
                              weights: HubScoreWeights) -> HubScore {
         var decarbonised = 0.0, generation = 0.0
@@ -130,7 +133,8 @@ public enum HubScoring {
         let rttOsaka = Latency.rttMs(distanceKm: Geodesic.distanceKm(centre, context.osaka), routeFactor: routeFactor)
         let load = max(loadMW, 1e-9)
         let power = round4(min(1, decarbonised / load))
-        let headroom = round4(min(1, max(0, (generation - loadMW) / load)))
+        let headroomMW = generation + sitePowerMW - loadMW
+        let headroom = round4(min(1, max(0, headroomMW / load)))
         let cables = outside.map { round4(1 - min(1, $0.km / HubScore.cablesFullKm)) } ?? 0
         let latency = round4(1 - min(1, min(rttTokyo, rttOsaka) / HubScore.latencyZeroMs))
         let hazard = quake.map { round4(min(1, $0.km / HubScore.hazardFullKm)) } ?? 1
@@ -140,7 +144,7 @@ public enum HubScoring {
             ? round4((weights.power * power + weights.headroom * headroom + weights.cables * cables
                       + weights.latency * latency + weights.hazard * hazard + weights.subsidy * subsidy) / weightSum)
             : 0
-        return HubScore(decarbonisedMW: decarbonised, generationMW: generation, headroomMW: generation - loadMW,
+        return HubScore(decarbonisedMW: decarbonised, generationMW: generation, sitePowerMW: sitePowerMW, headroomMW: headroomMW,
                         landingKmOutsideBosoShima: outside?.km, landingOutsideBosoShima: outside?.name,
                         landingKmAny: any?.km, landingAny: any?.name, rttMsTokyo: rttTokyo, rttMsOsaka: rttOsaka,
                         earthquakeSourceKm: quake?.km, earthquakeSource: quake?.name, outsideMetro: outsideMetro,

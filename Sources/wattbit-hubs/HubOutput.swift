@@ -24,7 +24,9 @@ struct HubOutput {
     func features() -> [Feature] {
         // Score, then rank by total score (descending), ties by the engine's hub order.
         let scored = result.hubs.enumerated().map { k, hub in
-            (order: k, hub: hub, score: HubScoring.score(centre: hub.centre, loadMW: hub.totalMW, context: context,
+            (order: k, hub: hub, score: HubScoring.score(centre: hub.centre, loadMW: hub.totalMW,
+                                                         sitePowerMW: hub.members.reduce(0) { $0 + (sites[$1].powerAvailableMW ?? 0) },
+                                                         context: context,
                                                          powerRadiusKm: powerRadiusKm, routeFactor: routeFactor, weights: weights))
         }
         let ranked = scored.sorted { $0.score.total != $1.score.total ? $0.score.total > $1.score.total : $0.order < $1.order }
@@ -56,6 +58,7 @@ struct HubOutput {
             p["cost_mw_km"] = Self.r(hub.costMWKm, 1)
             p["decarbonised_mw"] = Self.r(s.decarbonisedMW, 1)
             p["generation_mw"] = Self.r(s.generationMW, 1)
+            p["site_power_available_mw"] = Self.r(s.sitePowerMW, 1)
             p["headroom_mw"] = Self.r(s.headroomMW, 1)
             p["power_radius_km"] = Self.r(powerRadiusKm, 3)
             p["landing_km_outside_boso_shima"] = Self.optional(s.landingKmOutsideBosoShima, 1)
@@ -98,6 +101,7 @@ struct HubOutput {
                 m["name_en"] = site.nameEn.map(JSONValue.string) ?? .null
                 m["status"] = site.status.map(JSONValue.string) ?? .null
                 m["capacity_mw"] = Self.r(site.site.capacityMW, 3)
+                m["power_available_mw"] = site.powerAvailableMW.map { Self.r($0, 3) } ?? .null
                 m["centre"] = .bool(hub.centreSite == j)
                 m["distance_km_to_centre"] = Self.r(hub.memberDistanceKm[k], 3)
                 m["rtt_ms_to_centre"] = Self.r(Latency.rttMs(distanceKm: hub.memberDistanceKm[k], routeFactor: routeFactor), 4)

@@ -31,7 +31,7 @@ struct HubsPlanner: Planner {
             """,
         inputs: [
             InputSpec(name: "sites",
-                      description: "DC sites: Points with capacity_mw (>= 0); optional name, status. Default: embedded dc-sites.geojson.",
+                      description: "DC sites: Points with capacity_mw (>= 0); optional name, status, power_available_mw. Default: embedded dc-sites.geojson.",
                       geometryTypes: ["Point"], requiredProperties: ["capacity_mw"], required: false),
             InputSpec(name: "fixed_hubs",
                       description: "Hub centres to grow first (Points, optional name), e.g. a designated Hokkaido or Kyushu site.",
@@ -187,6 +187,7 @@ struct HubsPlanner: Planner {
         var name: String
         var nameEn: String?
         var status: String?
+        var powerAvailableMW: Double?
         var index: Int
     }
 
@@ -218,13 +219,21 @@ struct HubsPlanner: Planner {
                 throw PlannerError.data("\(label): capacity_mw must be a number, got \(describe(raw))")
             }
             guard mw >= 0 else { throw PlannerError.data("\(label): capacity_mw is \(formatNumber(mw)); it must be ≥ 0") }
+            var powerAvailable: Double? = nil
+            if let raw = feature[property: "power_available_mw"], !raw.isNull {
+                guard let value = raw.doubleValue, value.isFinite, value >= 0 else {
+                    throw PlannerError.data("\(label): power_available_mw must be a number ≥ 0, got \(describe(raw))")
+                }
+                powerAvailable = value
+            }
             var inMetro = false
             for (k, area) in metroAreas.enumerated() where metroBoxes[k]?.contains(p) ?? false {
                 if area.contains(p) { inMetro = true; break }
             }
             records.append(SiteRecord(site: HubSite(position: p, capacityMW: mw, inMetroArea: inMetro),
                                       name: name ?? "site \(index)", nameEn: feature[property: "name_en"]?.stringValue,
-                                      status: feature[property: "status"]?.stringValue, index: index))
+                                      status: feature[property: "status"]?.stringValue,
+                                      powerAvailableMW: powerAvailable, index: index))
         }
         return records
     }
