@@ -4,17 +4,8 @@ import XCTest
 /// The index must give exactly the brute-force geodesic answers (same indices, same
 /// distances, same tie order), wherever the points are.
 final class PointIndexTests: XCTestCase {
-    /// SplitMix64: a fixed-seed generator so failures reproduce.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// A fixed-seed generator so failures reproduce.
+    typealias SeededGenerator = SplitMix64
 
     struct Region {
         let name: String
