@@ -41,7 +41,7 @@ struct LatencyPlanner: Planner {
                           defaultValue: 1.5, minimum: 1, maximum: 5),
             ParameterSpec(name: "fiber_delay_us_per_km", kind: .number,
                           description: "One-way delay in fiber per km of route (≈ 4.9 for silica fiber)",
-                          unit: "us/km", defaultValue: 4.9, minimum: 3.34, maximum: 20),
+                          unit: "us/km", defaultValue: .number(FiberLatency.fiberMicrosecondsPerKm), minimum: 3.34, maximum: 20),
             ParameterSpec(name: "fixed_rtt_ms", kind: .number,
                           description: "Round-trip allowance for transponders and switching, added to every pair",
                           unit: "ms", defaultValue: 0, minimum: 0, maximum: 100),

@@ -473,7 +473,7 @@ public struct CableRouter: Sendable {
                             line: Geodesic.densify(vertices, maxSegmentKm: request.displaySegmentKm),
                             lengthKm: length, geodesicKm: Geodesic.distanceKm(from.position, to.position),
                             cost: cost, minSeparationKm: nil, hazardKm: hazardKm(vertices),
-                            subsidyRate: subsidy, oneWayLatencyMs: FibreLatency.oneWayMs(lengthKm: length),
+                            subsidyRate: subsidy, oneWayLatencyMs: FiberLatency.oneWayMs(routeKm: length),
                             estimatedCostUSD: length * request.costPerKmUSD)
     }
 

@@ -139,10 +139,3 @@ public enum CableRoutingError: Error, CustomStringConvertible, Sendable, Equatab
     }
 }
 
-/// Fibre latency: light in G.652 single-mode fibre travels at c / n_g with group index
-/// n_g ≈ 1.4682 at 1550 nm (Corning SMF-28 datasheet), i.e. about 4.90 µs per km.
-public enum FibreLatency {
-    public static let groupIndex = 1.4682
-    public static let speedOfLightKmPerMs = 299_792.458 / 1000
-    public static func oneWayMs(lengthKm: Double) -> Double { lengthKm * groupIndex / speedOfLightKmPerMs }
-}

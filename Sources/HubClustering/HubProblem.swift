@@ -47,20 +47,8 @@ public struct HubClusteringOptions: Sendable, Hashable {
     }
 }
 
-/// Fiber latency model shared by the planner, its tests and its documentation.
-public enum Latency {
-    /// One-way propagation delay in fiber (refractive index ≈ 1.47): 4.9 µs per km.
-    public static let fiberMicrosecondsPerKm = 4.9
-
-    /// Round trip over a fiber path `routeFactor` times longer than the geodesic.
-    public static func rttMs(distanceKm: Double, routeFactor: Double) -> Double {
-        2 * distanceKm * routeFactor * fiberMicrosecondsPerKm / 1000
-    }
-    /// The geodesic radius whose round trip equals `rttMs`.
-    public static func radiusKm(rttMs: Double, routeFactor: Double) -> Double {
-        rttMs * 1000 / (2 * routeFactor * fiberMicrosecondsPerKm)
-    }
-}
+/// The fiber latency model of GeoCore, under the name the hub engine and its tests use.
+public typealias Latency = FiberLatency
 
 /// A hub: a centre and the sites that run with it as one virtual DC.
 public struct Hub: Sendable, Hashable {
