@@ -76,7 +76,7 @@ struct ProtocolManifestTests {
         SchemaCase(label: "missing summary", manifest: base.replacingOccurrences(of: #""summary":"s","#, with: ""), problem: "summary"),
         SchemaCase(label: "bad protocol string", manifest: base.replacingOccurrences(of: "wattbit-planner/1", with: "wattbit/1"), problem: "protocol"),
         SchemaCase(label: "reserved parameter name",
-                   manifest: base.replacingOccurrences(of: #""parameters":[]"#, with: #""parameters":[{"name":"format","type":"string"}]"#),
+                   manifest: base.replacingOccurrences(of: #""parameters":[]"#, with: #""parameters":[{"name":"progress","type":"string"}]"#),
                    problem: "parameters[0].name"),
         SchemaCase(label: "unknown parameter type",
                    manifest: base.replacingOccurrences(of: #""parameters":[]"#, with: #""parameters":[{"name":"k","type":"float"}]"#),
