@@ -116,14 +116,17 @@ struct MapCanvas {
         let binned = polygonOrPointCount > options.maxVectorFeatures
         if binned { drawBinned(layer) }
         for (index, feature) in layer.features.enumerated() {
-            if layerIndex != nil { properties.append(feature.properties) }
-            guard let geometry = feature.geometry else { continue }
-            if binned {
+            var isBinned = false
+            if binned, let geometry = feature.geometry {
                 switch geometry {
-                case .polygon, .multiPolygon, .point, .multiPoint: continue
+                case .polygon, .multiPolygon, .point, .multiPoint: isBinned = true
                 default: break
                 }
             }
+            // Binned features have no element to hover, so the page carries no tooltip
+            // properties for them: a 400k-cell layer stays a small, fast page.
+            if layerIndex != nil { properties.append(isBinned ? nil : feature.properties) }
+            guard let geometry = feature.geometry, !isBinned else { continue }
             drawFeature(feature, geometry: geometry, layerIndex: layerIndex, featureIndex: index)
         }
         svg += "</g>\n"

@@ -99,9 +99,13 @@ final class MapRenderingTests: XCTestCase {
                                                       Position(x, y + 0.0083), Position(x, y)]]),
                                  properties: ["role": "gap", "population": .number(Double(i % 1000))]))
         }
-        let svg = try MapRenderer().renderSVG(layers: [MapLayer(name: "mesh", features: cells)], basemap: basemap)
+        let layers = [MapLayer(name: "mesh", features: cells)]
+        let svg = try MapRenderer().renderSVG(layers: layers, basemap: basemap)
         XCTAssertLessThan(svg.utf8.count, 3_000_000, "binned layer should be bounded by the canvas")
         XCTAssertTrue(svg.contains("data-binned=\"400000\""))
+        // The page carries no tooltip properties for binned features either.
+        let html = try MapRenderer().renderHTML(layers: layers, basemap: basemap)
+        XCTAssertLessThan(html.utf8.count, 5_000_000, "HTML of a binned layer should be bounded too")
     }
 
     func testStyleFileOverridesAndRejectsTypos() throws {
