@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 cd "$root"
-scratch="${WATTBIT_BENCH_SCRATCH:-$root/.build-cable}"
+scratch="${WATTBIT_BUILD_DIR:-$root/.build}"
 cell_km=2
 if [[ "${1:-}" == "--cell-km" ]]; then cell_km="$2"; fi
 

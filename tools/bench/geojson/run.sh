@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../../.."
 SIZE_MB=${1:-100}
 REPEAT=${REPEAT:-3}
 DATA_DIR=${WATTBIT_BENCH_DATA:-/tmp/wattbit-bench}
-SCRATCH=${WATTBIT_SCRATCH:-/work/main/.build-io}
+SCRATCH=${WATTBIT_BUILD_DIR:-$PWD/.build}
 VENV=tools/bench/.venv-geojson
 DATA="$DATA_DIR/mesh-${SIZE_MB}mb.geojson"
 mkdir -p "$DATA_DIR"

@@ -12,7 +12,7 @@
 # seconds, peak RSS for wattbit). Targets: 10k sites < 2 s, 100k < 30 s with bounded memory.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-SCRATCH="${WATTBIT_BENCH_SCRATCH:-$ROOT/.build-hubs}"
+SCRATCH="${WATTBIT_BUILD_DIR:-$ROOT/.build}"
 VENV="$ROOT/tools/bench/.venv-hubs"
 SIZES="${SIZES:-500 1000 10000 100000}"
 MAXP_MAX="${MAXP_MAX:-1000}"

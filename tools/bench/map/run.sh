@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../../.."
 CELLS=${1:-400000}
 REPEAT=${REPEAT:-3}
 DATA_DIR=${WATTBIT_BENCH_DATA:-/tmp/wattbit-bench}
-SCRATCH=${WATTBIT_SCRATCH:-/work/main/.build-docs}
+SCRATCH=${WATTBIT_BUILD_DIR:-$PWD/.build}
 DATA="$DATA_DIR/map-mesh-$CELLS.geojson"
 OUT="$DATA_DIR/map-out"
 mkdir -p "$DATA_DIR" "$OUT"
