@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/release
 
-.PHONY: setup build release demo test bench geodata screenshot clean
+.PHONY: setup build release demo test bench geodata screenshot docs clean
 
 setup:
 	@tools/setup
@@ -24,6 +24,10 @@ test: setup
 # docs/demo-map.png, the README's picture, from the demo's map.
 screenshot: demo
 	@tools/screenshot out/index.html docs/demo-map.png
+
+# Regenerates the parameter tables in docs/planners/ from the planners' manifests.
+docs: release
+	@tools/gen-docs
 
 bench: release
 	@tools/bench/run
