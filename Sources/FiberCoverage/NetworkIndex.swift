@@ -23,11 +23,13 @@ public struct NetworkIndex: Sendable {
     public private(set) var maxReachKm: Double = 0
     public private(set) var bounds: BoundingBox?
 
-    // Grid: cell (i, j) covers [minLon + j·dLon, +dLon) × [minLat + i·dLat, +dLat).
-    private var minLon = 0.0, minLat = 0.0, dLon = 1.0, dLat = 1.0
-    private var columns = 0, rows = 0
-    private var cellStart: [Int32] = []
-    private var cellSegments: [Int32] = []
+    private var grid = SegmentGrid()
+    private var minLon: Double { grid.minLon }
+    private var minLat: Double { grid.minLat }
+    private var dLon: Double { grid.dLon }
+    private var dLat: Double { grid.dLat }
+    private var columns: Int { grid.columns }
+    private var rows: Int { grid.rows }
 
     /// Longest chord kept between densified vertices.
     public static let maxSegmentKm = 5.0
@@ -99,50 +101,24 @@ public struct NetworkIndex: Sendable {
         // Cells about the size of the largest reach (at least ~1 km, at most ~20 km): a
         // coverage query then touches 2×2 to 3×3 cells.
         let cellKm = min(max(maxReachKm, 1), 20)
-        dLat = cellKm / 111.0
+        var dLat = cellKm / 111.0
         let midLat = max(min(box.center.y, 60), -60)
-        dLon = cellKm / (111.3 * cos(midLat * .pi / 180))
-        minLon = box.minX - dLon
-        minLat = box.minY - dLat
-        columns = Int(((box.maxX + dLon - minLon) / dLon).rounded(.up)) + 1
-        rows = Int(((box.maxY + dLat - minLat) / dLat).rounded(.up)) + 1
+        var dLon = cellKm / (111.3 * cos(midLat * .pi / 180))
+        let minLon = box.minX - dLon
+        let minLat = box.minY - dLat
+        var columns = Int(((box.maxX + dLon - minLon) / dLon).rounded(.up)) + 1
+        var rows = Int(((box.maxY + dLat - minLat) / dLat).rounded(.up)) + 1
         // Keep the grid bounded for continent-wide networks: coarser cells, same answers.
         while columns * rows > 8_000_000 {
             dLat *= 2; dLon *= 2
             columns = columns / 2 + 1; rows = rows / 2 + 1
         }
-        var counts = [Int32](repeating: 0, count: columns * rows + 1)
-        forEachCell { cell, _ in counts[cell] += 1 }
-        var running: Int32 = 0
-        cellStart = [Int32](repeating: 0, count: columns * rows + 1)
-        for c in 0..<(columns * rows) {
-            cellStart[c] = running
-            running += counts[c]
-        }
-        cellStart[columns * rows] = running
-        var fill = cellStart
-        cellSegments = [Int32](repeating: 0, count: Int(running))
-        forEachCell { cell, segment in
-            cellSegments[Int(fill[cell])] = Int32(segment)
-            fill[cell] += 1
-        }
+        grid = SegmentGrid(starts: segmentStart, ends: segmentEnd, minLon: minLon, minLat: minLat,
+                           dLon: dLon, dLat: dLat, columns: columns, rows: rows)
     }
 
-    private func forEachCell(_ body: (Int, Int) -> Void) {
-        for s in 0..<segmentStart.count {
-            let a = segmentStart[s], b = segmentEnd[s]
-            let j0 = column(min(a.x, b.x)), j1 = column(max(a.x, b.x))
-            let i0 = row(min(a.y, b.y)), i1 = row(max(a.y, b.y))
-            for i in i0...i1 { for j in j0...j1 { body(i * columns + j, s) } }
-        }
-    }
-
-    @inline(__always) private func column(_ lon: Double) -> Int {
-        min(max(Int(((lon - minLon) / dLon).rounded(.down)), 0), columns - 1)
-    }
-    @inline(__always) private func row(_ lat: Double) -> Int {
-        min(max(Int(((lat - minLat) / dLat).rounded(.down)), 0), rows - 1)
-    }
+    @inline(__always) private func column(_ lon: Double) -> Int { grid.column(lon) }
+    @inline(__always) private func row(_ lat: Double) -> Int { grid.row(lat) }
 
     /// Local tangent-plane distance (km) from p to segment s and the nearest point on it.
     @inline(__always)
@@ -170,10 +146,10 @@ public struct NetworkIndex: Sendable {
         for i in i0...i1 {
             for j in j0...j1 {
                 let cell = i * columns + j
-                var k = Int(cellStart[cell])
-                let end = Int(cellStart[cell + 1])
+                var k = Int(grid.cellStart[cell])
+                let end = Int(grid.cellStart[cell + 1])
                 while k < end {
-                    let s = Int(cellSegments[k])
+                    let s = Int(grid.items[k])
                     if distance(from: p, segment: s, scale: scale).km <= segmentReachKm[s] { return true }
                     k += 1
                 }
@@ -201,8 +177,8 @@ public struct NetworkIndex: Sendable {
         for i in i0...i1 {
             for j in j0...j1 {
                 let cell = i * columns + j
-                for k in Int(cellStart[cell])..<Int(cellStart[cell + 1]) {
-                    let s = cellSegments[k]
+                for k in Int(grid.cellStart[cell])..<Int(grid.cellStart[cell + 1]) {
+                    let s = grid.items[k]
                     guard seen.insert(s).inserted else { continue }
                     let a = local(segmentStart[Int(s)]), b = local(segmentEnd[Int(s)])
                     let reachM = segmentReachKm[Int(s)] * 1000
@@ -241,8 +217,8 @@ public struct NetworkIndex: Sendable {
                 var j = max(j0, 0)
                 while j <= min(j1, columns - 1) {
                     let cell = i * columns + j
-                    for k in Int(cellStart[cell])..<Int(cellStart[cell + 1]) {
-                        let s = Int(cellSegments[k])
+                    for k in Int(grid.cellStart[cell])..<Int(grid.cellStart[cell + 1]) {
+                        let s = Int(grid.items[k])
                         let d = distance(from: p, segment: s, scale: scale)
                         if d.km < best || (d.km == best && s < bestSegment) { best = d.km; bestSegment = s; bestT = d.t }
                     }

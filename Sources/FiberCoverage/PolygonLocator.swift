@@ -15,10 +15,13 @@ public struct PolygonLocator: Sendable {
     private var edgeA: [Position] = []
     private var edgeB: [Position] = []
     private var edgePolygon: [Int32] = []
-    private var minLon = 0.0, minLat = 0.0, dLon = 0.05, dLat = 0.05
-    private var columns = 0, rows = 0
-    private var cellStart: [Int32] = []
-    private var cellEdges: [Int32] = []
+    private var grid = SegmentGrid()
+    private var minLon: Double { grid.minLon }
+    private var minLat: Double { grid.minLat }
+    private var dLon: Double { grid.dLon }
+    private var dLat: Double { grid.dLat }
+    private var columns: Int { grid.columns }
+    private var rows: Int { grid.rows }
     private var centreLabel: [Int32] = []
 
     /// `polygons[k]` is the k-th feature's polygon rings (a MultiPolygon flattened: every
@@ -36,41 +39,21 @@ public struct PolygonLocator: Sendable {
             }
         }
         guard let box else { return }
-        dLat = cellDegrees; dLon = cellDegrees
-        minLon = box.minX - dLon; minLat = box.minY - dLat
-        columns = Int((box.width / dLon).rounded(.up)) + 3
-        rows = Int((box.height / dLat).rounded(.up)) + 3
+        var dLat = cellDegrees, dLon = cellDegrees
+        let minLon = box.minX - dLon, minLat = box.minY - dLat
+        var columns = Int((box.width / dLon).rounded(.up)) + 3
+        var rows = Int((box.height / dLat).rounded(.up)) + 3
         while columns * rows > 4_000_000 {
             dLat *= 2; dLon *= 2
             columns = columns / 2 + 2; rows = rows / 2 + 2
         }
-        var counts = [Int32](repeating: 0, count: columns * rows)
-        forEachCell { cell, _ in counts[cell] += 1 }
-        cellStart = [Int32](repeating: 0, count: columns * rows + 1)
-        var running: Int32 = 0
-        for c in 0..<(columns * rows) { cellStart[c] = running; running += counts[c] }
-        cellStart[columns * rows] = running
-        var fill = cellStart
-        cellEdges = [Int32](repeating: 0, count: Int(running))
-        forEachCell { cell, edge in cellEdges[Int(fill[cell])] = Int32(edge); fill[cell] += 1 }
+        grid = SegmentGrid(starts: edgeA, ends: edgeB, minLon: minLon, minLat: minLat,
+                           dLon: dLon, dLat: dLat, columns: columns, rows: rows)
         sweepCentres()
     }
 
-    private func forEachCell(_ body: (Int, Int) -> Void) {
-        for e in 0..<edgeA.count {
-            let a = edgeA[e], b = edgeB[e]
-            let j0 = column(min(a.x, b.x)), j1 = column(max(a.x, b.x))
-            let i0 = row(min(a.y, b.y)), i1 = row(max(a.y, b.y))
-            for i in i0...i1 { for j in j0...j1 { body(i * columns + j, e) } }
-        }
-    }
-
-    @inline(__always) private func column(_ lon: Double) -> Int {
-        min(max(Int(((lon - minLon) / dLon).rounded(.down)), 0), columns - 1)
-    }
-    @inline(__always) private func row(_ lat: Double) -> Int {
-        min(max(Int(((lat - minLat) / dLat).rounded(.down)), 0), rows - 1)
-    }
+    @inline(__always) private func column(_ lon: Double) -> Int { grid.column(lon) }
+    @inline(__always) private func row(_ lat: Double) -> Int { grid.row(lat) }
     private func centre(_ i: Int, _ j: Int) -> Position {
         Position(minLon + (Double(j) + 0.5) * dLon, minLat + (Double(i) + 0.5) * dLat)
     }
@@ -100,8 +83,8 @@ public struct PolygonLocator: Sendable {
                 let p = centre(i, j - 1), q = centre(i, j)
                 parity.removeAll(keepingCapacity: true)
                 for cell in [i * columns + j - 1, i * columns + j] {
-                    for k in Int(cellStart[cell])..<Int(cellStart[cell + 1]) {
-                        let e = Int(cellEdges[k])
+                    for k in Int(grid.cellStart[cell])..<Int(grid.cellStart[cell + 1]) {
+                        let e = Int(grid.items[k])
                         // An edge in both cells is seen twice; count it once.
                         if cell == i * columns + j && edgeInCell(e, i * columns + j - 1) { continue }
                         if crosses(p, q, e) { parity[edgePolygon[e], default: false].toggle() }
@@ -114,11 +97,11 @@ public struct PolygonLocator: Sendable {
     }
 
     private func edgeInCell(_ e: Int, _ cell: Int) -> Bool {
-        var lo = Int(cellStart[cell]), hi = Int(cellStart[cell + 1])
+        var lo = Int(grid.cellStart[cell]), hi = Int(grid.cellStart[cell + 1])
         // Edges are filled in increasing order per cell: binary search.
         while lo < hi {
             let mid = (lo + hi) / 2
-            let v = Int(cellEdges[mid])
+            let v = Int(grid.items[mid])
             if v == e { return true }
             if v < e { lo = mid + 1 } else { hi = mid }
         }
@@ -141,7 +124,7 @@ public struct PolygonLocator: Sendable {
               p.x < minLon + Double(columns) * dLon, p.y < minLat + Double(rows) * dLat else { return nil }
         let i = row(p.y), j = column(p.x)
         let cell = i * columns + j
-        let start = Int(cellStart[cell]), end = Int(cellStart[cell + 1])
+        let start = Int(grid.cellStart[cell]), end = Int(grid.cellStart[cell + 1])
         var label = centreLabel[cell]
         if start < end {
             let c = centre(i, j)
@@ -151,7 +134,7 @@ public struct PolygonLocator: Sendable {
                 var used = 0
                 var overflow: [Int32: Bool]?
                 for k in start..<end {
-                    let e = Int(cellEdges[k])
+                    let e = Int(grid.items[k])
                     guard crosses(c, p, e) else { continue }
                     let polygon = edgePolygon[e]
                     if overflow != nil { overflow?[polygon, default: false].toggle(); continue }
