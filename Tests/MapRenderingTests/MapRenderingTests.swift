@@ -54,13 +54,16 @@ final class MapRenderingTests: XCTestCase {
 
     func testRoutesAreColouredByRankAndGapsByPopulationClass() throws {
         let svg = try MapRenderer().renderSVG(layers: sampleLayers(), basemap: basemap)
-        for colour in MapStyle.standard.routeRankColours.prefix(3) {
-            XCTAssertTrue(svg.contains("stroke=\"\(colour)\""), "route colour \(colour) missing")
-        }
-        // Populations 10 … 100,000 fall in all five classes of the ramp.
-        for colour in MapStyle.standard.populationRamp {
-            XCTAssertTrue(svg.contains("fill=\"\(colour)\""), "gap class colour \(colour) missing")
-        }
+        let counter = RoleCounter()
+        let parser = XMLParser(data: Data(svg.utf8))
+        parser.delegate = counter
+        XCTAssertTrue(parser.parse())
+        // The drawn elements themselves (not the legend) carry the colours: route i has rank
+        // i + 1; gap i has population 10^(i+1), one per class of the ramp.
+        let routeStrokes = counter.features.filter { $0["data-role"] == "route" }.map { $0["stroke"] }
+        XCTAssertEqual(routeStrokes, MapStyle.standard.routeRankColours.prefix(3).map { $0 })
+        let gapFills = counter.features.filter { $0["data-role"] == "gap" }.map { $0["fill"] }
+        XCTAssertEqual(gapFills, MapStyle.standard.populationRamp.map { $0 })
         XCTAssertTrue(svg.contains("Cable route, rank 3"), "legend lacks the route ranks")
         XCTAssertTrue(svg.contains(" km</text>"), "no scale bar")
     }
@@ -138,12 +141,15 @@ final class MapRenderingTests: XCTestCase {
 /// Counts elements carrying `data-role` and records the root element.
 final class RoleCounter: NSObject, XMLParserDelegate {
     var counts: [String: Int] = [:]
+    /// Attributes of every drawn feature element, in document order.
+    var features: [[String: String]] = []
     var rootName: String?
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName: String?, attributes: [String: String] = [:]) {
         if rootName == nil { rootName = elementName }
         if let role = attributes["data-role"], attributes["data-i"] != nil || attributes["data-binned"] != nil {
             counts[role, default: 0] += 1
+            if attributes["data-i"] != nil { features.append(attributes) }
         }
     }
 }
