@@ -68,6 +68,18 @@ def main(out):
     for p in gaps[:5]:
         print(f"  {p.get('prefecture', '?')}: {number(p.get('population'))} people, "
               f"{number(p.get('extension_km'), 1)} km extension, ¥{number(p.get('cost_per_person_jpy'))}/person")
+    diversity = [props(f) for f in features(os.path.join(out, "landing-diversity.geojson"))
+                 if props(f).get("role") == "diversity-summary"]
+    if diversity:
+        d = diversity[0]
+
+        def share(x):
+            return "–" if x is None else f"{100 * x:.0f} %"
+        print(f"\nCable landings by {d.get('region_by', 'region')}: HHI {number(d.get('hhi_before'))} → "
+              f"{number(d.get('hhi_after'))} ({d.get('concentration_after', '?')}), effective regions "
+              f"{number(d.get('effective_regions_before'), 1)} → {number(d.get('effective_regions_after'), 1)}; "
+              f"Boso+Shima {share(d.get('boso_shima_share_before'))} → {share(d.get('boso_shima_share_after'))} "
+              f"with {d.get('planned_landings', 0)} planned landings")
     print(f"\nOutputs in {out}/: " + ", ".join(sorted(os.path.basename(p) for p in glob.glob(os.path.join(out, "*")))))
 
 

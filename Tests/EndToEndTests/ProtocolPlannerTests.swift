@@ -10,6 +10,10 @@ enum PlannerFixtures {
     static let data = Tool.packageRoot.appendingPathComponent("Tests/EndToEndTests/Fixtures/data").path
     static func file(_ name: String) -> String { data + "/" + name }
     static let landingDiversity = Tool.packageRoot.appendingPathComponent("Plugins/landing-diversity/wattbit-landing-diversity").path
+    /// One landing station at Chikura as a FeatureCollection, with the given properties text.
+    static func station(properties: String) -> String {
+        #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[139.95,34.95]},"properties":{"# + properties + "}}]}"
+    }
     static var environment: [String: String] {
         ["WATTBIT_PLUGIN_PATH": Tool.packageRoot.appendingPathComponent("Plugins/landing-diversity").path,
          "PATH": "/usr/bin:/bin"]
@@ -85,8 +89,6 @@ struct ProtocolPlannerTests {
         BadInputCase(label: "out of range", planner: "landing-diversity",
                      arguments: ["--stations", stations, "--match-km", "-1"], exitCode: 64,
                      message: ["--match-km -1 is out of range", "between 0 and 1000 km"]),
-        BadInputCase(label: "missing required input", planner: "landing-diversity",
-                     arguments: ["--match-km", "5"], exitCode: 64, message: ["missing required input --stations"]),
         BadInputCase(label: "nonexistent input file", planner: "landing-diversity",
                      arguments: ["--stations", "/nonexistent/stations.geojson"], exitCode: 66,
                      message: ["--stations /nonexistent/stations.geojson: no such file"]),
@@ -97,7 +99,34 @@ struct ProtocolPlannerTests {
                      message: ["broken-json.geojson:3:"]),
         BadInputCase(label: "missing required property", planner: "landing-diversity",
                      arguments: ["--stations", sites], exitCode: 65,
-                     message: ["sites.geojson: features[0]: missing required property \"zone\""]),
+                     message: ["sites.geojson: features[0]: missing required property \"cables\""]),
+        // issue 15: what GeoCore's reader rejects, the plugin rejects too, with a located line.
+        BadInputCase(label: "feature without coordinates", planner: "landing-diversity",
+                     arguments: ["--stations", "-"], stdin: #"{"type":"Feature","geometry":{"type":"Polygon"},"properties":{"cables":1}}"#,
+                     exitCode: 65, message: ["<stdin>:1:30: geometry: Polygon has no \"coordinates\" member"]),
+        BadInputCase(label: "unpaired surrogate escape", planner: "landing-diversity",
+                     arguments: ["--stations", "-"], stdin: PlannerFixtures.station(properties: #""cables":1,"name":"\ud83d""#),
+                     exitCode: 65, message: ["<stdin>:1:", "properties.name: unpaired surrogate \\uD83D in a string"]),
+        BadInputCase(label: "NaN", planner: "landing-diversity",
+                     arguments: ["--stations", "-"], stdin: PlannerFixtures.station(properties: #""cables":NaN"#),
+                     exitCode: 65, message: ["<stdin>:1:", "properties.cables: NaN is not a valid JSON number"]),
+        BadInputCase(label: "1e400", planner: "landing-diversity",
+                     arguments: ["--stations", "-"], stdin: PlannerFixtures.station(properties: #""cables":1e400"#),
+                     exitCode: 65, message: ["<stdin>:1:", "properties.cables: number 1e400 is too large for a double"]),
+        BadInputCase(label: "duplicate key", planner: "landing-diversity",
+                     arguments: ["--stations", "-"], stdin: PlannerFixtures.station(properties: #""cables":1,"cables":2"#),
+                     exitCode: 65, message: ["<stdin>:1:", "properties.cables: duplicate member \"cables\""]),
+        BadInputCase(label: "EPSG:3857 crs", planner: "landing-diversity",
+                     arguments: ["--planned", "-"],
+                     stdin: #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"features":[]}"#,
+                     exitCode: 65, message: ["<stdin>:1:", "crs \"EPSG:3857\" is not WGS84/JGD2011 longitude/latitude", "--planned"]),
+        BadInputCase(label: "deep nesting", planner: "landing-diversity",
+                     arguments: ["--planned", "-"],
+                     stdin: #"{"type":"FeatureCollection","features":["# + String(repeating: "[", count: 100_000) + "]}",
+                     exitCode: 65, message: ["<stdin>:1:", "nesting deeper than 256 levels"]),
+        BadInputCase(label: "cable count beyond any integer", planner: "landing-diversity",
+                     arguments: ["--stations", "-"], stdin: PlannerFixtures.station(properties: #""cables":123456789012345678901234567890"#),
+                     exitCode: 65, message: ["features[0]", "\"cables\" must be a list of cable names or a whole number"]),
         BadInputCase(label: "empty planned routes on stdin", planner: "landing-diversity",
                      arguments: ["--stations", stations, "--planned", "-"], stdin: "  \n", exitCode: 65,
                      message: ["<stdin>", "empty"]),
@@ -132,6 +161,35 @@ struct ProtocolPlannerTests {
             #expect(result.stderr.contains(fragment), "missing \"\(fragment)\" in: \(result.stderr)")
         }
         #expect(Tool.listDirectory(work).isEmpty, "left behind: \(Tool.listDirectory(work))")
+    }
+}
+
+/// Every bad GeoJSON fixture of GeoCore's reader (`Tests/GeoCoreTests/Fixtures/bad`) given to
+/// the Python plugin: exit 65, nothing on stdout, one line naming the same file and line as
+/// the Swift reader's expected message.
+@Suite("landing-diversity rejects what GeoCore rejects")
+struct LandingDiversityBadFixtureTests {
+    static let directory = Tool.packageRoot.appendingPathComponent("Tests/GeoCoreTests/Fixtures/bad").path
+    static let fixtures: [String] = Tool.listDirectory(directory).filter { $0.hasSuffix(".expected") }.sorted()
+
+    @Test(arguments: fixtures)
+    func rejects(_ expectedName: String) throws {
+        let stem = String(expectedName.dropLast(".expected".count))
+        let input = try #require(Tool.listDirectory(Self.directory).first {
+            $0.hasPrefix(stem + ".") && !$0.hasSuffix(".expected")
+        })
+        let expected = try String(contentsOfFile: Self.directory + "/" + expectedName, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // "name.geojson:3:61: …" → "name.geojson:3:"; "name.geojson: empty …" → "name.geojson:"
+        let parts = expected.split(separator: ":", omittingEmptySubsequences: false)
+        let located = parts.count > 2 && Int(parts[1]) != nil ? "\(parts[0]):\(parts[1]):" : "\(parts[0]):"
+        let result = try Tool.runExecutable(at: PlannerFixtures.landingDiversity, ["run", "--stations", input],
+                                            environment: PlannerFixtures.environment, workingDirectory: Self.directory)
+        #expect(result.exitCode == 65, "\(input): \(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderrLines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("wattbit-landing-diversity: error: " + located),
+                "expected like \(expected), got \(result.stderr)")
     }
 }
 
@@ -214,7 +272,7 @@ struct ProtocolPlannerFactsTests {
         #expect(result.stderrLines.contains { $0.contains("\"progress\":1") })
     }
 
-    @Test("landing-diversity: HHI 6250 before, 4062.5 after three planned landings from stdin")
+    @Test("landing-diversity: HHI over prefectures 6250 before, 2500 after three planned landings in new prefectures")
     func landingDiversityFacts() throws {
         let routes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: PlannerFixtures.file("planned-routes.geojson"))))
         let result = try Tool.run("wattbit", ["landing-diversity", "--stations", ProtocolPlannerTests.stations, "--planned", "-"],
@@ -222,18 +280,24 @@ struct ProtocolPlannerFactsTests {
         #expect(result.exitCode == 0, "\(result.stderr)")
         let all = try features(result)
         let summary = try #require(all.first { properties($0)["role"] as? String == "diversity-summary" }.map(properties))
+        // Before: Chiba 3 cables, Mie 1 → (75² + 25²) = 6250. After: Chiba 3, Hokkaido 2, Mie 1,
+        // Fukuoka 1, Okinawa 1 of 8 → (3² + 2² + 1 + 1 + 1) / 8² × 10⁴ = 2500.
         #expect(summary["hhi_before"] as? Double == 6250)
-        #expect(summary["hhi_after"] as? Double == 4062.5)
+        #expect(summary["hhi_after"] as? Double == 2500)
         #expect(summary["cables_after"] as? Int == 8)
-        let zones = Dictionary(uniqueKeysWithValues: all.filter { properties($0)["role"] as? String == "zone-share" }
-            .map { (properties($0)["zone"] as? String ?? "", properties($0)) })
-        #expect(zones["boso"]?["share_before"] as? Double == 0.75)
-        #expect(zones["boso"]?["share_after"] as? Double == 0.375)
-        #expect(zones["other"]?["cables_after"] as? Int == 4)
+        #expect(summary["regions_after"] as? Int == 5)
+        #expect(summary["boso_shima_share_before"] as? Double == 1)
+        #expect(summary["boso_shima_share_after"] as? Double == 0.5)
+        let regions = Dictionary(uniqueKeysWithValues: all.filter { properties($0)["role"] as? String == "region-share" }
+            .map { (properties($0)["region"] as? String ?? "", properties($0)) })
+        #expect(regions["Chiba"]?["share_before"] as? Double == 0.75)
+        #expect(regions["Chiba"]?["share_after"] as? Double == 0.375)
+        #expect(regions["Hokkaido"]?["cables_after"] as? Int == 2)
         let planned = all.filter { properties($0)["role"] as? String == "planned-landing" }.map(properties)
         #expect(planned.count == 3, "the route feature is ignored")
-        #expect(planned.first { $0["name"] as? String == "near K" }?["zone_from"] as? String == "nearest station")
-        #expect(planned.first { $0["name"] as? String == "far away" }?["zone_from"] as? String == "unmatched")
+        #expect(planned.first { $0["name"] as? String == "near K" }?["region"] as? String == "Fukuoka")
+        #expect(planned.first { $0["name"] as? String == "far away" }?["region"] as? String == "Okinawa")
+        #expect(planned.allSatisfy { $0["new_region"] as? Bool == true })
         // Several collections concatenated on stdin (`cat routes-*.geojson |`) all count.
         let twice = try Tool.run("wattbit", ["landing-diversity", "--stations", ProtocolPlannerTests.stations, "--planned", "-"],
                                  stdin: routes + routes, environment: PlannerFixtures.environment)
@@ -244,6 +308,26 @@ struct ProtocolPlannerFactsTests {
         let direct = try Tool.runExecutable(at: PlannerFixtures.landingDiversity,
                                             ["run", "--stations", ProtocolPlannerTests.stations, "--planned", "-"], stdin: routes)
         #expect(direct.stdout == result.stdout)
+    }
+
+    @Test("landing-diversity defaults to the embedded landing stations: 26 cables in 7 prefectures, HHI 2633.1")
+    func landingDiversityEmbedded() throws {
+        let result = try Tool.run("wattbit", ["landing-diversity"], environment: PlannerFixtures.environment)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let summary = try #require(try features(result).first { properties($0)["role"] as? String == "diversity-summary" }.map(properties))
+        // geodata/landing-stations.geojson: Chiba 11, Ibaraki 5, Mie 5, Fukuoka 2, Hokkaido,
+        // Niigata, Okinawa 1 each → (121 + 25 + 25 + 4 + 1 + 1 + 1) / 26² × 10⁴ = 2633.1.
+        #expect(summary["cables_before"] as? Int == 26)
+        #expect(summary["regions_before"] as? Int == 7)
+        #expect(summary["hhi_before"] as? Double == 2633.1)
+        #expect(summary["boso_shima_cables_before"] as? Int == 16)
+    }
+
+    @Test("landing-diversity: dispersal property (random cases) and hostile input, in Python's own tests")
+    func landingDiversityPythonTests() throws {
+        let script = Tool.packageRoot.appendingPathComponent("Plugins/landing-diversity/test_landing_diversity.py").path
+        let result = try Tool.runExecutable(at: "/usr/bin/env", ["python3", "-B", script], timeout: 300)
+        #expect(result.exitCode == 0, "\(result.stderr)")
     }
 
     @Test("--help is rendered from the manifest, through the host and directly")
