@@ -22,6 +22,9 @@ struct MapCanvas {
     private var gapClassesDrawn: Set<Int> = []
 
     init(style: MapStyle, options: MapOptions, layers: [MapLayer], basemap: Basemap, standalone: Bool) throws {
+        // Every style value written into an attribute is whitelisted first (and escaped
+        // again where it is written): a shared style file must not inject markup.
+        try style.validate()
         self.style = style
         self.options = options
         self.layers = layers
@@ -41,7 +44,7 @@ struct MapCanvas {
         svg += "<style>.lbl{paint-order:stroke;stroke:#ffffff;stroke-width:3px;stroke-linejoin:round;fill:#222222}</style>\n"
         // The sea extends past the canvas so that panning, or a window of another shape
         // than the map, shows sea rather than the page background.
-        svg += "<rect id=\"sea\" x=\"-\(w * 2)\" y=\"-\(h * 2)\" width=\"\(w * 5)\" height=\"\(h * 5)\" fill=\"\(style.sea)\"/>\n"
+        svg += "<rect id=\"sea\" x=\"-\(w * 2)\" y=\"-\(h * 2)\" width=\"\(w * 5)\" height=\"\(h * 5)\" fill=\"\(xmlEscaped(style.sea))\"/>\n"
         drawBasemap()
         for (index, overlay) in basemap.overlays.enumerated() {
             drawLayer(overlay, groupID: "overlay-\(index)", layerIndex: nil)
@@ -61,14 +64,14 @@ struct MapCanvas {
     // MARK: basemap
 
     private mutating func drawBasemap() {
-        svg += "<g id=\"basemap-land\" fill=\"\(style.land)\" stroke=\"\(style.coast)\" stroke-width=\"0.5\" stroke-linejoin=\"round\"><path fill-rule=\"evenodd\" d=\""
+        svg += "<g id=\"basemap-land\" fill=\"\(xmlEscaped(style.land))\" stroke=\"\(xmlEscaped(style.coast))\" stroke-width=\"0.5\" stroke-linejoin=\"round\"><path fill-rule=\"evenodd\" d=\""
         for feature in basemap.land {
             guard let geometry = feature.geometry else { continue }
             svg += polygonPath(geometry, tolerancePx: 0.4, minimumSizePx: 0.7)
         }
         svg += "\"/></g>\n"
         guard !basemap.prefectures.isEmpty else { return }
-        svg += "<g id=\"basemap-prefectures\" fill=\"none\" stroke=\"\(style.prefectureBorder)\" stroke-width=\"0.5\"><path d=\""
+        svg += "<g id=\"basemap-prefectures\" fill=\"none\" stroke=\"\(xmlEscaped(style.prefectureBorder))\" stroke-width=\"0.5\"><path d=\""
         for feature in basemap.prefectures {
             guard let geometry = feature.geometry else { continue }
             svg += polygonPath(geometry, tolerancePx: 0.5, minimumSizePx: 2)
@@ -175,13 +178,13 @@ struct MapCanvas {
             if lines {
                 s += " fill=\"none\""
             } else {
-                s += " fill=\"\(fill ?? "none")\""
+                s += " fill=\"\(xmlEscaped(fill ?? "none"))\""
                 if base.fillOpacity < 1 { s += " fill-opacity=\"\(base.fillOpacity)\"" }
             }
             if let stroke {
-                s += " stroke=\"\(stroke)\" stroke-width=\"\(base.strokeWidthPx)\""
+                s += " stroke=\"\(xmlEscaped(stroke))\" stroke-width=\"\(base.strokeWidthPx)\""
                 if lines { s += " stroke-linecap=\"round\" stroke-linejoin=\"round\"" }
-                if let dash = base.dash { s += " stroke-dasharray=\"\(dash)\"" }
+                if let dash = base.dash { s += " stroke-dasharray=\"\(xmlEscaped(dash))\"" }
             }
             return s
         }
@@ -229,7 +232,7 @@ struct MapCanvas {
     private func pointRadius(_ feature: Feature, role: String, base: FeatureStyle) -> Double {
         // Hubs: area proportional to MW, 1 GW ≈ the base radius.
         if role == "hub", let mw = feature[property: "total_mw"]?.doubleValue, mw > 0 {
-            return ((base.radiusPx * (mw / 1000).squareRoot()) * 10).rounded() / 10
+            return (min(base.radiusPx * (mw / 1000).squareRoot(), 200) * 10).rounded() / 10
         }
         return base.radiusPx
     }
@@ -250,7 +253,10 @@ struct MapCanvas {
             guard let value = feature[property: key] else { continue }
             switch value {
             case .string(let s): parts.append("\(key): \(s)")
-            case .number(let n): parts.append("\(key): \(n.rounded() == n ? String(Int(n)) : String(format1(n)))")
+            case .number(let n):
+                // Int(n) only where it is exact: a property can hold any finite double.
+                let text = n.rounded() == n && abs(n) < 1e15 ? String(Int(n)) : abs(n) < 1e15 ? format1(n) : "\(n)"
+                parts.append("\(key): \(text)")
             default: continue
             }
         }
@@ -319,7 +325,7 @@ struct MapCanvas {
                 }
             }
             if d.isEmpty { continue }
-            svg += "<path data-role=\"\(xmlEscaped(role))\" data-binned=\"\(binnedCount)\" fill=\"\(colour)\" shape-rendering=\"crispEdges\" d=\"\(d)\"/>\n"
+            svg += "<path data-role=\"\(xmlEscaped(role))\" data-binned=\"\(binnedCount)\" fill=\"\(xmlEscaped(colour))\" shape-rendering=\"crispEdges\" d=\"\(d)\"/>\n"
         }
     }
 
@@ -350,7 +356,7 @@ struct MapCanvas {
             if role == "route" && !routeRanksDrawn.isEmpty {
                 for rank in routeRanksDrawn.sorted() {
                     let colour = style.routeRankColours[(rank - 1) % style.routeRankColours.count]
-                    entries.append(("<line x1=\"0\" y1=\"6\" x2=\"18\" y2=\"6\" stroke=\"\(colour)\" stroke-width=\"3\"/>", "Cable route, rank \(rank)"))
+                    entries.append(("<line x1=\"0\" y1=\"6\" x2=\"18\" y2=\"6\" stroke=\"\(xmlEscaped(colour))\" stroke-width=\"3\"/>", "Cable route, rank \(rank)"))
                 }
                 continue
             }
@@ -358,17 +364,17 @@ struct MapCanvas {
                 let names = ["< 100", "100 – 1,000", "1,000 – 10,000", "10,000 – 100,000", "≥ 100,000"]
                 for k in gapClassesDrawn.sorted() {
                     let colour = style.populationRamp[min(k, style.populationRamp.count - 1)]
-                    entries.append(("<rect width=\"18\" height=\"12\" fill=\"\(colour)\" stroke=\"\(base.stroke ?? "none")\" stroke-width=\"0.5\"/>", "Fiber gap, \(names[min(k, names.count - 1)]) people"))
+                    entries.append(("<rect width=\"18\" height=\"12\" fill=\"\(xmlEscaped(colour))\" stroke=\"\(xmlEscaped(base.stroke ?? "none"))\" stroke-width=\"0.5\"/>", "Fiber gap, \(names[min(k, names.count - 1)]) people"))
                 }
                 continue
             }
             let swatch: String
             if base.fill == nil {
-                swatch = "<line x1=\"0\" y1=\"6\" x2=\"18\" y2=\"6\" stroke=\"\(base.stroke ?? "#444444")\" stroke-width=\"\(min(base.strokeWidthPx, 4))\"\(base.dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>"
+                swatch = "<line x1=\"0\" y1=\"6\" x2=\"18\" y2=\"6\" stroke=\"\(xmlEscaped(base.stroke ?? "#444444"))\" stroke-width=\"\(min(base.strokeWidthPx, 4))\"\(base.dash.map { " stroke-dasharray=\"\(xmlEscaped($0))\"" } ?? "")/>"
             } else if ["landing", "hub", "hub-member", "unassigned"].contains(role) {
-                swatch = "<circle cx=\"9\" cy=\"6\" r=\"\(min(base.radiusPx, 6))\" fill=\"\(base.fill ?? "none")\" stroke=\"\(base.stroke ?? "none")\"/>"
+                swatch = "<circle cx=\"9\" cy=\"6\" r=\"\(min(base.radiusPx, 6))\" fill=\"\(xmlEscaped(base.fill ?? "none"))\" stroke=\"\(xmlEscaped(base.stroke ?? "none"))\"/>"
             } else {
-                swatch = "<rect width=\"18\" height=\"12\" fill=\"\(base.fill ?? "none")\" fill-opacity=\"\(base.fillOpacity)\" stroke=\"\(base.stroke ?? "none")\"/>"
+                swatch = "<rect width=\"18\" height=\"12\" fill=\"\(xmlEscaped(base.fill ?? "none"))\" fill-opacity=\"\(base.fillOpacity)\" stroke=\"\(xmlEscaped(base.stroke ?? "none"))\"/>"
             }
             entries.append((swatch, label))
         }

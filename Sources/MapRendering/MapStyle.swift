@@ -88,15 +88,16 @@ public struct MapStyle: Sendable {
             }
             if member.key == "basemap" {
                 for field in fields {
-                    guard let colour = field.value.stringValue else {
-                        throw MapStyleError("basemap.\(field.key) must be a colour string")
+                    let path = "basemap.\(field.key)"
+                    guard let colour = try colour(field.value, path) else {
+                        throw MapStyleError("\(path) must be a CSS colour such as \"#d62728\"")
                     }
                     switch field.key {
                     case "sea": result.sea = colour
                     case "land": result.land = colour
                     case "coast": result.coast = colour
                     case "prefecture_border": result.prefectureBorder = colour
-                    default: throw MapStyleError("basemap.\(field.key): unknown (sea, land, coast, prefecture_border)")
+                    default: throw MapStyleError("\(path): unknown (sea, land, coast, prefecture_border)")
                     }
                 }
                 continue
@@ -107,15 +108,27 @@ public struct MapStyle: Sendable {
                 switch field.key {
                 case "stroke": style.stroke = try colour(field.value, path)
                 case "fill": style.fill = try colour(field.value, path)
-                case "width": style.strokeWidthPx = try number(field.value, path)
-                case "fill_opacity": style.fillOpacity = try number(field.value, path)
-                case "radius": style.radiusPx = try number(field.value, path)
-                case "dash": style.dash = field.value.stringValue
-                case "label": style.labelProperty = field.value.stringValue
-                case "legend": style.legendLabel = field.value.stringValue
+                case "width": style.strokeWidthPx = try number(field.value, path, in: Self.strokeWidthRange, unit: " px")
+                case "fill_opacity": style.fillOpacity = try number(field.value, path, in: Self.opacityRange, unit: "")
+                case "radius": style.radiusPx = try number(field.value, path, in: Self.radiusRange, unit: " px")
+                case "dash":
+                    if field.value.isNull { style.dash = nil; break }
+                    guard let dash = field.value.stringValue, StyleValues.isDashArray(dash) else {
+                        throw MapStyleError("\(path) must be an SVG dash array of up to 16 numbers such as \"4 3\"")
+                    }
+                    style.dash = dash
+                case "label": style.labelProperty = try text(field.value, path)
+                case "legend": style.legendLabel = try text(field.value, path)
                 case "rank_colours" where member.key == "route":
-                    guard let colours = field.value.arrayValue?.compactMap(\.stringValue), !colours.isEmpty else {
-                        throw MapStyleError("\(path) must be a non-empty array of colours")
+                    guard let values = field.value.arrayValue, !values.isEmpty, values.count <= 64 else {
+                        throw MapStyleError("\(path) must be a non-empty array of up to 64 colours")
+                    }
+                    var colours: [String] = []
+                    for (i, value) in values.enumerated() {
+                        guard let colour = try colour(value, "\(path)[\(i)]") else {
+                            throw MapStyleError("\(path)[\(i)] must be a CSS colour such as \"#d62728\"")
+                        }
+                        colours.append(colour)
                     }
                     result.routeRankColours = colours
                 default:
@@ -124,21 +137,72 @@ public struct MapStyle: Sendable {
             }
             result.roles[member.key] = style
         }
+        try result.validate()
         return result
+    }
+
+    static let strokeWidthRange = 0.0...50.0
+    static let opacityRange = 0.0...1.0
+    static let radiusRange = 0.0...100.0
+
+    /// Checks every value the canvas writes into an attribute against its whitelist: colours
+    /// (CSS hex, named, rgb()/hsl()), numbers (finite, in range) and dash arrays. The
+    /// renderer calls this before drawing, so a style built in code is held to the same
+    /// rules as a style file.
+    public func validate() throws {
+        func checkColour(_ value: String?, _ path: String) throws {
+            guard let value else { return }
+            guard StyleValues.isColour(value) else {
+                throw MapStyleError("\(path) must be a CSS colour such as \"#d62728\"")
+            }
+        }
+        func checkNumber(_ value: Double, _ path: String, _ range: ClosedRange<Double>) throws {
+            guard value.isFinite, range.contains(value) else {
+                throw MapStyleError("\(path) must be a number from \(format(range.lowerBound)) to \(format(range.upperBound))")
+            }
+        }
+        var all = roles.map { ($0.key, $0.value) }
+        all.append(("fallback", fallback))
+        for (role, style) in all {
+            try checkColour(style.stroke, "\(role).stroke")
+            try checkColour(style.fill, "\(role).fill")
+            try checkNumber(style.strokeWidthPx, "\(role).width", Self.strokeWidthRange)
+            try checkNumber(style.fillOpacity, "\(role).fill_opacity", Self.opacityRange)
+            try checkNumber(style.radiusPx, "\(role).radius", Self.radiusRange)
+            if let dash = style.dash, !StyleValues.isDashArray(dash) {
+                throw MapStyleError("\(role).dash must be an SVG dash array of up to 16 numbers such as \"4 3\"")
+            }
+        }
+        guard !routeRankColours.isEmpty else { throw MapStyleError("route.rank_colours must not be empty") }
+        guard !populationRamp.isEmpty else { throw MapStyleError("population ramp must not be empty") }
+        for (i, colour) in routeRankColours.enumerated() { try checkColour(colour, "route.rank_colours[\(i)]") }
+        for (i, colour) in populationRamp.enumerated() { try checkColour(colour, "population_ramp[\(i)]") }
+        try checkColour(sea, "basemap.sea")
+        try checkColour(land, "basemap.land")
+        try checkColour(coast, "basemap.coast")
+        try checkColour(prefectureBorder, "basemap.prefecture_border")
     }
 
     private func colour(_ value: JSONValue, _ path: String) throws -> String? {
         if value.isNull { return nil }
-        guard let text = value.stringValue, text.allSatisfy({ $0.isLetter || $0.isNumber || "#(),. %".contains($0) }) else {
+        guard let text = value.stringValue, StyleValues.isColour(text) else {
             throw MapStyleError("\(path) must be a CSS colour such as \"#d62728\"")
         }
         return text
     }
-    private func number(_ value: JSONValue, _ path: String) throws -> Double {
-        guard let number = value.doubleValue, number >= 0 else {
-            throw MapStyleError("\(path) must be a non-negative number")
+    private func number(_ value: JSONValue, _ path: String, in range: ClosedRange<Double>, unit: String) throws -> Double {
+        guard let number = value.doubleValue, number.isFinite, range.contains(number) else {
+            throw MapStyleError("\(path) must be a number from \(format(range.lowerBound)) to \(format(range.upperBound))\(unit)")
         }
         return number
+    }
+    private func text(_ value: JSONValue, _ path: String) throws -> String? {
+        if value.isNull { return nil }
+        guard let text = value.stringValue else { throw MapStyleError("\(path) must be a string or null") }
+        return text
+    }
+    private func format(_ value: Double) -> String {
+        value.rounded() == value ? String(Int(value)) : String(value)
     }
 }
 

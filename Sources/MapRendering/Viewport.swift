@@ -46,12 +46,30 @@ final class Viewport {
         originY = box.maxY + (heightPx / scale - box.height) / 2
     }
 
+    /// Pixels of `positions`. A position the projection cannot map (a conic's far pole,
+    /// lat −90 in the default Lambert projection) has no finite image: it is dropped when
+    /// undefined (NaN) and clamped to `pixelLimit` when it lies at infinity, so a polygon
+    /// covering the whole world is drawn as a very large one rather than breaking the page.
     func pixels(_ positions: [Position]) -> [PixelPoint] {
-        transform.forward(positions).map { PixelPoint(x: ($0.x - originX) * scale, y: (originY - $0.y) * scale) }
+        var result: [PixelPoint] = []
+        result.reserveCapacity(positions.count)
+        for q in transform.forward(positions) {
+            if let p = canvasPoint(q) { result.append(p) }
+        }
+        return result
     }
     func pixel(_ p: Position) -> PixelPoint {
-        let q = transform.forward(p)
-        return PixelPoint(x: (q.x - originX) * scale, y: (originY - q.y) * scale)
+        canvasPoint(transform.forward(p)) ?? PixelPoint(x: -pixelLimit, y: -pixelLimit)
+    }
+
+    /// Pixel coordinates are clamped to ±`pixelLimit`: far off any canvas, and small enough
+    /// that every later integer conversion is exact.
+    let pixelLimit = 1_000_000.0
+
+    private func canvasPoint(_ q: Position) -> PixelPoint? {
+        let x = (q.x - originX) * scale, y = (originY - q.y) * scale
+        guard !x.isNaN, !y.isNaN else { return nil }
+        return PixelPoint(x: min(max(x, -pixelLimit), pixelLimit), y: min(max(y, -pixelLimit), pixelLimit))
     }
 
     /// Whether a pixel-space box overlaps the canvas (with a margin for strokes).
@@ -116,7 +134,8 @@ func simplifyPixels(_ points: [PixelPoint], tolerancePx: Double, closed: Bool) -
 /// Appends `value` rounded to one decimal (0.1 px is below what a screen shows).
 @inline(__always)
 func appendPixel(_ value: Double, to out: inout String) {
-    let tenths = Int((value * 10).rounded())
+    // Callers pass clamped pixel values; the guard keeps a stray infinity from trapping.
+    let tenths = value.isFinite ? Int((min(max(value, -1e12), 1e12) * 10).rounded()) : 0
     if tenths < 0 { out += "-" }
     let magnitude = abs(tenths)
     out += String(magnitude / 10)
@@ -159,7 +178,12 @@ func xmlEscaped(_ text: String) -> String {
         case "'": out += "&#39;"
         default:
             // XML 1.0 forbids most control characters even when escaped.
-            if c.value < 0x20 && c != "\n" && c != "\t" { out += " " } else { out.unicodeScalars.append(c) }
+            // XML 1.0 §2.2 also excludes U+FFFE and U+FFFF.
+            if (c.value < 0x20 && c != "\n" && c != "\t") || c.value == 0xFFFE || c.value == 0xFFFF {
+                out += " "
+            } else {
+                out.unicodeScalars.append(c)
+            }
         }
     }
     return out
