@@ -1,8 +1,13 @@
 # WattBit: the two commands a fresh machine needs are `make demo` and `make test`.
 SWIFT ?= swift
 BIN := .build/release
+# make install PREFIX=/usr/local DESTDIR=/staging WITH_QGIS=1 (QGIS_PLUGIN_DIR=…): see tools/install.
+PREFIX ?= /usr/local
+DESTDIR ?=
+WITH_QGIS ?=
+QGIS_PLUGIN_DIR ?=
 
-.PHONY: setup build release demo test bench geodata screenshot docs clean
+.PHONY: setup build release demo test bench geodata screenshot docs clean install uninstall
 
 setup:
 	@tools/setup
@@ -17,9 +22,13 @@ release: setup
 demo: release
 	@tools/demo
 
-test: setup
+# Unit and end-to-end tests, then the system tests in tools/tests/ (install, GDAL pipelines,
+# QGIS provider under qgis_process); `tools/setup --test` installs GDAL and QGIS for them.
+test:
+	@tools/setup --test
 	$(SWIFT) build -c release
 	$(SWIFT) test
+	@tools/tests/run-all
 
 # docs/demo-map.png, the README's picture, from the demo's map.
 screenshot: demo
@@ -28,6 +37,15 @@ screenshot: demo
 # Regenerates the parameter tables in docs/planners/ from the planners' manifests.
 docs: release
 	@tools/gen-docs
+
+# bin/, libexec/wattbit (shipped plugins), share/wattbit/geodata, man pages, completions;
+# WITH_QGIS=1 also puts the QGIS Processing provider where QGIS finds it.
+install: release
+	@tools/install install --prefix "$(PREFIX)" $(if $(DESTDIR),--destdir "$(DESTDIR)") \
+		$(if $(WITH_QGIS),--with-qgis) $(if $(QGIS_PLUGIN_DIR),--qgis-plugin-dir "$(QGIS_PLUGIN_DIR)")
+
+uninstall:
+	@tools/install uninstall --prefix "$(PREFIX)" $(if $(DESTDIR),--destdir "$(DESTDIR)")
 
 bench: release
 	@tools/bench/run

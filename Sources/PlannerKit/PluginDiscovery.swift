@@ -5,8 +5,11 @@ import Darwin
 #endif
 
 /// Finds planners: executables named `wattbit-NAME` in, in order, the directory of the
-/// `wattbit` binary, each `$WATTBIT_PLUGIN_PATH` entry, each `$PATH` entry. The first
-/// executable of a name wins; later ones are shadowed (and shown as such by `wattbit list`).
+/// `wattbit` binary, its planner directory `../libexec/wattbit` (an installed layout:
+/// `make install` puts the shipped plugins there), in a SwiftPM build tree the package's
+/// `Plugins/*/` directories (so the Python plugin runs from the checkout with no setting),
+/// each `$WATTBIT_PLUGIN_PATH` entry, each `$PATH` entry. The first executable of a name
+/// wins; later ones are shadowed (and shown as such by `wattbit list`).
 ///
 /// Like git and kubectl, and unlike a shell: entries that are empty, `.` or relative are
 /// skipped (an empty PATH entry means the current directory, which would let whoever
@@ -15,6 +18,8 @@ import Darwin
 public struct PluginDiscovery: Sendable {
     public enum Origin: String, Sendable {
         case binaryDirectory = "wattbit's directory"
+        case plannerDirectory = "wattbit's planner directory"
+        case buildTree = "build tree"
         case pluginPath = "WATTBIT_PLUGIN_PATH"
         case path = "PATH"
     }
@@ -77,7 +82,13 @@ public struct PluginDiscovery: Sendable {
             guard seen.insert(real).inserted else { return }
             directories.append(Directory(path: entry, origin: origin, worldWritable: isWorldWritable(real)))
         }
-        if let binaryDirectory { add(binaryDirectory, .binaryDirectory) }
+        if let binaryDirectory {
+            add(binaryDirectory, .binaryDirectory)
+            add(plannerDirectory(binaryDirectory: binaryDirectory), .plannerDirectory)
+            for directory in buildTreePluginDirectories(binaryDirectory: binaryDirectory) {
+                add(directory, .buildTree)
+            }
+        }
         for entry in (pluginPath ?? "").split(separator: ":", omittingEmptySubsequences: false)
             where pluginPath != nil && !(pluginPath ?? "").isEmpty {
             add(String(entry), .pluginPath)
@@ -86,6 +97,37 @@ public struct PluginDiscovery: Sendable {
             add(String(entry), .path)
         }
         return PluginDiscovery(directories: directories, skippedEntries: skipped)
+    }
+
+    /// `PREFIX/libexec/wattbit` for a `wattbit` in `PREFIX/bin` (GNU layout: programs run
+    /// by other programs, not by users, live in libexec).
+    public static func plannerDirectory(binaryDirectory: String) -> String {
+        let parent = AtomicFileSet.directoryName(of: binaryDirectory)
+        return (parent.hasSuffix("/") ? parent : parent + "/") + "libexec/wattbit"
+    }
+
+    /// For a binary inside a SwiftPM build directory (`ROOT/.build/…/release`), the
+    /// subdirectories of `ROOT/Plugins` (the planners shipped as plugins, e.g. the Python
+    /// one, which SwiftPM does not copy into `.build`), sorted; otherwise none. `ROOT` must
+    /// hold `Package.swift`, so a stray `.build` elsewhere adds nothing.
+    public static func buildTreePluginDirectories(binaryDirectory: String) -> [String] {
+        let components = binaryDirectory.split(separator: "/", omittingEmptySubsequences: true)
+        guard let buildIndex = components.lastIndex(where: { $0 == ".build" || $0.hasPrefix(".build-") || $0.hasPrefix(".build_") }) else {
+            return []
+        }
+        let root = "/" + components[..<buildIndex].joined(separator: "/")
+        let plugins = (root == "/" ? "" : root) + "/Plugins"
+        guard isRegularFile((root == "/" ? "" : root) + "/Package.swift"), isDirectory(plugins),
+              let handle = opendir(plugins) else { return [] }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if !name.hasPrefix("."), isDirectory(plugins + "/" + name) { names.append(name) }
+        }
+        closedir(handle)
+        return names.sorted().map { plugins + "/" + $0 }
     }
 
     /// The directory holding the running executable, symlinks resolved.

@@ -31,7 +31,8 @@ struct Wattbit: ParsableCommand {
             Run one with `wattbit NAME [options]` (or `wattbit run NAME …`); `wattbit NAME --help` \
             shows its inputs and parameters. `wattbit` with no arguments lists the planners found.
 
-            Planners are executables named wattbit-NAME found in wattbit's own directory, then \
+            Planners are executables named wattbit-NAME found in wattbit's own directory, its \
+            planner directory ../libexec/wattbit, a build tree's Plugins/*/, then \
             $WATTBIT_PLUGIN_PATH, then $PATH (never the current directory). Write your own in any \
             language: docs/plugin-protocol.md.
             """,
@@ -93,7 +94,8 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List every planner found, with version, summary and path.",
         discussion: """
-            Search order: wattbit's own directory, $WATTBIT_PLUGIN_PATH, $PATH. The first \
+            Search order: wattbit's own directory, ../libexec/wattbit beside it, a build tree's \
+            Plugins/*/, $WATTBIT_PLUGIN_PATH, $PATH. The first \
             executable of a name wins; later ones are shown as shadowed. Files that are not \
             executable or do not answer `describe` correctly are listed as broken, with the reason.
             """)

@@ -109,6 +109,47 @@ struct HostTests {
         #expect(PluginDiscovery.plannerName(fileName: "wattbit-landing-diversity") == "landing-diversity")
     }
 
+    /// Where the shipped plugins are found with no setting: `PREFIX/libexec/wattbit` beside an
+    /// installed `PREFIX/bin/wattbit`, and `ROOT/Plugins/*/` beside a build tree's
+    /// `ROOT/.build/…/release/wattbit` (only when ROOT holds Package.swift).
+    @Test("discovery: the installed planner directory and a build tree's Plugins/ are searched by default")
+    func defaultPlannerDirectories() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("wattbit-default-dirs-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let fm = FileManager.default
+        func executable(_ path: String) throws {
+            try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try "#!/bin/sh\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        }
+        // Installed: PREFIX/bin/wattbit-cable, PREFIX/libexec/wattbit/wattbit-python-plugin.
+        try executable("\(base)/prefix/bin/wattbit-cable")
+        try executable("\(base)/prefix/libexec/wattbit/wattbit-python-plugin")
+        #expect(PluginDiscovery.plannerDirectory(binaryDirectory: "/usr/local/bin") == "/usr/local/libexec/wattbit")
+        let installed = PluginDiscovery.fromEnvironment(binaryDirectory: "\(base)/prefix/bin", pluginPath: nil, path: nil)
+        #expect(installed.directories.map(\.origin) == [.binaryDirectory, .plannerDirectory])
+        #expect(installed.resolve("python-plugin")?.winner?.path == "\(base)/prefix/libexec/wattbit/wattbit-python-plugin")
+
+        // Build tree: ROOT/Package.swift, ROOT/Plugins/{a,b}/, binary in ROOT/.build/x86_64/release.
+        let root = "\(base)/checkout"
+        try fm.createDirectory(atPath: "\(root)/.build/x86_64-unknown-linux-gnu/release", withIntermediateDirectories: true)
+        try "// swift-tools-version:6.0\n".write(toFile: "\(root)/Package.swift", atomically: true, encoding: .utf8)
+        try executable("\(root)/Plugins/b-plugin/wattbit-b")
+        try executable("\(root)/Plugins/a-plugin/wattbit-a")
+        try fm.createDirectory(atPath: "\(root)/Plugins/.hidden", withIntermediateDirectories: true)
+        let release = "\(root)/.build/x86_64-unknown-linux-gnu/release"
+        #expect(PluginDiscovery.buildTreePluginDirectories(binaryDirectory: release)
+                == ["\(root)/Plugins/a-plugin", "\(root)/Plugins/b-plugin"])
+        let tree = PluginDiscovery.fromEnvironment(binaryDirectory: release, pluginPath: nil, path: nil)
+        #expect(tree.resolveAll().map(\.name) == ["a", "b"])
+        #expect(tree.resolve("b")?.winner?.directory.origin == .buildTree)
+
+        // Not a build tree: no Package.swift beside .build, or no .build at all.
+        try fm.removeItem(atPath: "\(root)/Package.swift")
+        #expect(PluginDiscovery.buildTreePluginDirectories(binaryDirectory: release).isEmpty)
+        #expect(PluginDiscovery.buildTreePluginDirectories(binaryDirectory: "\(base)/prefix/bin").isEmpty)
+    }
+
     @Test("atomic files: all staged files appear together, an abandoned set leaves nothing")
     func atomicFiles() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wattbit-atomic-\(getpid())").path
