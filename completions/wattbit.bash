@@ -133,9 +133,9 @@ _wattbit_options() {
         landing-diversity) printf '%s\n' \
             '--stations file' \
             '--planned file' \
-            '--group-by file' \
+            '--region-by enum prefecture cluster' \
+            '--cluster-km value' \
             '--match-km value' \
-            '--unmatched-zone file' \
             '--include-candidates flag' \
             '--no-include-candidates flag' \
             '--format enum geojson geojsonseq' \

@@ -137,13 +137,13 @@ function __wattbit_options
                 '--stream flag	with --format geojsonseq: pass features on as they arrive'
         case landing-diversity
             printf '%s\n' \
-                '--stations file	Existing landing stations (e.g' \
+                '--stations file	Existing landing stations: Points with `cables` (a list of names or a…' \
                 '--planned file	Planned routes (`wattbit cable` output' \
-                '--group-by file	Station property that names the zone' \
-                '--match-km value	A planned landing without a zone takes the zone of the nearest statio…' \
-                '--unmatched-zone file	Zone of a planned landing with no zone and no station within --match-…' \
-                '--include-candidates flag	Count stations whose status is "candidate" (they usually have no cabl…' \
-                '--no-include-candidates flag	Count stations whose status is "candidate" (they usually have no cabl…' \
+                '--region-by enum prefecture cluster	Landing regions: the prefecture of each landing, or clusters of stati…' \
+                '--cluster-km value	With --region-by cluster: stations with cables closer than this are o…' \
+                '--match-km value	A landing outside every prefecture polygon (at sea) takes the nearest…' \
+                '--include-candidates flag	List stations whose status is "candidate" (they usually have no cable…' \
+                '--no-include-candidates flag	List stations whose status is "candidate" (they usually have no cable…' \
                 '--format enum geojson geojsonseq	FeatureCollection or RFC 8142 sequence' \
                 '-o file	write to FILE atomically' \
                 '--output file	write to FILE atomically' \
