@@ -3,7 +3,8 @@ import Foundation
 /// Finds the geodata shipped with WattBit (`geodata/*.geojson`, `*.csv`).
 ///
 /// Search order: `$WATTBIT_GEODATA`; `../share/wattbit/geodata` beside the running
-/// executable (an installed layout); then each ancestor directory of the executable
+/// executable (an installed layout: `PREFIX/bin`), or `../../share/wattbit/geodata` for a
+/// plugin installed in `PREFIX/libexec/wattbit`; then each ancestor directory of the executable
 /// that holds `geodata/` (a build tree: `.build/release/wattbit-cable` → repository root);
 /// then each ancestor of the current directory (tests run from the package root).
 public enum EmbeddedGeodata {
@@ -23,8 +24,10 @@ public enum EmbeddedGeodata {
         starts.append(exe.deletingLastPathComponent())
         starts.append(URL(fileURLWithPath: fm.currentDirectoryPath))
         for start in starts {
-            let installed = start.appendingPathComponent("../share/wattbit/geodata").standardized
-            if holdsGeodata(installed) { return installed }
+            for relative in ["../share/wattbit/geodata", "../../share/wattbit/geodata"] {
+                let installed = start.appendingPathComponent(relative).standardized
+                if holdsGeodata(installed) { return installed }
+            }
             var dir = start.standardized
             for _ in 0..<8 {
                 let candidate = dir.appendingPathComponent("geodata")
