@@ -117,7 +117,7 @@ public struct CoverageResult: Sendable {
     public var byRegion: [(name: String, tally: CoverageTally)]
     /// Demand rows read (mesh cells or features) and zero-population units skipped in gaps.
     public var unitsRead: Int
-    public var meshLevel: Int?
+    public var meshLevel: MeshCode.Level?
 }
 
 /// Streaming coverage of mesh cells: `add` classifies each cell as it is read and keeps
@@ -136,7 +136,7 @@ public struct MeshCoverage: Sendable {
     private var uncoveredPopulation: [Float64] = []
     private var uncoveredHouseholds: [Float64] = []
     private var rows = 0
-    private var level: Int?
+    private var level: MeshCode.Level?
     public init(context: CoverageContext) {
         self.context = context
         tallies = [CoverageTally](repeating: CoverageTally(), count: (context.prefectures?.names.count ?? 0) + 1)
@@ -144,7 +144,7 @@ public struct MeshCoverage: Sendable {
     }
 
     /// Whether a cell is within reach, by the configured demand mode.
-    public func isCovered(_ cell: MeshCell) -> Bool {
+    public func isCovered(_ cell: MeshCode) -> Bool {
         switch context.options.demandMode {
         case .centroid: context.network.covers(cell.center)
         case .area:
@@ -177,8 +177,8 @@ public struct MeshCoverage: Sendable {
 
     public var uncoveredCount: Int { uncoveredKeys.count }
 
-    private func cell(_ i: Int, level: Int) -> MeshCell {
-        MeshCell(level: level, row: GridDissolve.row(uncoveredKeys[i]), column: GridDissolve.column(uncoveredKeys[i]))
+    private func cell(_ i: Int, level: MeshCode.Level) -> MeshCode {
+        MeshCode(level: level, row: GridDissolve.row(uncoveredKeys[i]), column: GridDissolve.column(uncoveredKeys[i]))
     }
 
     /// Dissolves the uncovered cells into gaps and measures each gap's connection.
@@ -201,7 +201,7 @@ public struct MeshCoverage: Sendable {
             unitsRead: rows, meshLevel: level)
     }
 
-    private func gap(_ component: GridDissolve.Component, level: Int) -> Gap {
+    private func gap(_ component: GridDissolve.Component, level: MeshCode.Level) -> Gap {
         var population = 0.0, households = 0.0, area = 0.0
         var representative = component.members[0]
         for i in component.members {

@@ -31,7 +31,7 @@ public enum GridDissolve {
     @inline(__always) public static func column(_ key: UInt64) -> Int { Int(Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)) }
 
     /// Components of `cells` (all of one level) in order of their first member.
-    public static func components(_ cells: [MeshCell]) -> [Component] {
+    public static func components(_ cells: [MeshCode]) -> [Component] {
         var result: [Component] = []
         forEachComponent(keys: cells.map { key($0.row, $0.column) }) { result.append($0) }
         return result
@@ -138,8 +138,8 @@ public enum GridDissolve {
     }
 
     /// Converts a component's rings to lon/lat for cells of `level`.
-    public static func polygon(_ rings: [[(row: Int, column: Int)]], level: Int) -> [[Position]] {
-        let rowsPer = MeshCell.rowsPerDegree(level), columnsPer = MeshCell.columnsPerDegree(level)
+    public static func polygon(_ rings: [[(row: Int, column: Int)]], level: MeshCode.Level) -> [[Position]] {
+        let rowsPer = level.rowsPerDegree, columnsPer = level.columnsPerDegree
         return rings.map { ring in
             ring.map { Position(100 + Double($0.column) / columnsPer, Double($0.row) / rowsPer) }
         }

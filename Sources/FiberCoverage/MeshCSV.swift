@@ -1,6 +1,8 @@
+import GeoCore
+
 /// One row of an e-Stat style mesh table.
 public struct MeshRecord: Sendable, Equatable {
-    public var cell: MeshCell
+    public var cell: MeshCode
     public var population: Double
     public var households: Double
     /// 1-based line number in the file.
@@ -36,7 +38,7 @@ public struct MeshCSVParser {
     public let populationColumn: String
     public let householdsColumn: String
     /// The mesh level of the file, known after the first data row.
-    public private(set) var level: Int?
+    public private(set) var level: MeshCode.Level?
     public private(set) var rows = 0
     public private(set) var suppressedValues = 0
     /// Whether the header has a households column.
@@ -111,14 +113,14 @@ public struct MeshCSVParser {
         if rows == 0 && level == nil && !key.contains(where: { $0 >= 48 && $0 <= 57 }) {
             return
         }
-        let cell: MeshCell
+        let cell: MeshCode
         do {
-            cell = try MeshCell.parse(bytes: key)
+            cell = try MeshCode.parse(bytes: key)
         } catch {
             throw MeshCSVError(line: lineNumber, message: "unknown mesh code '\(MeshCSVParser.text(line, keyRange))': \(error)")
         }
         if let level, level != cell.level {
-            throw MeshCSVError(line: lineNumber, message: "mesh code \(cell.code) is level \(MeshCSVParser.levelName(cell.level)) but earlier rows are \(MeshCSVParser.levelName(level)); one file holds one mesh level")
+            throw MeshCSVError(line: lineNumber, message: "mesh code \(cell.code) is level \(cell.level.name) but earlier rows are \(level.name); one file holds one mesh level")
         }
         level = cell.level
         try markSeen(cell)
@@ -151,8 +153,8 @@ public struct MeshCSVParser {
         }
     }
 
-    private mutating func markSeen(_ cell: MeshCell) throws {
-        let (rowsPer, columnsPer) = MeshCell.cellsPerFirstLevel(cell.level)
+    private mutating func markSeen(_ cell: MeshCode) throws {
+        let (rowsPer, columnsPer) = cell.level.cellsPerFirstLevel
         let bucket = cell.firstLevelKey
         let localRow = cell.row - (bucket / 100) * rowsPer
         let localColumn = cell.column - (bucket % 100) * columnsPer
@@ -271,10 +273,6 @@ public struct MeshCSVParser {
         if simple { return digits > 0 ? Double(integer) + fraction : nil }
         guard bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 101 || $0 == 69 || $0 == 43 || $0 == 45 }) else { return nil }
         return Double(String(decoding: bytes, as: UTF8.self))
-    }
-
-    static func levelName(_ level: Int) -> String {
-        ["", "first (80 km)", "second (10 km)", "third (1 km)", "half (500 m)", "quarter (250 m)", "eighth (125 m)"][level]
     }
 }
 

@@ -7,9 +7,10 @@ import GeoCore
 ///
 /// Distances: for a query point p, every candidate segment is measured in the local
 /// tangent plane at p, scaled by the GRS80 meridional and prime-vertical radii at p's
-/// latitude. For a segment within r of p the relative error of that metric is of order
-/// (r/R)² (≈ 1e-7 at 2 km, ≈ 1 mm), and lines are densified to ≤ `maxSegmentKm` along the
-/// geodesic so the chord never departs from the geodesic by more than ~0.3 m. Reported
+/// latitude (GeoCore's `LocalTangentPlane`). For a segment within r of p the relative error
+/// of that metric stays below r/R (under a metre at 2 km), and lines are densified to
+/// ≤ `maxSegmentKm` along the geodesic so the chord never departs from the geodesic by more
+/// than ~0.3 m. Reported
 /// distances (`nearest`) are then re-measured with the full geodesic inverse (Karney 2013,
 /// via PROJ's geodesic.h in GeoCore).
 public struct NetworkIndex: Sendable {
@@ -23,13 +24,7 @@ public struct NetworkIndex: Sendable {
     public private(set) var maxReachKm: Double = 0
     public private(set) var bounds: BoundingBox?
 
-    private var grid = SegmentGrid()
-    private var minLon: Double { grid.minLon }
-    private var minLat: Double { grid.minLat }
-    private var dLon: Double { grid.dLon }
-    private var dLat: Double { grid.dLat }
-    private var columns: Int { grid.columns }
-    private var rows: Int { grid.rows }
+    private var grid = BucketGrid()
 
     /// Longest chord kept between densified vertices.
     public static let maxSegmentKm = 5.0
@@ -101,61 +96,30 @@ public struct NetworkIndex: Sendable {
         // Cells about the size of the largest reach (at least ~1 km, at most ~20 km): a
         // coverage query then touches 2×2 to 3×3 cells.
         let cellKm = min(max(maxReachKm, 1), 20)
-        var dLat = cellKm / 111.0
-        let midLat = max(min(box.center.y, 60), -60)
-        var dLon = cellKm / (111.3 * cos(midLat * .pi / 180))
-        let minLon = box.minX - dLon
-        let minLat = box.minY - dLat
-        var columns = Int(((box.maxX + dLon - minLon) / dLon).rounded(.up)) + 1
-        var rows = Int(((box.maxY + dLat - minLat) / dLat).rounded(.up)) + 1
+        // Cells of about cellKm at the box's middle latitude (clamped so the longitude scale
+        // never degenerates); the frame is padded by one cell on every side.
+        let scale = LocalTangentPlane(at: Position(box.center.x, max(min(box.center.y, 60), -60)))
         // Keep the grid bounded for continent-wide networks: coarser cells, same answers.
-        while columns * rows > 8_000_000 {
-            dLat *= 2; dLon *= 2
-            columns = columns / 2 + 1; rows = rows / 2 + 1
-        }
-        grid = SegmentGrid(starts: segmentStart, ends: segmentEnd, minLon: minLon, minLat: minLat,
-                           dLon: dLon, dLat: dLat, columns: columns, rows: rows)
+        let frame = GridFrame(covering: box, dLon: cellKm * 1000 / scale.metresPerDegreeLon,
+                              dLat: cellKm * 1000 / scale.metresPerDegreeLat, padding: 1, maxCells: 8_000_000)
+        grid = BucketGrid(frame: frame, starts: segmentStart, ends: segmentEnd)
     }
-
-    @inline(__always) private func column(_ lon: Double) -> Int { grid.column(lon) }
-    @inline(__always) private func row(_ lat: Double) -> Int { grid.row(lat) }
 
     /// Local tangent-plane distance (km) from p to segment s and the nearest point on it.
     @inline(__always)
-    func distance(from p: Position, segment s: Int, scale: (lat: Double, lon: Double)) -> (km: Double, t: Double) {
-        let a = segmentStart[s], b = segmentEnd[s]
-        let ax = (a.x - p.x) * scale.lon, ay = (a.y - p.y) * scale.lat
-        let bx = (b.x - p.x) * scale.lon, by = (b.y - p.y) * scale.lat
-        let dx = bx - ax, dy = by - ay
-        let len2 = dx * dx + dy * dy
-        var t = 0.0
-        if len2 > 0 { t = min(max(-(ax * dx + ay * dy) / len2, 0), 1) }
-        let x = ax + t * dx, y = ay + t * dy
-        return ((x * x + y * y).squareRoot() / 1000, t)
+    func distance(from p: Position, segment s: Int, plane: LocalTangentPlane) -> (km: Double, t: Double) {
+        let c = plane.closest(on: segmentStart[s], segmentEnd[s], to: p)
+        return (c.meters / 1000, c.t)
     }
 
     /// Whether p lies within the reach of some segment. O(k) for the k segments in the
     /// few grid cells around p.
     public func covers(_ p: Position) -> Bool {
-        let scale = Ellipsoid.metresPerDegree(latitude: p.y)
-        let rLat = maxReachKm * 1000 / scale.lat, rLon = maxReachKm * 1000 / max(scale.lon, 1)
-        let i0 = row(p.y - rLat), i1 = row(p.y + rLat)
-        let j0 = column(p.x - rLon), j1 = column(p.x + rLon)
-        if p.y + rLat < minLat || p.y - rLat > minLat + Double(rows) * dLat { return false }
-        if p.x + rLon < minLon || p.x - rLon > minLon + Double(columns) * dLon { return false }
-        for i in i0...i1 {
-            for j in j0...j1 {
-                let cell = i * columns + j
-                var k = Int(grid.cellStart[cell])
-                let end = Int(grid.cellStart[cell + 1])
-                while k < end {
-                    let s = Int(grid.items[k])
-                    if distance(from: p, segment: s, scale: scale).km <= segmentReachKm[s] { return true }
-                    k += 1
-                }
-            }
+        let plane = LocalTangentPlane(at: p)
+        let found = !grid.forEachCandidate(in: plane.box(around: p, meters: maxReachKm * 1000)) { s in
+            distance(from: p, segment: s, plane: plane).km > segmentReachKm[s]
         }
-        return false
+        return found
     }
 
     /// Whether any part of the polygon (rings in lon/lat, exterior first) lies within the
@@ -166,32 +130,25 @@ public struct NetworkIndex: Sendable {
         guard let outer = rings.first, !outer.isEmpty else { return false }
         var box = BoundingBox(minX: outer[0].x, minY: outer[0].y, maxX: outer[0].x, maxY: outer[0].y)
         for p in outer { box.include(p) }
-        let c = box.center
-        let scale = Ellipsoid.metresPerDegree(latitude: c.y)
-        let rLat = maxReachKm * 1000 / scale.lat, rLon = maxReachKm * 1000 / max(scale.lon, 1)
-        let i0 = row(box.minY - rLat), i1 = row(box.maxY + rLat)
-        let j0 = column(box.minX - rLon), j1 = column(box.maxX + rLon)
-        func local(_ p: Position) -> (Double, Double) { ((p.x - c.x) * scale.lon, (p.y - c.y) * scale.lat) }
-        let localRings = rings.map { $0.map(local) }
-        var seen = Set<Int32>()
-        for i in i0...i1 {
-            for j in j0...j1 {
-                let cell = i * columns + j
-                for k in Int(grid.cellStart[cell])..<Int(grid.cellStart[cell + 1]) {
-                    let s = grid.items[k]
-                    guard seen.insert(s).inserted else { continue }
-                    let a = local(segmentStart[Int(s)]), b = local(segmentEnd[Int(s)])
-                    let reachM = segmentReachKm[Int(s)] * 1000
-                    if PlanarGeometry.contains(localRings, a) { return true }
-                    for ring in localRings where ring.count >= 2 {
-                        for e in 1..<ring.count where PlanarGeometry.segmentDistance(ring[e - 1], ring[e], a, b) <= reachM {
-                            return true
-                        }
-                    }
+        let plane = LocalTangentPlane(at: box.center)
+        let reach = plane.box(around: box.center, meters: maxReachKm * 1000)
+        let search = BoundingBox(minX: box.minX - reach.width / 2, minY: box.minY - reach.height / 2,
+                                 maxX: box.maxX + reach.width / 2, maxY: box.maxY + reach.height / 2)
+        let localRings = rings.map { $0.map(plane.project) }
+        var seen = Set<Int>()
+        let found = !grid.forEachCandidate(in: search) { s in
+            guard seen.insert(s).inserted else { return true }
+            let a = plane.project(segmentStart[s]), b = plane.project(segmentEnd[s])
+            let reachM = segmentReachKm[s] * 1000
+            if Planar.contains(rings: localRings, a) { return false }
+            for ring in localRings where ring.count >= 2 {
+                for e in 1..<ring.count where Planar.distance(segment: ring[e - 1], ring[e], toSegment: a, b) <= reachM {
+                    return false
                 }
             }
+            return true
         }
-        return false
+        return found
     }
 
     /// Nearest point of the network to p: expanding rings of grid cells until no unseen
@@ -199,8 +156,12 @@ public struct NetworkIndex: Sendable {
     /// distance in km.
     public func nearest(to p: Position) -> (segment: Int, point: Position, distanceKm: Double)? {
         guard !segmentStart.isEmpty else { return nil }
-        let scale = Ellipsoid.metresPerDegree(latitude: p.y)
-        let ci = row(p.y), cj = column(p.x)
+        let plane = LocalTangentPlane(at: p)
+        let frame = grid.frame
+        let (minLon, minLat, dLon, dLat) = (frame.minLon, frame.minLat, frame.dLon, frame.dLat)
+        let (rows, columns) = (frame.rows, frame.columns)
+        let scale = (lat: plane.metresPerDegreeLat, lon: plane.metresPerDegreeLon)
+        let ci = frame.row(p.y), cj = frame.column(p.x)
         var best = Double.infinity, bestSegment = -1, bestT = 0.0
         // Smallest distance (km) spanned by one grid cell around here, for the stop test.
         let cellKm = min(dLat * scale.lat, dLon * max(scale.lon, 1)) / 1000
@@ -217,9 +178,9 @@ public struct NetworkIndex: Sendable {
                 var j = max(j0, 0)
                 while j <= min(j1, columns - 1) {
                     let cell = i * columns + j
-                    for k in Int(grid.cellStart[cell])..<Int(grid.cellStart[cell + 1]) {
+                    for k in grid.range(ofCell: cell) {
                         let s = Int(grid.items[k])
-                        let d = distance(from: p, segment: s, scale: scale)
+                        let d = distance(from: p, segment: s, plane: plane)
                         if d.km < best || (d.km == best && s < bestSegment) { best = d.km; bestSegment = s; bestT = d.t }
                     }
                     // Interior cells of the ring were visited by earlier rings.

@@ -15,13 +15,7 @@ public struct PolygonLocator: Sendable {
     private var edgeA: [Position] = []
     private var edgeB: [Position] = []
     private var edgePolygon: [Int32] = []
-    private var grid = SegmentGrid()
-    private var minLon: Double { grid.minLon }
-    private var minLat: Double { grid.minLat }
-    private var dLon: Double { grid.dLon }
-    private var dLat: Double { grid.dLat }
-    private var columns: Int { grid.columns }
-    private var rows: Int { grid.rows }
+    private var grid = BucketGrid()
     private var centreLabel: [Int32] = []
 
     /// `polygons[k]` is the k-th feature's polygon rings (a MultiPolygon flattened: every
@@ -39,24 +33,13 @@ public struct PolygonLocator: Sendable {
             }
         }
         guard let box else { return }
-        var dLat = cellDegrees, dLon = cellDegrees
-        let minLon = box.minX - dLon, minLat = box.minY - dLat
-        var columns = Int((box.width / dLon).rounded(.up)) + 3
-        var rows = Int((box.height / dLat).rounded(.up)) + 3
-        while columns * rows > 4_000_000 {
-            dLat *= 2; dLon *= 2
-            columns = columns / 2 + 2; rows = rows / 2 + 2
-        }
-        grid = SegmentGrid(starts: edgeA, ends: edgeB, minLon: minLon, minLat: minLat,
-                           dLon: dLon, dLat: dLat, columns: columns, rows: rows)
+        // Padded by one cell on every side, so column 0's centres lie west of every polygon.
+        let frame = GridFrame(covering: box, dLon: cellDegrees, dLat: cellDegrees, padding: 1, maxCells: 4_000_000)
+        grid = BucketGrid(frame: frame, starts: edgeA, ends: edgeB)
         sweepCentres()
     }
 
-    @inline(__always) private func column(_ lon: Double) -> Int { grid.column(lon) }
-    @inline(__always) private func row(_ lat: Double) -> Int { grid.row(lat) }
-    private func centre(_ i: Int, _ j: Int) -> Position {
-        Position(minLon + (Double(j) + 0.5) * dLon, minLat + (Double(i) + 0.5) * dLat)
-    }
+    private func centre(_ i: Int, _ j: Int) -> Position { grid.frame.centre(row: i, column: j) }
 
     /// Whether segment p→q crosses edge e (proper or touching with the half-open rule:
     /// an edge endpoint exactly on the segment counts for the edge whose other end lies on
@@ -64,16 +47,14 @@ public struct PolygonLocator: Sendable {
     @inline(__always)
     private func crosses(_ p: Position, _ q: Position, _ e: Int) -> Bool {
         let a = edgeA[e], b = edgeB[e]
-        func orient(_ o: Position, _ u: Position, _ v: Position) -> Double {
-            (u.x - o.x) * (v.y - o.y) - (u.y - o.y) * (v.x - o.x)
-        }
         // An endpoint exactly on line pq counts as "right", so a vertex shared by two
         // consecutive edges is counted once (the PNPOLY rule).
-        if (orient(p, q, a) > 0) == (orient(p, q, b) > 0) { return false }
-        return (orient(a, b, p) > 0) != (orient(a, b, q) > 0)
+        if (Planar.orient(p, q, a) > 0) == (Planar.orient(p, q, b) > 0) { return false }
+        return (Planar.orient(a, b, p) > 0) != (Planar.orient(a, b, q) > 0)
     }
 
     private mutating func sweepCentres() {
+        let (rows, columns) = (grid.frame.rows, grid.frame.columns)
         centreLabel = [Int32](repeating: -1, count: columns * rows)
         var parity: [Int32: Bool] = [:]
         for i in 0..<rows {
@@ -83,10 +64,10 @@ public struct PolygonLocator: Sendable {
                 let p = centre(i, j - 1), q = centre(i, j)
                 parity.removeAll(keepingCapacity: true)
                 for cell in [i * columns + j - 1, i * columns + j] {
-                    for k in Int(grid.cellStart[cell])..<Int(grid.cellStart[cell + 1]) {
+                    for k in grid.range(ofCell: cell) {
                         let e = Int(grid.items[k])
                         // An edge in both cells is seen twice; count it once.
-                        if cell == i * columns + j && edgeInCell(e, i * columns + j - 1) { continue }
+                        if cell == i * columns + j && grid.cell(i * columns + j - 1, holds: e) { continue }
                         if crosses(p, q, e) { parity[edgePolygon[e], default: false].toggle() }
                     }
                 }
@@ -94,18 +75,6 @@ public struct PolygonLocator: Sendable {
                 centreLabel[i * columns + j] = label
             }
         }
-    }
-
-    private func edgeInCell(_ e: Int, _ cell: Int) -> Bool {
-        var lo = Int(grid.cellStart[cell]), hi = Int(grid.cellStart[cell + 1])
-        // Edges are filled in increasing order per cell: binary search.
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            let v = Int(grid.items[mid])
-            if v == e { return true }
-            if v < e { lo = mid + 1 } else { hi = mid }
-        }
-        return false
     }
 
     /// The new single label after flipping memberships by parity.
@@ -120,10 +89,10 @@ public struct PolygonLocator: Sendable {
 
     /// Index of the polygon holding p, or nil. O(edges in p's grid cell).
     public func locate(_ p: Position) -> Int? {
-        guard count > 0, p.x > minLon, p.y > minLat,
-              p.x < minLon + Double(columns) * dLon, p.y < minLat + Double(rows) * dLat else { return nil }
-        let i = row(p.y), j = column(p.x)
-        let cell = i * columns + j
+        let frame = grid.frame
+        guard count > 0, p.x > frame.minLon, p.y > frame.minLat, p.x < frame.maxLon, p.y < frame.maxLat else { return nil }
+        let i = frame.row(p.y), j = frame.column(p.x)
+        let cell = i * frame.columns + j
         let start = Int(grid.cellStart[cell]), end = Int(grid.cellStart[cell + 1])
         var label = centreLabel[cell]
         if start < end {

@@ -134,21 +134,29 @@ public struct UnitCoverage: Sendable {
         }
         // Bucket by a grid of ~reach size; compare within neighbouring buckets only.
         let linkKm = max(context.options.reachKm, 0.001)
-        let cellDeg = linkKm / 111.0 * 2
-        var buckets: [Int64: [Int]] = [:]
         var boxes: [BoundingBox] = []
-        for (i, unit) in uncovered.enumerated() {
+        var poleward = 0.0
+        for unit in uncovered {
             let box = unit.geometry.boundingBox ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0)
             boxes.append(box)
-            buckets[bucketKey(Int((box.center.y / cellDeg).rounded(.down)), Int((box.center.x / cellDeg).rounded(.down))), default: []].append(i)
+            poleward = max(poleward, min(abs(box.minY), 89), min(abs(box.maxY), 89))
+        }
+        // Buckets at least linkKm across in both directions everywhere in the data (a degree
+        // of longitude is shortest at the most poleward latitude), so linked points lie in
+        // neighbouring buckets.
+        let cellLat = linkKm * 1000 / Ellipsoid.minimumMetresPerDegreeLatitude
+        let cellLon = linkKm * 1000 / Ellipsoid.metresPerDegree(latitude: poleward).lon
+        var buckets: [Int64: [Int]] = [:]
+        for (i, box) in boxes.enumerated() {
+            buckets[bucketKey(Int((box.center.y / cellLat).rounded(.down)), Int((box.center.x / cellLon).rounded(.down))), default: []].append(i)
         }
         let keys = buckets.keys.sorted()
         // Polygons can be larger than a bucket: index them by every bucket they touch.
         var touch: [Int64: [Int]] = [:]
         for (i, unit) in uncovered.enumerated() where !unit.polygons.isEmpty {
             let b = boxes[i]
-            for r in Int((b.minY / cellDeg).rounded(.down))...Int((b.maxY / cellDeg).rounded(.down)) {
-                for c in Int((b.minX / cellDeg).rounded(.down))...Int((b.maxX / cellDeg).rounded(.down)) {
+            for r in Int((b.minY / cellLat).rounded(.down))...Int((b.maxY / cellLat).rounded(.down)) {
+                for c in Int((b.minX / cellLon).rounded(.down))...Int((b.maxX / cellLon).rounded(.down)) {
                     touch[bucketKey(r, c), default: []].append(i)
                 }
             }
@@ -186,14 +194,13 @@ public struct UnitCoverage: Sendable {
         let pa = a.polygons, pb = b.polygons
         for ra in pa {
             for rb in pb {
-                if let p = rb.first?.first, PlanarGeometry.contains(ra.map { $0.map { ($0.x, $0.y) } }, (p.x, p.y)) { return true }
-                if let p = ra.first?.first, PlanarGeometry.contains(rb.map { $0.map { ($0.x, $0.y) } }, (p.x, p.y)) { return true }
+                if let p = rb.first?.first, Planar.contains(rings: ra, p) { return true }
+                if let p = ra.first?.first, Planar.contains(rings: rb, p) { return true }
                 for ringA in ra where ringA.count >= 2 {
                     for ringB in rb where ringB.count >= 2 {
                         for i in 1..<ringA.count {
                             for j in 1..<ringB.count
-                            where PlanarGeometry.segmentDistance((ringA[i - 1].x, ringA[i - 1].y), (ringA[i].x, ringA[i].y),
-                                                                 (ringB[j - 1].x, ringB[j - 1].y), (ringB[j].x, ringB[j].y)) <= 1e-9 {
+                            where Planar.distance(segment: ringA[i - 1], ringA[i], toSegment: ringB[j - 1], ringB[j]) <= 1e-9 {
                                 return true
                             }
                         }

@@ -32,10 +32,22 @@ public struct NamedArea: Sendable, Hashable {
         self.name = name
         self.polygons = polygons
     }
-    public func contains(_ p: Position) -> Bool { PlanarGeometry.contains(polygons, p) }
-    /// Approximate geodesic distance (km) from an outside point to the area's boundary; 0 inside.
+    public func contains(_ p: Position) -> Bool { Planar.contains(polygons: polygons, p) }
+    /// Distance (km) from an outside point to the area's boundary, in the local tangent
+    /// plane at the point (areas are prefectures and zones: error well under 1 %); 0 inside.
     public func distanceKm(from p: Position) -> Double {
-        contains(p) ? 0 : PlanarGeometry.distanceKm(from: p, toBoundaryOf: polygons)
+        if contains(p) { return 0 }
+        let plane = LocalTangentPlane(at: p)
+        let origin = Position(0, 0)
+        var best = Double.infinity
+        for polygon in polygons {
+            for ring in polygon where ring.count >= 2 {
+                for i in 1..<ring.count {
+                    best = min(best, Planar.distance(from: origin, toSegment: plane.project(ring[i - 1]), plane.project(ring[i])))
+                }
+            }
+        }
+        return best / 1000
     }
 }
 

@@ -84,7 +84,7 @@ struct HubOutput {
             ]))
             hubFeatures.append(Feature(geometry: .point(hub.centre), properties: p))
 
-            let hull = PlanarGeometry.paddedHull(hub.members.map { sites[$0].site.position } + [hub.centre], padKm: 1)
+            let hull = HubHull.padded(hub.members.map { sites[$0].site.position } + [hub.centre], padKm: 1)
             var a = JSONObject()
             a["role"] = "hub-area"
             a["hub_id"] = .string(hubID)

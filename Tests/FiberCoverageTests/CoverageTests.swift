@@ -97,7 +97,7 @@ struct CoverageTests {
         let context = CoverageContext(network: network, options: CoverageOptions(reachKm: 2),
                                       prefectures: demo.prefectures, land: demo.land)
         var coverage = MeshCoverage(context: context)
-        var uncovered: [MeshCell: MeshRecord] = [:]
+        var uncovered: [MeshCode: MeshRecord] = [:]
         for record in demo.records {
             coverage.add(record)
             if !coverage.isCovered(record.cell) { uncovered[record.cell] = record }
@@ -146,9 +146,9 @@ struct CoverageTests {
         let line = Feature(geometry: .lineString([Position(139.1, 35.1), Position(139.1, 35.9)]), properties: [:])
         let network = try NetworkIndex(features: [line], defaultReachKm: 2)
         var coverage = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions(reachKm: 2), land: land))
-        let mainFar = MeshCell(containing: Position(139.8, 35.5), level: 3)
-        let isle = MeshCell(containing: Position(140.4, 35.3), level: 3)
-        let near = MeshCell(containing: Position(139.105, 35.5), level: 3)
+        let mainFar = MeshCode(containing: Position(139.8, 35.5), level: .third)
+        let isle = MeshCode(containing: Position(140.4, 35.3), level: .third)
+        let near = MeshCode(containing: Position(139.105, 35.5), level: .third)
         for (k, cell) in [mainFar, isle, near].enumerated() {
             coverage.add(MeshRecord(cell: cell, population: 100, households: 40, line: k + 2))
         }
@@ -169,7 +169,7 @@ struct CoverageTests {
         let line = Feature(geometry: .lineString([Position(139.0, 35.0), Position(139.0, 36.0)]), properties: ["reach_km": 5])
         let network = try NetworkIndex(features: [line], defaultReachKm: 1)
         let scale = Ellipsoid.metresPerDegree(latitude: 35.5)
-        func cellAt(km: Double) -> MeshCell { MeshCell(containing: Position(139.0 + km * 1000 / scale.lon, 35.5), level: 3) }
+        func cellAt(km: Double) -> MeshCode { MeshCode(containing: Position(139.0 + km * 1000 / scale.lon, 35.5), level: .third) }
         let centroid = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions(reachKm: 1)))
         let area = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions(reachKm: 1, demandMode: .area)))
         let c4 = cellAt(km: 4.4), c6 = cellAt(km: 5.4), c7 = cellAt(km: 7)
@@ -200,7 +200,7 @@ struct CoverageTests {
             state = state &* 6364136223846793005 &+ 1442695040888963407
             let p = Position(129 + Double(state >> 40) / Double(1 << 24) * 17, 30 + Double((state >> 16) & 0xFFFFFF) / Double(1 << 24) * 16)
             var brute: Int?
-            for (k, rings) in polygons.enumerated() where PlanarGeometry.contains(rings.map { $0.map { ($0.x, $0.y) } }, (p.x, p.y)) {
+            for (k, rings) in polygons.enumerated() where Planar.contains(rings: rings, p) {
                 brute = k
                 break
             }

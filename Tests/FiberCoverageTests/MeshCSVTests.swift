@@ -81,7 +81,7 @@ struct MeshCSVTests {
         #expect(out.map(\.population) == [1200, 0, 0, 12.5])
         #expect(out.map(\.households) == [510, 0, 0, 6])
         #expect(out.map(\.line) == [3, 4, 5, 6])
-        #expect(parser.level == 3)
+        #expect(parser.level == .third)
     }
 
     @Test("chunking never changes the records")

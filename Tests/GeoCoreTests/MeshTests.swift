@@ -79,7 +79,7 @@ final class MeshTests: XCTestCase {
     }
 
     func testRoundTripOnRandomPointsAtEveryLevel() throws {
-        var rng = PointIndexTests.SeededGenerator(state: 410)
+        var rng = SplitMix64(seed: 410)
         for _ in 0..<2000 {
             let p = Position(Double.random(in: 122...154, using: &rng), Double.random(in: 20...46, using: &rng))
             var previous: MeshCode?
@@ -121,34 +121,35 @@ final class MeshTests: XCTestCase {
 
     func testInvalidCodesAreRejectedWithAReason() {
         let bad: [(code: String, reason: String)] = [
-            ("", "0 characters"),
-            ("533", "3 characters"),
-            ("53394", "5 characters"),
-            ("5339461", "7 characters"),
-            ("533946113231", "12 characters"),
-            ("5339a611", "character 5 is not a digit"),
-            ("５３３９", "12 characters"),
-            (" 5339461", "character 1 is not a digit"),
-            ("533986", "digit 5 (second-level latitude) is 8; must be 0-7"),
-            ("533948", "digit 6 (second-level longitude) is 8; must be 0-7"),
-            ("53399611", "digit 5 (second-level latitude) is 9; must be 0-7"),
-            ("533946110", "digit 9 (half subdivision) is 0; must be 1-4"),
-            ("533946115", "digit 9 (half subdivision) is 5; must be 1-4"),
-            ("5339461139", "digit 10 (quarter subdivision) is 9; must be 1-4"),
-            ("53394611320", "digit 11 (eighth subdivision) is 0; must be 1-4"),
+            ("", "has 0 characters"),
+            ("533", "has 3 characters"),
+            ("53394", "has 5 characters"),
+            ("5339461", "has 7 characters"),
+            ("533946113231", "has 12 characters"),
+            ("5339a611", "is not all digits"),
+            ("５３３９", "has 12 characters"),
+            (" 5339461", "is not all digits"),
+            ("533986", "digit 5 is 8; it must be 0–7"),
+            ("533948", "digit 6 is 8; it must be 0–7"),
+            ("53399611", "digit 5 is 9; it must be 0–7"),
+            ("533946110", "digit 9 is 0; it must be 1–4"),
+            ("533946115", "digit 9 is 5; it must be 1–4"),
+            ("5339461139", "digit 10 is 9; it must be 1–4"),
+            ("53394611320", "digit 11 is 0; it must be 1–4"),
+            ("0000", "first-level mesh 00 is outside Japan's grid"),
         ]
         for c in bad {
             XCTAssertThrowsError(try MeshCode(c.code), c.code) { error in
-                guard let e = error as? MeshCodeError else { return XCTFail("\(error)") }
+                guard let e = error as? MeshCode.ParseError else { return XCTFail("\(error)") }
                 XCTAssertTrue(e.description.contains(c.reason), "\(c.code): \(e.description)")
-                XCTAssertTrue(e.description.hasPrefix("mesh code '\(c.code)'"), e.description)
             }
         }
     }
 
-    func testPointsOutsideTheCodeSpace() {
-        for p in [Position(99.9, 35), Position(139, -0.1), Position(.nan, 35), Position(200, 35), Position(139, 66.7)] {
-            XCTAssertFalse(MeshCode.covers(p))
+    func testPointsOffJapansGrid() {
+        for p in [Position(99.9, 35), Position(139, -0.1), Position(.nan, 35), Position(200, 35), Position(139, 66.7),
+                  Position(121.9, 35), Position(139, 19.9)] {
+            XCTAssertFalse(MeshCode.covers(p), "\(p)")
             XCTAssertThrowsError(try MeshCode(checkedContaining: p, level: .third))
             // The unchecked initialiser still yields a valid code (clamped), never a trap.
             XCTAssertNoThrow(try MeshCode(MeshCode(containing: p, level: .third).code))

@@ -19,7 +19,7 @@ struct HubGeodataTests {
     struct Area {
         var polygons: [[[Position]]]
         var box: BoundingBox
-        func contains(_ p: Position) -> Bool { box.contains(p) && PlanarGeometry.contains(polygons, p) }
+        func contains(_ p: Position) -> Bool { box.contains(p) && Planar.contains(polygons: polygons, p) }
     }
 
     static func area(_ geometry: Geometry?) -> Area? {

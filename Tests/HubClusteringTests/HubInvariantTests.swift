@@ -126,13 +126,13 @@ struct HubInvariantTests {
     @Test("padded hull is a closed counter-clockwise ring holding every member")
     func hull() {
         let points = [Position(141, 43), Position(141.5, 43.2), Position(141.2, 42.8), Position(141.2, 43.0)]
-        let ring = PlanarGeometry.paddedHull(points, padKm: 1)
+        let ring = HubHull.padded(points, padKm: 1)
         #expect(ring.first == ring.last)
         var twiceArea = 0.0
         for i in 1..<ring.count { twiceArea += ring[i - 1].x * ring[i].y - ring[i].x * ring[i - 1].y }
         #expect(twiceArea > 0, "counter-clockwise")
-        for p in points { #expect(PlanarGeometry.contains([[ring]], p)) }
-        let single = PlanarGeometry.paddedHull([Position(141, 43)], padKm: 1)
+        for p in points { #expect(Planar.contains(rings: [ring], p)) }
+        let single = HubHull.padded([Position(141, 43)], padKm: 1)
         #expect(single.count == 9)
     }
 }

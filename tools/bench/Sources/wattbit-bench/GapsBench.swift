@@ -64,7 +64,7 @@ private func generateMesh(_ options: [String: String]) throws {
         .filter { $0[property: "country"]?.stringValue == "JP" }
     let land = RegionLayer(features: landFeatures, nameProperties: ["name"])
     // Demo population by 1 km cell.
-    var demo: [MeshCell: (Double, Double)] = [:]
+    var demo: [MeshCode: (Double, Double)] = [:]
     if let csv = FileManager.default.contents(atPath: dir.appendingPathComponent("demo-population.csv").path) {
         var parser = MeshCSVParser()
         try parser.feed(Array(csv)) { demo[$0.cell] = ($0.population, $0.households) }
@@ -76,14 +76,15 @@ private func generateMesh(_ options: [String: String]) throws {
     var cells = 0
     var population = 0.0
     let sub = 1 << (level - 3)
+    guard let meshLevel = MeshCode.Level(rawValue: level) else { throw BenchUsage(message: "gaps generate --level 3|4|5|6 --out FILE.csv") }
     let subCount = Double(sub * sub)
     // Rows and columns of Japan's first-level meshes (pp 30–68, uu 22–53), in code order:
     // first-level mesh, then rows and columns inside it, so the file is sorted like e-Stat's.
-    for pp in MeshCell.firstLevelLatitudeCodes {
-        for uu in MeshCell.firstLevelLongitudeCodes {
+    for pp in MeshCode.firstLevelLatitudeCodes {
+        for uu in MeshCode.firstLevelLongitudeCodes {
             for r3 in 0..<80 {
                 for c3 in 0..<80 {
-                    let parent = MeshCell(level: 3, row: pp * 80 + r3, column: uu * 80 + c3)
+                    let parent = MeshCode(level: .third, row: pp * 80 + r3, column: uu * 80 + c3)
                     // Cheap reject: a 1 km cell whose centre and corners are all at sea.
                     let corners = [parent.center, Position(parent.west, parent.south), Position(parent.east, parent.north),
                                    Position(parent.west, parent.north), Position(parent.east, parent.south)]
@@ -91,7 +92,7 @@ private func generateMesh(_ options: [String: String]) throws {
                     let base = demo[parent]
                     for dr in 0..<sub {
                         for dc in 0..<sub {
-                            let cell = MeshCell(level: level, row: parent.row * sub + dr, column: parent.column * sub + dc)
+                            let cell = MeshCode(level: meshLevel, row: parent.row * sub + dr, column: parent.column * sub + dc)
                             guard land.locate(cell.center) != nil else { continue }
                             var p: Double, h: Double
                             if let base {
