@@ -46,7 +46,7 @@ let package = Package(
             "PlannerKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "wattbit-cable", dependencies: ["PlannerKit", "CableRouting"]),
         .executableTarget(name: "wattbit-hubs", dependencies: ["PlannerKit", "HubClustering"]),
-        .executableTarget(name: "wattbit-gaps", dependencies: ["PlannerKit", "FiberCoverage"]),
+        .executableTarget(name: "wattbit-gaps", dependencies: ["PlannerKit", "FiberCoverage", "CableRouting"]),
         .executableTarget(name: "wattbit-map", dependencies: ["PlannerKit", "MapRendering"]),
         // A planner shipped as a plugin, built on PlannerKit exactly as a third party would.
         .executableTarget(name: "wattbit-latency", dependencies: ["PlannerKit"],

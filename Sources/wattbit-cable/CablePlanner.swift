@@ -34,6 +34,8 @@ struct CablePlanner: Planner {
                       requiredProperties: ["weight"], required: false),
             InputSpec(name: "bathymetry", description: "Depth grid, ESRI ASCII (gdal_translate -of AAIGrid), lon/lat degrees; elevations (negative below sea level) or positive depths.",
                       formats: [.text], required: false),
+            InputSpec(name: "pairs", description: "Many routes at once: CSV with from,to columns (anything --from accepts; quote \"lon,lat\") or from_lon,from_lat,to_lon,to_lat, or GeoJSON LineStrings/MultiPoints from first to last position. One route per pair, over one sea surface.",
+                      formats: [.csv, .geojson], geometryTypes: ["LineString", "MultiPoint"], required: false),
         ],
         parameters: [
             ParameterSpec(name: "from", kind: .string,
@@ -41,6 +43,9 @@ struct CablePlanner: Planner {
             ParameterSpec(name: "to", kind: .string, description: "End, in the same forms as --from"),
             ParameterSpec(name: "via", kind: .string,
                           description: "Comma-separated stops for one route through all of them in order (without --from/--to, the first and last stops are the ends)"),
+            ParameterSpec(name: "ring", kind: .boolean,
+                          description: "Close the --via chain back to its first stop (a cable around Japan); each leg and the ring total are reported",
+                          defaultValue: false),
             ParameterSpec(name: "routes", kind: .integer, description: "Number of mutually separated routes",
                           defaultValue: 1, minimum: 1, maximum: 10),
             ParameterSpec(name: "min_separation_km", kind: .number,
@@ -69,18 +74,29 @@ struct CablePlanner: Planner {
                           unit: "km", defaultValue: 2, minimum: 0.5, maximum: 20),
             ParameterSpec(name: "display_segment_km", kind: .number, description: "Maximum segment length of the output lines (geodesic densification)",
                           unit: "km", defaultValue: 10, minimum: 0.1, maximum: 1000),
+            ParameterSpec(name: "matrix", kind: .boolean,
+                          description: "Route every --from candidate to every --to candidate (one route per pair, one sea surface); with --format geojsonseq, one GeoJSON line per pair",
+                          defaultValue: false),
+            ParameterSpec(name: "matrix_csv", kind: .string,
+                          description: "With --matrix or --pairs, also write one CSV row per pair (pair, from, to, length_km, cost, one_way_latency_ms, est_cost_usd, status, error) to this file"),
         ],
         outputs: [
-            OutputSpec(format: .geojson, roles: ["route": ["LineString"], "landing": ["Point"]],
+            OutputSpec(format: .geojson, roles: ["route": ["LineString"], "landing": ["Point"], "leg": ["LineString"], "unrouted": []],
                        description: "route: rank, from, to, length_km, geodesic_km, detour_ratio, cost, min_separation_km, "
                            + "hazard_km (per kind), landing_zones, subsidy_rate, one_way_latency_ms, est_cost_usd; "
-                           + "landing: name, zone, routes (ranks), snapped_km"),
+                           + "landing: name, zone, routes (ranks), snapped_km; leg (routes through --via stops, --ring): "
+                           + "rank, leg, from, to and the route keys of that leg; route of a --ring: ring; with --pairs/--matrix, one route per pair "
+                           + "(plus pair, from_index, to_index, status) and no landings; unrouted (null geometry): "
+                           + "pair, from, to, from_index, to_index, status, error"),
         ],
         examples: [
             "wattbit cable --from Ishikari --to Kitakyushu --routes 3 > routes.geojson",
             "wattbit cable --from hokkaido-candidates.geojson --to international:north-america --routes 2 --distinct-landings",
             "wattbit cable --via Ishikari,Akita,Naoetsu,Tsuruga,Kitakyushu",
+            "wattbit cable --via Ishikari,Kushiro,Sendai,Kochi,Kitakyushu,Tsuruga,Akita --ring",
             "wattbit cable --from Kagoshima --to international:southeast-asia",
+            "wattbit cable --pairs pairs.csv --matrix-csv lengths.csv > routes.geojson",
+            "wattbit cable --from Ishikari,Niigata --to Kitakyushu,Busan --matrix --format geojsonseq",
         ])
 
     func run(_ inputs: PlannerInputs, _ parameters: PlannerParameters,
@@ -114,8 +130,17 @@ struct CablePlanner: Planner {
         let resolver = EndResolver(stations: stations, international: international)
         var ends: [RouteEnd] = []
         var fromEnd: RouteEnd?, toEnd: RouteEnd?
-        if let from = parameters.string("from") { fromEnd = try resolver.resolve(from, flag: "--from") }
-        if let to = parameters.string("to") { toEnd = try resolver.resolve(to, flag: "--to") }
+        if let from = parameters.string("from") { fromEnd = try resolver.resolveList(from, flag: "--from") }
+        if let to = parameters.string("to") { toEnd = try resolver.resolveList(to, flag: "--to") }
+        let matrix = parameters.bool("matrix")
+        let pairsGiven = inputs.isProvided("pairs")
+        if matrix || pairsGiven {
+            return try runBatch(inputs, parameters, progress: progress, resolver: resolver, from: fromEnd, to: toEnd,
+                                geodata: (land, zones, hazards, bathymetry, avoid))
+        }
+        if parameters.string("matrix_csv") != nil {
+            throw PlannerError.usage("--matrix-csv needs --matrix or --pairs")
+        }
         var viaEnds: [RouteEnd] = []
         if let via = parameters.string("via") {
             viaEnds = try EndResolver.splitVia(via).map { try resolver.resolve($0, flag: "--via") }
@@ -126,14 +151,54 @@ struct CablePlanner: Planner {
         guard ends.count >= 2 else {
             throw PlannerError.usage("give --from and --to, or --via with at least two stops (e.g. --via Ishikari,Kitakyushu)")
         }
+        let ring = parameters.bool("ring")
+        if ring {
+            guard viaEnds.count + (fromEnd == nil ? 0 : 1) + (toEnd == nil ? 0 : 1) >= 3 else {
+                throw PlannerError.usage("--ring closes a --via chain back to its first stop; give at least three stops (e.g. --via Ishikari,Tsuruga,Kitakyushu --ring)")
+            }
+            if parameters.int("routes") > 1 { throw PlannerError.usage("--ring plans one ring; leave out --routes") }
+            if let first = ends.first { ends.append(first) }
+        }
 
+        let callback = progress.callback
+        let surface = makeSurface(parameters, land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
+                                  progress: callback)
+        let request = makeRequest(parameters, from: ends[0], to: ends[ends.count - 1],
+                                  via: Array(ends.dropFirst().dropLast()), avoid: avoid)
+        let plan: RoutePlan
+        do {
+            plan = try CableRouter(surface: surface).plan(request, progress: callback)
+        } catch let error as CableRoutingError {
+            throw Self.plannerError(error)
+        }
+        for warning in plan.warnings { progress.warning(warning) }
+        var features = CableOutput.features(plan, ring: ring)
+        let router = CableRouter(surface: surface)
+        var legCount = 0
+        for route in plan.routes where !route.stops.isEmpty {
+            let legs = router.legs(of: route, request: request)
+            legCount += legs.count
+            features += legs.map { CableOutput.legFeature($0, route: route.rank) }
+        }
+        let lengths = plan.routes.map { String(format: "%.1f", $0.lengthKm) }.joined(separator: ", ")
+        let summary = ring
+            ? "ring of \(legCount) legs: \(lengths) km"
+            : "\(plan.routes.count) route\(plan.routes.count == 1 ? "" : "s"): \(lengths) km"
+        return PlannerOutput(FeatureCollection(features), summary: summary)
+    }
+
+    func makeSurface(_ parameters: PlannerParameters, land: [Geometry], zones: [ConcentrationZone], hazards: [HazardZone],
+                     bathymetry: BathymetryGrid?, progress: ProgressCallback?) -> SeaSurface {
         let options = SeaSurfaceOptions(cellKm: parameters.double("cell_km"),
                                         coastClearanceKm: parameters.double("coast_clearance_km"))
-        let callback = progress.callback
-        let surface = SeaSurface(land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
-                                 options: options, progress: callback)
-        let request = RouteRequest(
-            from: ends[0], to: ends[ends.count - 1], via: Array(ends.dropFirst().dropLast()),
+        return SeaSurface(land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
+                          options: options, progress: progress)
+    }
+
+    func makeRequest(_ parameters: PlannerParameters, from: RouteEnd, to: RouteEnd, via: [RouteEnd],
+                     avoid: [Geometry]) -> RouteRequest {
+        RouteRequest(
+            from: from, to: to, via: via,
             routes: parameters.int("routes"), minSeparationKm: parameters.double("min_separation_km"),
             approachKm: parameters.double("approach_km"), snapKm: parameters.double("snap_km"),
             allowConcentrationZones: parameters.bool("allow_concentration_zones"),
@@ -141,21 +206,75 @@ struct CablePlanner: Planner {
             distinctLandings: parameters.bool("distinct_landings"), avoid: avoid,
             costPerKmUSD: parameters.double("cost_per_km_usd"),
             displaySegmentKm: parameters.double("display_segment_km"))
-        let plan: RoutePlan
-        do {
-            plan = try CableRouter(surface: surface).plan(request, progress: callback)
-        } catch let error as CableRoutingError {
-            switch error {
-            case .invalidRequest(let message): throw PlannerError.usage(message)
-            case .internalInconsistency(let message): throw PlannerError(.software, message)
-            default: throw PlannerError.data(error.description)
+    }
+
+    static func plannerError(_ error: CableRoutingError) -> PlannerError {
+        switch error {
+        case .invalidRequest(let message): PlannerError.usage(message)
+        case .internalInconsistency(let message): PlannerError(.software, message)
+        default: PlannerError.data(error.description)
+        }
+    }
+
+    /// `--pairs` / `--matrix`: one route per pair over one surface (`CableRouter.planBatch`).
+    func runBatch(_ inputs: PlannerInputs, _ parameters: PlannerParameters, progress: ProgressReporter,
+                  resolver: EndResolver, from: RouteEnd?, to: RouteEnd?,
+                  geodata: (land: [Geometry], zones: [ConcentrationZone], hazards: [HazardZone],
+                            bathymetry: BathymetryGrid?, avoid: [Geometry])) throws -> PlannerOutput {
+        let matrix = parameters.bool("matrix")
+        if parameters.string("via") != nil { throw PlannerError.usage("--via plans one route through stops; it does not combine with --pairs or --matrix") }
+        if parameters.int("routes") > 1 { throw PlannerError.usage("--pairs and --matrix plan one route per pair; leave out --routes") }
+        var pairs: [RoutePair] = []
+        var fromIndex: [Int]?, toIndex: [Int]?
+        if matrix {
+            if inputs.isProvided("pairs") { throw PlannerError.usage("give either --pairs FILE or --matrix with --from and --to, not both") }
+            guard let from, let to else { throw PlannerError.usage("--matrix needs --from and --to (candidate lists, e.g. --from Ishikari,Niigata or a GeoJSON file)") }
+            var fi: [Int] = [], ti: [Int] = []
+            for (i, a) in from.candidates.enumerated() {
+                for (j, b) in to.candidates.enumerated() where Geodesic.distanceKm(a.position, b.position) >= 1 {
+                    pairs.append(RoutePair(from: RouteEnd(label: a.name, candidates: [a], isInternational: from.isInternational),
+                                           to: RouteEnd(label: b.name, candidates: [b], isInternational: to.isInternational)))
+                    fi.append(i)
+                    ti.append(j)
+                }
+            }
+            guard !pairs.isEmpty else { throw PlannerError.usage("--matrix: every --from candidate is the same place as every --to candidate") }
+            fromIndex = fi
+            toIndex = ti
+        } else {
+            if from != nil || to != nil { throw PlannerError.usage("--pairs FILE gives the ends; leave out --from and --to (or use --matrix)") }
+            guard let path = inputs.path("pairs"), let bytes = try inputs.bytes("pairs") else {
+                throw PlannerError.usage("--pairs needs a file")
+            }
+            for text in try CableBatch.readPairs(path: path, bytes: bytes) {
+                func end(_ s: String) throws -> RouteEnd {
+                    do { return try resolver.resolve(s, flag: "--pairs", allowFiles: false) } catch let error as PlannerError {
+                        throw PlannerError.data("\(text.location): \(error.message)")
+                    }
+                }
+                pairs.append(RoutePair(from: try end(text.from), to: try end(text.to)))
             }
         }
-        for warning in plan.warnings { progress.warning(warning) }
-        let features = CableOutput.features(plan)
-        let lengths = plan.routes.map { String(format: "%.1f", $0.lengthKm) }.joined(separator: ", ")
-        return PlannerOutput(FeatureCollection(features),
-                             summary: "\(plan.routes.count) route\(plan.routes.count == 1 ? "" : "s"): \(lengths) km")
+        let callback = progress.callback
+        let surface = makeSurface(parameters, land: geodata.land, zones: geodata.zones, hazards: geodata.hazards,
+                                  bathymetry: geodata.bathymetry, progress: callback)
+        let template = makeRequest(parameters, from: pairs[0].from, to: pairs[0].to, via: [], avoid: geodata.avoid)
+        let outcomes = CableRouter(surface: surface).planBatch(
+            pairs, template: template, concurrency: ProcessInfo.processInfo.activeProcessorCount, progress: callback)
+        var failed = 0
+        for outcome in outcomes {
+            guard case .failure(let error) = outcome.result else { continue }
+            if case .internalInconsistency(let message) = error { throw PlannerError(.software, "pair \(outcome.index + 1): \(message)") }
+            failed += 1
+            progress.warning("pair \(outcome.index + 1) \(outcome.pair.from.label) → \(outcome.pair.to.label): \(error)")
+        }
+        var sideFiles: [PlannerOutput.SideFile] = []
+        if let path = parameters.string("matrix_csv"), !path.isEmpty {
+            sideFiles.append(.init(path: path, contents: CableBatch.csv(outcomes)))
+        }
+        let features = CableBatch.features(outcomes, fromIndex: fromIndex, toIndex: toIndex)
+        return PlannerOutput(FeatureCollection(features), sideFiles: sideFiles,
+                             summary: "\(outcomes.count - failed) of \(outcomes.count) pairs routed")
     }
 
     func embedded(_ name: String) throws -> FeatureCollection {
@@ -172,7 +291,19 @@ struct EndResolver {
     let stations: FeatureCollection
     let international: FeatureCollection
 
-    func resolve(_ text: String, flag: String) throws -> RouteEnd {
+    /// One end, or a comma list of ends that becomes one candidate set
+    /// ("Ishikari,Niigata"; "lon,lat" pairs are re-joined as in --via).
+    func resolveList(_ text: String, flag: String) throws -> RouteEnd {
+        let parts = EndResolver.splitVia(text)
+        guard parts.count > 1 else { return try resolve(text, flag: flag) }
+        let ends = try parts.map { try resolve($0, flag: flag, allowFiles: false) }
+        guard Set(ends.map(\.isInternational)).count == 1 else {
+            throw PlannerError.usage("\(flag) \(text): a list is either all international exits or all landings in Japan")
+        }
+        return RouteEnd(label: text, candidates: ends.flatMap(\.candidates), isInternational: ends[0].isInternational)
+    }
+
+    func resolve(_ text: String, flag: String, allowFiles: Bool = true) throws -> RouteEnd {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw PlannerError.usage("\(flag): empty value") }
         if let p = EndResolver.lonLat(trimmed) {
@@ -186,7 +317,7 @@ struct EndResolver {
             return RouteEnd(label: found.name, candidates: [found])
         }
         let lower = trimmed.lowercased()
-        if trimmed == "-" || lower.hasSuffix(".geojson") || lower.hasSuffix(".json") || lower.hasSuffix(".geojsons")
+        if allowFiles, trimmed == "-" || lower.hasSuffix(".geojson") || lower.hasSuffix(".json") || lower.hasSuffix(".geojsons")
             || FileManager.default.fileExists(atPath: trimmed) {
             let collection = try PlannerInputs.loadFeatures(path: trimmed, label: flag)
             let landings = CableGeodata.landings(collection, label: trimmed == "-" ? "stdin" : (trimmed as NSString).lastPathComponent)
@@ -239,9 +370,19 @@ enum CableOutput {
         landing.isInternational ? "international" : (landing.concentrationZone ?? "other")
     }
 
-    static func features(_ plan: RoutePlan) -> [Feature] {
+    static func features(_ plan: RoutePlan, ring: Bool = false) -> [Feature] {
         var features: [Feature] = []
         for route in plan.routes {
+            var feature = routeFeature(route)
+            if ring { feature.properties?["ring"] = true }
+            features.append(feature)
+        }
+        // Landings in first-use order, each once, with the ranks that use it.
+        features += landingFeatures(plan)
+        return features
+    }
+
+    static func routeFeature(_ route: PlannedRoute) -> Feature {
             var properties = JSONObject()
             properties["role"] = "route"
             properties["rank"] = .number(Double(route.rank))
@@ -261,9 +402,21 @@ enum CableOutput {
             properties["subsidy_rate"] = round(route.subsidyRate, 2)
             properties["one_way_latency_ms"] = round(route.oneWayLatencyMs, 3)
             properties["est_cost_usd"] = round(route.estimatedCostUSD, 0)
-            features.append(Feature(geometry: .lineString(route.line), properties: properties))
-        }
-        // Landings in first-use order, each once, with the ranks that use it.
+            return Feature(geometry: .lineString(route.line), properties: properties)
+    }
+
+    /// One leg of a route through stops: `role: leg`, its route's rank, its 1-based
+    /// position, its ends and its own length, cost, latency and hazards.
+    static func legFeature(_ leg: PlannedRoute, route rank: Int) -> Feature {
+        var feature = routeFeature(leg)
+        feature.properties?["role"] = "leg"
+        feature.properties?["leg"] = .number(Double(leg.rank))
+        feature.properties?["rank"] = .number(Double(rank))
+        return feature
+    }
+
+    static func landingFeatures(_ plan: RoutePlan) -> [Feature] {
+        var features: [Feature] = []
         var order: [UsedLanding] = []
         var ranks: [[Int]] = []
         for route in plan.routes {

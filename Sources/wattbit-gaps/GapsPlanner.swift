@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CableRouting
 import FiberCoverage
 import GeoCore
 import PlannerKit
@@ -10,7 +11,7 @@ import PlannerKit
 // wattbit-gaps: where fiber does not reach, who lives there, and what closing each gap
 // costs. A thin shell over the FiberCoverage engine: it reads the inputs (streaming the
 // mesh CSV in chunks, so memory follows the gaps, not the file), hands values to the
-// engine, optionally routes island connections with the cable planner, and returns features.
+// engine, optionally routes island connections with the CableRouting engine, and returns features.
 
 struct GapsPlanner: Planner {
     static let manifest = Manifest(
@@ -26,8 +27,9 @@ struct GapsPlanner: Planner {
             closing cost: the shortest connection (extension_km) plus the distribution fiber \
             inside the gap, estimated as area / (2 × reach) since one line serves a strip twice \
             the reach wide (distribution_km). Gaps on a land mass without network are islands: \
-            their connection is routed over sea by the wattbit-cable planner when installed, \
-            else measured as a straight line (extension_method says which). --plan chooses gaps within --budget-jpy \
+            the --island-routes most populous connections are routed over sea in process by the \
+            cable router (the engine of wattbit cable, one sea surface for all links), the rest \
+            measured as straight lines (extension_method says which). --plan chooses gaps within --budget-jpy \
             to maximise covered population (budgeted maximum coverage; greedy by population per \
             yen, refined by the best single affordable gap: Khuller, Moss & Naor 1999). \
             --summary writes covered/uncovered population and households by prefecture \
@@ -70,10 +72,10 @@ struct GapsPlanner: Planner {
             ParameterSpec(name: "summary", kind: .string,
                           description: "Write covered/uncovered population by prefecture, region and nation to this CSV file"),
             ParameterSpec(name: "island_routing", kind: .enum,
-                          description: "Island connections: route over sea with wattbit-cable when installed (auto), or straight lines",
+                          description: "Island connections: route over sea with the cable router (auto), or straight lines",
                           defaultValue: "auto", choices: ["auto", "straight-line"]),
             ParameterSpec(name: "island_routes", kind: .integer,
-                          description: "Route at most this many island connections (the most populous island gaps) with wattbit-cable; the rest stay straight lines",
+                          description: "Route at most this many island connections (the most populous island gaps) over sea; the rest stay straight lines",
                           defaultValue: 10, minimum: 0, maximum: 10000),
         ],
         outputs: [
@@ -112,8 +114,9 @@ struct GapsPlanner: Planner {
         } catch {
             throw PlannerError.data("--network \(inputs.path("network") ?? ""): \(error)")
         }
-        let prefectures = try embeddedLayer("prefectures.geojson", progress: progress)
-        let land = try embeddedLayer("japan-land.geojson", progress: progress)
+        let prefectures = try embeddedLayer("prefectures.geojson", progress: progress)?.layer
+        let landLayer = try embeddedLayer("japan-land.geojson", progress: progress)
+        let land = landLayer?.layer
         var regions: RegionLayer?
         if let features = try inputs.features("regions")?.features {
             regions = RegionLayer(features: features)
@@ -131,7 +134,13 @@ struct GapsPlanner: Planner {
         }
 
         if parameters.string("island_routing") == "auto" {
-            IslandRouting.route(&result, limit: parameters.int("island_routes"), progress: progress)
+            try IslandRouting.route(&result, limit: parameters.int("island_routes"), sea: {
+                guard let landLayer else { return nil }
+                return IslandRouting.SeaData(
+                    land: CableGeodata.land(landLayer.features),
+                    zones: CableGeodata.concentrationZones(try embeddedCollection("zones.geojson")),
+                    hazards: try CableGeodata.hazards(try embeddedCollection("hazards.geojson")))
+            }, progress: progress)
             rank(&result.gaps, costPerKmJPY: costPerKm)
         } else if result.gaps.contains(where: \.island) {
             progress.info("island connections measured as straight lines (--island-routing straight-line)")
@@ -154,15 +163,26 @@ struct GapsPlanner: Planner {
         return PlannerOutput(FeatureCollection(features), sideFiles: sideFiles, summary: text)
     }
 
-    private func embeddedLayer(_ name: String, progress: ProgressReporter) throws -> RegionLayer? {
+    private func embeddedLayer(_ name: String, progress: ProgressReporter) throws -> (layer: RegionLayer, features: FeatureCollection)? {
         guard let url = try? EmbeddedGeodata.url(for: name) else {
             progress.warning("embedded geodata \(name) not found (set WATTBIT_GEODATA); gaps will lack \(name == "prefectures.geojson" ? "prefectures" : "island detection")")
             return nil
         }
         do {
-            return RegionLayer(features: try GeoJSONReader.read(path: url.path).features)
+            let collection = try GeoJSONReader.read(path: url.path)
+            return (RegionLayer(features: collection.features), collection)
         } catch {
             throw PlannerError(.software, "embedded geodata \(url.path): \(error)")
+        }
+    }
+
+    /// An embedded cable layer (zones, hazards) for island routing; a missing or broken
+    /// file is an installation defect.
+    private func embeddedCollection(_ name: String) throws -> FeatureCollection {
+        do {
+            return try GeoJSONReader.read(path: try EmbeddedGeodata.url(for: name).path)
+        } catch {
+            throw PlannerError(.unavailable, "embedded geodata \(name): \(error)")
         }
     }
 

@@ -123,30 +123,18 @@ struct GapsPlannerTests {
             #expect(abs(start.x - 139.0) < 1e-6)     // starts on the cable
         }
     }
-    /// A stand-in cable planner: routes --from → --to through a waypoint 0.2° north of the
-    /// midpoint (so the routed path is recognisably not the straight line), or fails.
-    static let fakeCable = """
+    /// A trap: a `wattbit-cable` that records being run. Island routing happens in process,
+    /// so it must never be spawned.
+    static let cableTrap = """
         #!/bin/sh
-        # wattbit-cable stand-in for the island-routing test (planner protocol: run → GeoJSON).
-        [ "$1" = run ] || exit 64
-        shift
-        while [ $# -gt 0 ]; do
-            case "$1" in --from) F="$2"; shift ;; --to) T="$2"; shift ;; esac
-            shift
-        done
-        [ -n "$FAKE_CABLE_FAIL" ] && { echo "wattbit-cable: error: no sea path" >&2; exit 65; }
-        M=$(echo "$F $T" | awk '{ split($1, a, ","); split($2, b, ","); printf "%.6f,%.6f", (a[1] + b[1]) / 2, (a[2] + b[2]) / 2 + 0.2 }')
-        printf '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"role":"route","rank":1},"geometry":{"type":"LineString","coordinates":[[%s],[%s],[%s]]}}]}\\n' "$F" "$M" "$T"
+        touch "$(dirname "$0")/cable-was-run"
+        exit 70
         """
 
-    @Test("islands: routed over sea by the cable planner found beside the executable; straight line (said so) when it fails")
+    @Test("islands: routed over sea in process (no wattbit-cable process), clear of land outside the approaches")
     func islandRouting() throws {
-        // wattbit-gaps copied into a directory with the stand-in wattbit-cable beside it:
-        // discovery looks beside the executable first.
         let dir = try Tool.temporaryDirectory("wattbit-gaps-islands")
-        let gaps = dir + "/wattbit-gaps"
-        try FileManager.default.copyItem(atPath: try Tool.path("wattbit-gaps"), toPath: gaps)
-        try Tool.writeFile(dir, "wattbit-cable", Self.fakeCable, executable: true)
+        try Tool.writeFile(dir, "wattbit-cable", Self.cableTrap, executable: true)
         // Network: an access node in Niigata (Honshu). Demand: a cell on Sado (no network)
         // and one on Honshu beyond reach.
         let network = try Tool.writeFile(dir, "network.geojson", """
@@ -159,24 +147,32 @@ struct GapsPlannerTests {
         }
         let demand = try Tool.writeFile(dir, "demand.csv",
             "KEY_CODE,population\n\(code(138.40, 38.05)),500\n\(code(139.30, 37.80)),200\n")
-        let env = ["WATTBIT_GEODATA": Self.geodata, "WATTBIT_PLUGIN_PATH": "", "PATH": "/usr/bin:/bin"]
-        let routed = try Tool.runExecutable(at: gaps, ["run", "--network", network, "--demand", demand],
-                                            environment: env, timeout: 120)
+        let env = ["WATTBIT_GEODATA": Self.geodata, "WATTBIT_PLUGIN_PATH": dir, "PATH": "\(dir):/usr/bin:/bin"]
+        let routed = try Tool.run("wattbit-gaps", ["run", "--network", network, "--demand", demand, "--plan",
+                                                   "--budget-jpy", "1e12", "--progress", "none"],
+                                  environment: env, timeout: 300)
         #expect(routed.exitCode == 0, "\(routed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/cable-was-run"), "wattbit-cable was spawned")
         let features = try Self.features(routed)
-        let sado = try #require(features.first { $0[property: "island"]?.boolValue == true })
-        let honshu = try #require(features.first { $0[property: "island"]?.boolValue == false })
+        let sado = try #require(features.first { $0.role == "gap" && $0[property: "island"]?.boolValue == true })
+        let honshu = try #require(features.first { $0.role == "gap" && $0[property: "island"]?.boolValue == false })
         #expect(sado[property: "extension_method"]?.stringValue == "cable-router")
         #expect(honshu[property: "extension_method"]?.stringValue == "straight-line")
         let straightKm = try #require(sado[property: "nearest_network_km"]?.doubleValue)
         let routedKm = try #require(sado[property: "extension_km"]?.doubleValue)
-        #expect(routedKm > straightKm + 5)      // the detour through the waypoint
+        #expect(routedKm >= straightKm - 0.01)
+        // The routed link, checked by GEOS: clear of land outside 22 km of its ends (the
+        // 20 km approach plus the snap from the network node to the coast).
+        let link = try #require(features.first { $0.role == "extension" && $0[property: "island"]?.boolValue == true })
+        guard case .lineString(let line)? = link.geometry else { Issue.record("extension is not a line"); return }
+        #expect(abs((link[property: "extension_km"]?.doubleValue ?? 0) - routedKm) < 0.01)
+        #expect(try !CablePlannerTests.touches(line, CablePlannerTests.land, approachKm: 22), "island link crosses land")
 
-        let failed = try Tool.runExecutable(at: gaps, ["run", "--network", network, "--demand", demand],
-                                            environment: env.merging(["FAKE_CABLE_FAIL": "1"]) { $1 }, timeout: 120)
-        #expect(failed.exitCode == 0, "\(failed.stderr)")
-        let kept = try #require(try Self.features(failed).first { $0[property: "island"]?.boolValue == true })
+        let straight = try Tool.run("wattbit-gaps", ["run", "--network", network, "--demand", demand,
+                                                     "--island-routing", "straight-line", "--progress", "none"],
+                                    environment: env, timeout: 120)
+        #expect(straight.exitCode == 0, "\(straight.stderr)")
+        let kept = try #require(try Self.features(straight).first { $0[property: "island"]?.boolValue == true })
         #expect(kept[property: "extension_method"]?.stringValue == "straight-line")
-        #expect(failed.stderr.contains("no sea path"))
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 let benchmarks: [String: ([String]) throws -> Void] = [
     "geojson": runGeoJSONBench,
     "cable": runCableBench,
+    "cable-batch": runCableBatchBench,
     "hubs": runHubsBench,
     "gaps": runGapsBench,
 ]
