@@ -10,9 +10,12 @@ _wattbit_options() {
             '--avoid file' \
             '--hazards file' \
             '--bathymetry file' \
+            '--pairs file' \
             '--from file' \
             '--to file' \
             '--via file' \
+            '--ring flag' \
+            '--no-ring flag' \
             '--routes value' \
             '--min-separation-km value' \
             '--approach-km value' \
@@ -29,6 +32,9 @@ _wattbit_options() {
             '--cost-per-km-usd value' \
             '--cell-km value' \
             '--display-segment-km value' \
+            '--matrix flag' \
+            '--no-matrix flag' \
+            '--matrix-csv file' \
             '--format enum geojson geojsonseq' \
             '-o file' \
             '--output file' \

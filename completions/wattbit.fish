@@ -11,9 +11,12 @@ function __wattbit_options
                 '--avoid file	Extra hard exclusions: routes never enter these polygons' \
                 '--hazards file	Soft hazards replacing the embedded hazards.geojson (`weight`, option…' \
                 '--bathymetry file	Depth grid, ESRI ASCII (gdal_translate -of AAIGrid), lon/lat degrees' \
+                '--pairs file	Many routes at once: CSV with from,to columns (anything --from accepts' \
                 '--from file	Start: landing-station name (name or name_en), lon,lat, an internatio…' \
                 '--to file	End, in the same forms as --from' \
                 '--via file	Comma-separated stops for one route through all of them in order (wit…' \
+                '--ring flag	Close the --via chain back to its first stop (a cable around Japan)' \
+                '--no-ring flag	Close the --via chain back to its first stop (a cable around Japan)' \
                 '--routes value	Number of mutually separated routes' \
                 '--min-separation-km value	Minimum distance between any two routes outside the approaches [km]' \
                 '--approach-km value	Radius around each landing inside which separation and coast clearanc…' \
@@ -30,6 +33,9 @@ function __wattbit_options
                 '--cost-per-km-usd value	Installed cost per km for est_cost_usd [USD]' \
                 '--cell-km value	Sea-surface grid cell' \
                 '--display-segment-km value	Maximum segment length of the output lines (geodesic densification) […' \
+                '--matrix flag	Route every --from candidate to every --to candidate (one route per p…' \
+                '--no-matrix flag	Route every --from candidate to every --to candidate (one route per p…' \
+                '--matrix-csv file	With --matrix or --pairs, also write one CSV row per pair (pair, from…' \
                 '--format enum geojson geojsonseq	FeatureCollection or RFC 8142 sequence' \
                 '-o file	write to FILE atomically' \
                 '--output file	write to FILE atomically' \
@@ -85,7 +91,7 @@ function __wattbit_options
                 '--plan flag	Choose gaps to connect within --budget-jpy and output the extensions' \
                 '--no-plan flag	Choose gaps to connect within --budget-jpy and output the extensions' \
                 '--summary file	Write covered/uncovered population by prefecture, region and nation t…' \
-                '--island-routing enum auto straight-line	Island connections: route over sea with wattbit-cable when installed…' \
+                '--island-routing enum auto straight-line	Island connections: route over sea with the cable router (auto), or s…' \
                 '--island-routes value	Route at most this many island connections (the most populous island…' \
                 '--format enum geojson geojsonseq	FeatureCollection or RFC 8142 sequence' \
                 '-o file	write to FILE atomically' \
