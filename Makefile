@@ -7,7 +7,7 @@ DESTDIR ?=
 WITH_QGIS ?=
 QGIS_PLUGIN_DIR ?=
 
-.PHONY: setup build release demo test bench geodata screenshot docs clean install uninstall
+.PHONY: setup build release demo test fuzz bench geodata screenshot docs clean install uninstall
 
 setup:
 	@tools/setup
@@ -29,6 +29,13 @@ test:
 	$(SWIFT) build -c release
 	$(SWIFT) test
 	@tools/tests/run-all
+	@tools/fuzz --short
+
+# Hostile and mutated input for every planner input (tools/fuzz); FUZZ_SECONDS of random
+# mutations after every hand-made class on a file, stdin and a FIFO.
+FUZZ_SECONDS ?= 1800
+fuzz: release
+	@tools/fuzz --seconds $(FUZZ_SECONDS)
 
 # docs/demo-map.png, the README's picture, from the demo's map.
 screenshot: demo

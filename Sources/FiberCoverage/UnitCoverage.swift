@@ -151,14 +151,27 @@ public struct UnitCoverage: Sendable {
             buckets[bucketKey(Int((box.center.y / cellLat).rounded(.down)), Int((box.center.x / cellLon).rounded(.down))), default: []].append(i)
         }
         let keys = buckets.keys.sorted()
-        // Polygons can be larger than a bucket: index them by every bucket they touch.
+        // Polygons can be larger than a bucket: index them by every bucket they touch. A
+        // polygon spanning more than `maxBuckets` buckets (a prefecture, or a whole-world
+        // polygon, which would need 5e7 buckets) is instead compared with every other
+        // polygon by bounding box: O(large × polygons), not O(area / bucket).
+        let maxBuckets = 4096.0
         var touch: [Int64: [Int]] = [:]
+        var large: [Int] = []
         for (i, unit) in uncovered.enumerated() where !unit.polygons.isEmpty {
             let b = boxes[i]
+            let rows = (b.maxY / cellLat).rounded(.down) - (b.minY / cellLat).rounded(.down) + 1
+            let columns = (b.maxX / cellLon).rounded(.down) - (b.minX / cellLon).rounded(.down) + 1
+            guard rows * columns <= maxBuckets else { large.append(i); continue }
             for r in Int((b.minY / cellLat).rounded(.down))...Int((b.maxY / cellLat).rounded(.down)) {
                 for c in Int((b.minX / cellLon).rounded(.down))...Int((b.maxX / cellLon).rounded(.down)) {
                     touch[bucketKey(r, c), default: []].append(i)
                 }
+            }
+        }
+        for i in large {
+            for j in uncovered.indices where j != i && !uncovered[j].polygons.isEmpty && boxes[i].intersects(boxes[j]) {
+                if find(i) != find(j) && touches(uncovered[i], uncovered[j]) { union(i, j) }
             }
         }
         for key in touch.keys.sorted() {

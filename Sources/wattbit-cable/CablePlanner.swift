@@ -110,7 +110,8 @@ struct CablePlanner: Planner {
             do {
                 hazards = try CableGeodata.hazards(try inputs.features("hazards") ?? embedded("hazards.geojson"))
             } catch let error as CableRoutingError {
-                throw PlannerError.data("\(inputs.path("hazards") ?? "hazards.geojson"): \(error)")
+                let source = inputs.path("hazards").map { $0 == "-" ? "<stdin>" : $0 } ?? "hazards.geojson"
+                throw PlannerError.data("\(source): \(error)")
             }
         }
         var bathymetry: BathymetryGrid?

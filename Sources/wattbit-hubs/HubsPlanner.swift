@@ -107,7 +107,9 @@ struct HubsPlanner: Planner {
         }
 
         progress.update(0, stage: "read")
-        let sitesLabel = inputs.isProvided("sites") ? (inputs.path("sites") ?? "--sites") : "dc-sites.geojson"
+        // Messages name the file, or <stdin> for `-`, as the GeoJSON reader's own do.
+        func label(_ name: String) -> String? { inputs.path(name).map { $0 == "-" ? "<stdin>" : $0 } }
+        let sitesLabel = inputs.isProvided("sites") ? (label("sites") ?? "--sites") : "dc-sites.geojson"
         let siteFeatures = try loadInput(inputs, "sites", embedded: "dc-sites.geojson", required: true) ?? []
         let zones = try loadInput(inputs, "zones", embedded: "zones.geojson", required: false, progress: progress) ?? []
         let metroAreas = zones.filter { $0[property: "kind"]?.stringValue == "metro-area" }.compactMap(Self.namedArea)
@@ -118,7 +120,7 @@ struct HubsPlanner: Planner {
 
         var fixedCentres: [Position] = []
         var fixedNames: [String] = []
-        let fixedLabel = inputs.path("fixed_hubs") ?? "--fixed-hubs"
+        let fixedLabel = label("fixed_hubs") ?? "--fixed-hubs"
         for (index, feature) in (try inputs.features("fixed_hubs")?.features ?? []).enumerated() {
             guard case .point(let p)? = feature.geometry else { continue }
             let name = feature[property: "name"]?.stringValue ?? "fixed hub \(index + 1)"
@@ -149,7 +151,8 @@ struct HubsPlanner: Planner {
 
         progress.update(0, stage: "score")
         let context = HubScoringContext(
-            powerPlants: try Self.plants(loadInput(inputs, "power_plants", embedded: "power-plants.geojson", required: false, progress: progress) ?? []),
+            powerPlants: try Self.plants(loadInput(inputs, "power_plants", embedded: "power-plants.geojson", required: false, progress: progress) ?? [],
+                                         source: label("power_plants") ?? "power-plants.geojson"),
             landings: Self.landings(try loadInput(inputs, "landings", embedded: "landing-stations.geojson", required: false, progress: progress) ?? []),
             metroAreas: metroAreas,
             earthquakeSources: (try loadInput(inputs, "hazards", embedded: "hazards.geojson", required: false, progress: progress) ?? [])
@@ -249,11 +252,24 @@ struct HubsPlanner: Planner {
         }
     }
 
-    static func plants(_ features: [Feature]) throws -> [PowerPlant] {
-        features.compactMap { f in
-            guard case .point(let p)? = f.geometry, let mw = f[property: "capacity_mw"]?.doubleValue, mw.isFinite else { return nil }
-            return PowerPlant(position: p, capacityMW: max(0, mw), decarbonised: f[property: "decarbonised"]?.boolValue ?? false)
+    /// Power stations; a capacity that is not a number ≥ 0, or a `decarbonised` that is not
+    /// a boolean, is bad data (exit 65), not a plant to skip or clamp.
+    static func plants(_ features: [Feature], source: String) throws -> [PowerPlant] {
+        var plants: [PowerPlant] = []
+        for (index, f) in features.enumerated() {
+            guard case .point(let p)? = f.geometry else { continue }   // the manifest admits Points only
+            let label = "\(source): features[\(index)]\(f[property: "name"]?.stringValue.map { " (\($0))" } ?? "")"
+            let raw = f[property: "capacity_mw"] ?? .null
+            guard let mw = raw.doubleValue, mw.isFinite, mw >= 0 else {
+                throw PlannerError.data("\(label): capacity_mw must be a number ≥ 0, got \(describe(raw))")
+            }
+            let decarbonised = f[property: "decarbonised"] ?? .null
+            guard decarbonised.isNull || decarbonised.boolValue != nil else {
+                throw PlannerError.data("\(label): decarbonised must be true or false, got \(describe(decarbonised))")
+            }
+            plants.append(PowerPlant(position: p, capacityMW: mw, decarbonised: decarbonised.boolValue ?? false))
         }
+        return plants
     }
 
     static func landings(_ features: [Feature]) -> [LandingStation] {

@@ -150,6 +150,7 @@ struct HubsPlannerTests {
         var text: String
         var exitCode: Int32
         var fragments: [String]
+        var flag = "--sites"
         var testDescription: String { name }
     }
 
@@ -173,12 +174,23 @@ struct HubsPlannerTests {
                  text: #"{"type":"FeatureCollection","features":[]}"#,
                  exitCode: 65, fragments: ["no sites"]),
         BadInput(name: "empty file", text: "", exitCode: 65, fragments: ["sites"]),
+        // Found by tools/fuzz: power plants with a bad capacity were skipped or clamped to 0.
+        BadInput(name: "power plant capacity_mw as text",
+                 text: #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Tomari","capacity_mw":"big"},"geometry":{"type":"Point","coordinates":[140.5,43.0]}}]}"#,
+                 exitCode: 65, fragments: ["features[0] (Tomari)", "capacity_mw must be a number ≥ 0", "\"big\""], flag: "--power-plants"),
+        BadInput(name: "negative power plant capacity_mw",
+                 text: #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"capacity_mw":-1},"geometry":{"type":"Point","coordinates":[140.5,43.0]}}]}"#,
+                 exitCode: 65, fragments: ["features[0]", "capacity_mw must be a number ≥ 0, got -1"], flag: "--power-plants"),
+        BadInput(name: "power plant decarbonised as text",
+                 text: #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"capacity_mw":10,"decarbonised":"yes"},"geometry":{"type":"Point","coordinates":[140.5,43.0]}}]}"#,
+                 exitCode: 65, fragments: ["features[0]", "decarbonised must be true or false"], flag: "--power-plants"),
     ]
 
     @Test("bad sites give exit 65, one line naming the feature, no output", arguments: badInputs)
     func badInput(_ bad: BadInput) throws {
         let path = try Self.writeTemp(bad.name.replacingOccurrences(of: " ", with: "-") + ".geojson", bad.text)
-        let result = try Tool.run("wattbit-hubs", ["run", "--sites", path], timeout: 60)
+        let arguments = bad.flag == "--sites" ? ["--sites", path] : ["--sites", Self.geodata + "/dc-sites.geojson", bad.flag, path]
+        let result = try Tool.run("wattbit-hubs", ["run"] + arguments, timeout: 60)
         #expect(result.exitCode == bad.exitCode, "\(bad.name): exit \(result.exitCode), stderr \(result.stderr)")
         #expect(result.stdout.isEmpty, "no half output")
         for fragment in bad.fragments { #expect(result.stderr.contains(fragment), "\(bad.name): stderr lacks \(fragment): \(result.stderr)") }
