@@ -71,7 +71,12 @@ struct CoverageTests {
         let coverage = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions(reachKm: 2)))
         let pieces = Self.pieces(demo.network, reachKm: 2)
         var checked = 0, covered = 0, ties = 0
-        for k in stride(from: 0, to: demo.records.count, by: max(1, demo.records.count / 400)) {
+        // 400 cells spread over the file, and (the calibrated demo network leaves only 6 %
+        // of cells uncovered) 100 spread over the cells the engine calls uncovered.
+        let spread = Array(stride(from: 0, to: demo.records.count, by: max(1, demo.records.count / 400)))
+        let uncovered = demo.records.indices.filter { !coverage.isCovered(demo.records[$0].cell) }
+        let sample = spread + stride(from: 0, to: uncovered.count, by: max(1, uncovered.count / 100)).map { uncovered[$0] }
+        for k in sample {
             let cell = demo.records[k].cell
             let p = cell.center
             // Margin = min over pieces of (distance − reach); prefilter by a generous box.
@@ -87,7 +92,7 @@ struct CoverageTests {
             checked += 1
             if engine { covered += 1 }
         }
-        #expect(checked >= 380 && covered > 50 && checked - covered > 50, "checked \(checked), covered \(covered), ties \(ties)")
+        #expect(checked >= 480 && covered > 50 && checked - covered > 50, "checked \(checked), covered \(covered), ties \(ties)")
     }
 
     @Test("demo data: gaps hold every uncovered person once; summary rows add up; nearest distances are true minima")
@@ -126,7 +131,11 @@ struct CoverageTests {
             }
             #expect(inside.reduce(0) { $0 + $1.population } == gap.population)
             #expect(inside.count == gap.units)
-            #expect(gap.nearestNetworkKm >= 2 - 1e-6)
+            // Classification measures in the tangent plane, the reported distance is Karney's
+            // geodesic: at the reach itself they may differ by centimetres (a tie within 2 m,
+            // as in bruteForce). The cheapest gaps of the calibrated demo network sit right
+            // at the reach, so ties occur among them.
+            #expect(gap.nearestNetworkKm >= 2 - 0.002)
             let brute = inside.map { network.nearest(to: $0.cell.center)?.distanceKm ?? .infinity }.min() ?? .infinity
             #expect(abs(brute - gap.nearestNetworkKm) < 1e-9)
             smallChecked += 1
@@ -231,5 +240,22 @@ struct CoverageTests {
         #expect(result.national.coveredPopulation == 50)
         let joined = try #require(result.gaps.first { $0.population == 30 })
         if case .polygon(let rings) = joined.geometry { #expect(rings.count == 1) } else { Issue.record("not one polygon") }
+    }
+
+    @Test("GeoJSON units: a polygon as large as the world groups with what it touches, without bucketing its area")
+    func hugePolygonUnit() throws {
+        // Found by tools/fuzz: the world polygon spans 5e7 buckets of the reach grid and took
+        // minutes; now it is compared by bounding box. Oracle: the small square lies inside
+        // it (even-odd by hand), so they form one gap; which is all of the input.
+        let line = Feature(geometry: .lineString([Position(139.0, 35.0), Position(139.0, 36.0)]), properties: [:])
+        let network = try NetworkIndex(features: [line], defaultReachKm: 2)
+        var coverage = UnitCoverage(context: CoverageContext(network: network, options: CoverageOptions(reachKm: 2)))
+        let world = Geometry.polygon([[Position(-180, -90), Position(180, -90), Position(180, 90), Position(-180, 90), Position(-180, -90)]])
+        let square = Geometry.polygon([[Position(140, 36), Position(140.1, 36), Position(140.1, 36.1), Position(140, 36.1), Position(140, 36)]])
+        coverage.add(DemandUnit(geometry: world, population: 5, households: 2, index: 0))
+        coverage.add(DemandUnit(geometry: square, population: 7, households: 3, index: 1))
+        let result = try coverage.finish()
+        #expect(result.gaps.count == 1)
+        #expect(result.gaps.first?.population == 12)
     }
 }
