@@ -33,9 +33,13 @@ test:
 
 # Hostile and mutated input for every planner input (tools/fuzz); FUZZ_SECONDS of random
 # mutations after every hand-made class on a file, stdin and a FIFO.
+# Then libFuzzer on the Swift readers (GeoJSON, mesh CSV, AAIGrid), LIBFUZZER_SECONDS each;
+# skipped, and said so, where the toolchain cannot build with -sanitize=fuzzer.
 FUZZ_SECONDS ?= 1800
+LIBFUZZER_SECONDS ?= 300
 fuzz: release
 	@tools/fuzz --seconds $(FUZZ_SECONDS)
+	@tools/libfuzzer/run $(LIBFUZZER_SECONDS) || [ $$? -eq 69 ]
 
 # docs/demo-map.png, the README's picture, from the demo's map.
 screenshot: demo
