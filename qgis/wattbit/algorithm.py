@@ -14,6 +14,7 @@ progress bar, cancelling stops wattbit and the planner's process group, and a fa
 the planner's one-line error before any sink is created, so nothing is half-loaded.
 """
 
+import csv
 import json
 import math
 import os
@@ -28,6 +29,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsFeature, QgsFeatureReque
                        QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterMultipleLayers, QgsProcessingParameterNumber,
                        QgsProcessingParameterString, QgsWkbTypes)
+from qgis.core import NULL
 from qgis.PyQt.QtCore import QVariant
 
 from .wattbit_cli import WattBitError, features_by_role, field_types, flag, number_text, run_planner
@@ -180,8 +182,12 @@ class WattBitAlgorithm(QgsProcessingAlgorithm):
             name = spec["name"]
             optional = not spec.get("required", True)
             description = label(spec.get("description") or name)
-            if "geojson" in (spec.get("formats") or ["geojson"]):
+            formats = spec.get("formats") or ["geojson"]
+            if "geojson" in formats:
                 types = layer_types(spec.get("geometry_types"))
+                if "csv" in formats:
+                    # Also tables without geometry (e-Stat mesh CSV: KEY_CODE, values).
+                    types = [QgsProcessing.TypeVector]
                 if spec.get("multiple"):
                     parameter = QgsProcessingParameterMultipleLayers(
                         name, description, layerType=types[0] if len(types) == 1 else QgsProcessing.TypeVectorAnyGeometry,
@@ -222,10 +228,11 @@ class WattBitAlgorithm(QgsProcessingAlgorithm):
         elif kind == "boolean":
             parameter = QgsProcessingParameterBoolean(name, description, defaultValue=bool(default), optional=True)
         elif kind == "enum":
+            # The choices themselves, not indices (qgis_process … format=svg), as the manifest says.
             choices = list(spec.get("choices") or [])
             parameter = QgsProcessingParameterEnum(
                 name, description, options=choices, allowMultiple=False,
-                defaultValue=choices.index(default) if default in choices else None, optional=optional)
+                defaultValue=default if default in choices else None, optional=optional, usesStaticStrings=True)
         else:
             parameter = QgsProcessingParameterString(name, description, defaultValue=default, optional=optional)
         parameter.setHelp(_parameter_help(spec))
@@ -246,9 +253,12 @@ class WattBitAlgorithm(QgsProcessingAlgorithm):
                 arguments += ["-o", output_path]
             feedback.pushCommandInfo("wattbit " + " ".join([self.planner] + [_quote(a) for a in arguments]))
 
+            stages = []
+
             def progress(fraction, stage):
                 feedback.setProgress(max(0.0, min(100.0, 100.0 * fraction)))
-                if stage:
+                if stage and (not stages or stages[-1] != stage):
+                    stages.append(stage)
                     feedback.setProgressText(stage)
 
             def message(text, warning):
@@ -279,6 +289,11 @@ class WattBitAlgorithm(QgsProcessingAlgorithm):
                 if path:
                     arguments += [flag(name), path]
                 continue
+            raw = parameters.get(name)
+            if "csv" in (spec.get("formats") or []) and isinstance(raw, str) \
+                    and raw.lower().endswith(".csv") and os.path.isfile(raw):
+                arguments += [flag(name), raw]   # a CSV file the planner reads itself, as given
+                continue
             if spec.get("multiple"):
                 sources = self.parameterAsLayerList(parameters, name, context) or []
             else:
@@ -287,8 +302,12 @@ class WattBitAlgorithm(QgsProcessingAlgorithm):
             if not sources and spec.get("required", True):
                 raise QgsProcessingException(f"{name}: a layer is required")
             for number, source in enumerate(sources):
-                path = os.path.join(work, f"input-{index}-{number}-{name}.geojson")
-                export_geojson(source, path, context, feedback)
+                if "csv" in (spec.get("formats") or []) and source.wkbType() == QgsWkbTypes.NoGeometry:
+                    path = os.path.join(work, f"input-{index}-{number}-{name}.csv")
+                    export_csv(source, path, feedback)
+                else:
+                    path = os.path.join(work, f"input-{index}-{number}-{name}.geojson")
+                    export_geojson(source, path, context, feedback)
                 arguments += [flag(name), path]
         return arguments
 
@@ -309,10 +328,9 @@ class WattBitAlgorithm(QgsProcessingAlgorithm):
                 if default is None or float(default) != float(value):
                     arguments += [flag(name), number_text(value, kind == "integer")]
             elif kind == "enum":
-                choices = spec.get("choices") or []
-                index = self.parameterAsEnum(parameters, name, context)
-                if 0 <= index < len(choices) and choices[index] != default:
-                    arguments += [flag(name), choices[index]]
+                value = self.parameterAsEnumString(parameters, name, context)
+                if value and value in (spec.get("choices") or []) and value != default:
+                    arguments += [flag(name), value]
             else:
                 value = self.parameterAsString(parameters, name, context)
                 if value != "" and value != default:
@@ -382,6 +400,18 @@ def export_geojson(source, path, context, feedback):
             handle.write(("" if first else ",\n") + exporter.exportFeature(feature))
             first = False
         handle.write("\n]}\n")
+
+
+def export_csv(source, path, feedback):
+    """Writes a table without geometry (a CSV or spreadsheet layer) as CSV, header first."""
+    names = [field.name() for field in source.fields()]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(names)
+        for feature in source.getFeatures():
+            if feedback.isCanceled():
+                raise QgsProcessingException("canceled")
+            writer.writerow(["" if value is None or value == NULL else value for value in feature.attributes()])
 
 
 def _attribute(value, kind):
