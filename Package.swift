@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "GeoCore", targets: ["GeoCore"]),
         .library(name: "PlannerKit", targets: ["PlannerKit"]),
+        .library(name: "WattBitHost", targets: ["WattBitHost"]),
         .executable(name: "wattbit", targets: ["wattbit"]),
         .executable(name: "wattbit-cable", targets: ["wattbit-cable"]),
         .executable(name: "wattbit-hubs", targets: ["wattbit-hubs"]),
@@ -31,6 +32,9 @@ let package = Package(
         .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ"]),
         // The planner protocol shared by built-in planners and Swift plugins.
         .target(name: "PlannerKit", dependencies: ["GeoCore"]),
+        // The host side of the protocol, used by `wattbit`: discovery, process supervision,
+        // output checks, list/describe and the command-line grammar.
+        .target(name: "WattBitHost", dependencies: ["PlannerKit", "GeoCore"]),
 
         // Engines: pure libraries, no I/O.
         .target(name: "CableRouting", dependencies: [
@@ -43,7 +47,7 @@ let package = Package(
 
         // Executables: thin shells over the engines.
         .executableTarget(name: "wattbit", dependencies: [
-            "PlannerKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            "WattBitHost", "PlannerKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "wattbit-cable", dependencies: ["PlannerKit", "CableRouting"]),
         .executableTarget(name: "wattbit-hubs", dependencies: ["PlannerKit", "HubClustering"]),
         .executableTarget(name: "wattbit-gaps", dependencies: ["PlannerKit", "FiberCoverage", "CableRouting"]),
@@ -59,6 +63,7 @@ let package = Package(
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PlannerKitTests", dependencies: ["PlannerKit"]),
+        .testTarget(name: "WattBitHostTests", dependencies: ["WattBitHost", "PlannerKit"]),
         .testTarget(name: "CableRoutingTests", dependencies: ["CableRouting"]),
         .testTarget(name: "HubClusteringTests", dependencies: ["HubClustering"]),
         .testTarget(name: "FiberCoverageTests", dependencies: ["FiberCoverage"]),

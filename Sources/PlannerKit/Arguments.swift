@@ -49,7 +49,7 @@ public struct PlannerInvocation: Sendable {
 }
 
 /// Flag spelling: `--max-rtt-ms` and `--max_rtt_ms` both name parameter `max_rtt_ms`.
-func flagKey(_ name: String) -> String {
+public func flagKey(_ name: String) -> String {
     String(name.lowercased().map { $0 == "-" ? "_" : $0 })
 }
 
@@ -330,7 +330,7 @@ public func inputSummary(_ spec: InputSpec) -> String {
 }
 
 /// The candidate nearest to `word` by edit distance, if it is plausibly a typo of it.
-func closest(_ word: String, among candidates: [String]) -> String? {
+public func closest(_ word: String, among candidates: [String]) -> String? {
     let lowered = word.lowercased()
     var best: (String, Int)?
     for candidate in candidates {
@@ -363,7 +363,7 @@ func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 extension StringProtocol {
-    var trimmingSpaces: String {
+    package var trimmingSpaces: String {
         var slice = Substring(self)
         while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
         while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }

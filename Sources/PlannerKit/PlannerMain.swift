@@ -109,6 +109,9 @@ public enum PlannerMain {
             exitAfterWriting(Array(HelpText.render(manifest, command: command).utf8), fd: 1, program: program)
         }
         let reporter = ProgressReporter(mode: invocation.progressMode, programName: program)
+        let ownOutput = invocation.outputPath == "-" ? nil : invocation.outputPath
+        let context = PlannerContext(outputPath: ownOutput ?? SystemIO.environment("WATTBIT_OUTPUT_PATH").flatMap { $0.isEmpty ? nil : $0 },
+                                     format: invocation.format, programName: program, command: command)
         InterruptHandling.install(programName: program)
 
         // Keep the real stdout for the result; point fd 1 at stderr while planner code runs.
@@ -119,7 +122,8 @@ public enum PlannerMain {
 
         Task {
             do {
-                let output = try await P().run(invocation.inputs, invocation.parameters, progress: reporter)
+                let output = try await P().run(invocation.inputs, invocation.parameters, context: context,
+                                               progress: reporter)
                 fflush(nil)
                 reporter.finish()
                 try deliver(output, invocation: invocation, stdoutFD: realStdout)

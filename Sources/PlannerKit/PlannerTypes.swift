@@ -13,6 +13,16 @@ public enum PlannerExitCode: Int32, Sendable {
     case interrupted = 130   // SIGINT
 }
 
+extension PlannerExitCode {
+    /// 128 + SIGPIPE: stdout's reader went away (`… | head`); nothing is printed, as with
+    /// any tool killed by SIGPIPE. Not an error of the planner or its input.
+    public static let brokenPipe: Int32 = 141
+
+    /// Every status the protocol documents.
+    public static let allDocumented: [PlannerExitCode] =
+        [.ok, .usage, .dataError, .noInput, .unavailable, .software, .cannotCreate, .timedOut, .interrupted]
+}
+
 /// An error the user can act on: one line saying what and where, and the exit status.
 public struct PlannerError: Error, CustomStringConvertible, Sendable {
     public var code: PlannerExitCode

@@ -279,11 +279,7 @@ struct CablePlanner: Planner {
     }
 
     func embedded(_ name: String) throws -> FeatureCollection {
-        let url: URL
-        do { url = try EmbeddedGeodata.url(for: name) } catch {
-            throw PlannerError(.unavailable, "\(error)")
-        }
-        return try PlannerInputs.loadFeatures(path: url.path, label: "geodata/\(name)")
+        try EmbeddedGeodata.features(name)
     }
 }
 

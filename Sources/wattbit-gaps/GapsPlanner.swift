@@ -164,26 +164,20 @@ struct GapsPlanner: Planner {
     }
 
     private func embeddedLayer(_ name: String, progress: ProgressReporter) throws -> (layer: RegionLayer, features: FeatureCollection)? {
-        guard let url = try? EmbeddedGeodata.url(for: name) else {
-            progress.warning("embedded geodata \(name) not found (set WATTBIT_GEODATA); gaps will lack \(name == "prefectures.geojson" ? "prefectures" : "island detection")")
+        let collection: FeatureCollection
+        do {
+            collection = try EmbeddedGeodata.features(name)
+        } catch let error as PlannerError where error.code == .unavailable {
+            progress.warning("\(error.message); gaps will lack \(name == "prefectures.geojson" ? "prefectures" : "island detection")")
             return nil
         }
-        do {
-            let collection = try GeoJSONReader.read(path: url.path)
-            return (RegionLayer(features: collection.features), collection)
-        } catch {
-            throw PlannerError(.software, "embedded geodata \(url.path): \(error)")
-        }
+        return (RegionLayer(features: collection.features), collection)
     }
 
     /// An embedded cable layer (zones, hazards) for island routing; a missing or broken
     /// file is an installation defect.
     private func embeddedCollection(_ name: String) throws -> FeatureCollection {
-        do {
-            return try GeoJSONReader.read(path: try EmbeddedGeodata.url(for: name).path)
-        } catch {
-            throw PlannerError(.unavailable, "embedded geodata \(name): \(error)")
-        }
+        try EmbeddedGeodata.features(name)
     }
 
     private func meshCoverage(path: String, context: CoverageContext, parameters: PlannerParameters,

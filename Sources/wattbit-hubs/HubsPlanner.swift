@@ -175,14 +175,13 @@ struct HubsPlanner: Planner {
     func loadInput(_ inputs: PlannerInputs, _ name: String, embedded: String, required: Bool,
                    progress: ProgressReporter? = nil) throws -> [Feature]? {
         if inputs.isProvided(name) { return try inputs.features(name)?.features }
-        guard let url = try? EmbeddedGeodata.url(for: embedded) else {
-            if required {
-                throw PlannerError.noInput("no --\(name.replacingOccurrences(of: "_", with: "-")) given and embedded \(embedded) not found (set WATTBIT_GEODATA)")
-            }
-            progress?.warning("embedded \(embedded) not found (set WATTBIT_GEODATA); its scores are left out")
+        if required { return try EmbeddedGeodata.features(embedded).features }
+        do {
+            return try EmbeddedGeodata.features(embedded).features
+        } catch let error as PlannerError where error.code == .unavailable {
+            progress?.warning("\(error.message); its scores are left out")
             return nil
         }
-        return try PlannerInputs.loadFeatures(path: url.path, label: "embedded \(embedded)").features
     }
 
     struct SiteRecord {

@@ -52,7 +52,7 @@ struct MapPlanner: Planner {
             "wattbit cable --from Ishikari --to Kitakyushu --routes 3 | wattbit map --layer - --format svg > routes.svg",
         ])
 
-    func run(_ inputs: PlannerInputs, _ parameters: PlannerParameters,
+    func run(_ inputs: PlannerInputs, _ parameters: PlannerParameters, context: PlannerContext,
              progress: ProgressReporter) async throws -> PlannerOutput {
         var options = MapOptions(title: parameters.string("title") ?? "WattBit plan",
                                  widthPx: parameters.int("width_px"),
@@ -90,7 +90,7 @@ struct MapPlanner: Planner {
                                            hazards: parameters.bool("hazards"))
         progress.update(0.5, stage: "draw")
         let renderer = MapRenderer(style: style, options: options)
-        let format = Self.resolvedFormat(parameters.string("format") ?? "auto")
+        let format = Self.resolvedFormat(parameters.string("format") ?? "auto", outputPath: context.outputPath)
         let text: String
         do {
             text = format == "svg" ? try renderer.renderSVG(layers: layers, basemap: basemap)
@@ -104,16 +104,11 @@ struct MapPlanner: Planner {
                              summary: "map: \(count) features in \(layers.count) layers, \(format.uppercased()) \(text.utf8.count / 1024) KiB")
     }
 
-    /// `auto` follows the output file's extension (`-o x.svg` → svg), else HTML. The host
-    /// writes `-o` itself and tells the planner the path in `WATTBIT_OUTPUT_PATH`.
-    static func resolvedFormat(_ requested: String) -> String {
+    /// `auto` follows the output file's extension (`-o x.svg`, `--output=x.svg`, or the
+    /// path the host will write) → svg, else HTML.
+    static func resolvedFormat(_ requested: String, outputPath: String?) -> String {
         guard requested == "auto" else { return requested }
-        var target = ProcessInfo.processInfo.environment["WATTBIT_OUTPUT_PATH"]
-        let arguments = CommandLine.arguments
-        for (i, argument) in arguments.enumerated() where argument == "-o" || argument == "--output" {
-            if i + 1 < arguments.count { target = arguments[i + 1] }
-        }
-        return target?.lowercased().hasSuffix(".svg") == true ? "svg" : "html"
+        return outputPath?.lowercased().hasSuffix(".svg") == true ? "svg" : "html"
     }
 
     static func parseBBox(_ text: String) throws -> BoundingBox {
@@ -127,11 +122,7 @@ struct MapPlanner: Planner {
 
     static func loadBasemap(prefectures: Bool, zones: Bool, hazards: Bool) throws -> Basemap {
         func embedded(_ name: String) throws -> [Feature] {
-            do {
-                return try GeoJSONReader.read(path: try EmbeddedGeodata.url(for: name).path).features
-            } catch let error as GeodataError {
-                throw PlannerError(.unavailable, error.description)
-            }
+            try EmbeddedGeodata.features(name).features
         }
         var basemap = Basemap(land: try embedded("japan-land.geojson"))
         if prefectures { basemap.prefectures = try embedded("prefectures.geojson") }

@@ -203,6 +203,29 @@ struct ProtocolPlannerFactsTests {
 
     func properties(_ feature: [String: Any]) -> [String: Any] { feature["properties"] as? [String: Any] ?? [:] }
 
+    /// Planner.run learns the output path from its context, whichever way -o was spelt and
+    /// whether the host or the planner writes the file.
+    @Test("map: -o / --output / --output= ending in .svg write SVG, directly and through the host",
+          arguments: [["-o", "map.svg"], ["--output", "map.svg"], ["--output=map.svg"]])
+    func mapOutputFormat(_ output: [String]) throws {
+        let dir = try Tool.temporaryDirectory("wattbit-map-output")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let layer = dir + "/layer.geojson"
+        let svg = dir + "/map.svg"
+        try #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"role":"hub"},"geometry":{"type":"Point","coordinates":[139.7,35.7]}}]}"#
+            .write(toFile: layer, atomically: true, encoding: .utf8)
+        for (tool, prefix) in [("wattbit-map", ["run"]), ("wattbit", ["map"])] {
+            let arguments = prefix + ["--layer", layer, "--progress", "none"]
+                + output.map { $0.replacingOccurrences(of: "map.svg", with: svg) }
+            let result = try Tool.run(tool, arguments, environment: PlannerFixtures.environment)
+            #expect(result.exitCode == 0, "\(tool): \(result.stderr)")
+            let written = try String(contentsOfFile: svg, encoding: .utf8)
+            #expect(written.hasPrefix("<svg") || written.hasPrefix("<?xml"), "\(tool) \(output): \(written.prefix(60))")
+            #expect(!written.lowercased().contains("<html"), "\(tool) \(output)")
+            try FileManager.default.removeItem(atPath: svg)
+        }
+    }
+
     @Test("latency: Inzai–Otemachi 37.9 km is 0.557 ms round trip; Ishikari misses a 1 ms budget")
     func latencyFacts() throws {
         let result = try Tool.run("wattbit", ["latency", "--sites", ProtocolPlannerTests.sites,

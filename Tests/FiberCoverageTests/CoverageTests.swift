@@ -15,7 +15,7 @@ struct CoverageTests {
     }
 
     static let demo: Demo? = {
-        guard let dir = EmbeddedGeodata.directory(),
+        guard let dir = Optional(RepositoryGeodata.directory),
               let network = try? GeoJSONReader.read(path: dir.appendingPathComponent("demo-network.geojson").path),
               let prefectures = try? GeoJSONReader.read(path: dir.appendingPathComponent("prefectures.geojson").path),
               let land = try? GeoJSONReader.read(path: dir.appendingPathComponent("japan-land.geojson").path),
@@ -194,7 +194,7 @@ struct CoverageTests {
     @Test("polygon locator agrees with even-odd point-in-polygon on the prefectures")
     func locator() throws {
         let demo = try #require(Self.demo, "geodata demo files not found")
-        guard let dir = EmbeddedGeodata.directory() else { return }
+        let dir = RepositoryGeodata.directory
         let features = try GeoJSONReader.read(path: dir.appendingPathComponent("prefectures.geojson").path).features
         let polygons: [[[Position]]] = features.map {
             switch $0.geometry {
@@ -258,4 +258,13 @@ struct CoverageTests {
         #expect(result.gaps.count == 1)
         #expect(result.gaps.first?.population == 12)
     }
+}
+
+/// The repository's geodata/: engine tests read the checkout's own copy.
+enum RepositoryGeodata {
+    static let directory: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("geodata")
+    }()
 }

@@ -14,8 +14,7 @@ final class GeodataTests: XCTestCase {
     // MARK: - Loading
 
     private func load(_ file: String) throws -> FeatureCollection {
-        let url = try EmbeddedGeodata.url(for: file)
-        return try GeoJSONReader.read(path: url.path)
+        try GeoJSONReader.read(path: RepositoryGeodata.directory.appendingPathComponent(file).path)
     }
 
     private func string(_ f: Feature, _ key: String) -> String? { f[property: key]?.stringValue }
@@ -367,4 +366,14 @@ final class GeodataTests: XCTestCase {
 private struct GeodataTestError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The repository's geodata/ (GeoCore does no geodata lookup; planners use PlannerKit's
+/// EmbeddedGeodata). Tests read the checkout's own copy.
+enum RepositoryGeodata {
+    static let directory: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("geodata")
+    }()
 }

@@ -30,7 +30,13 @@ func runGapsBench(_ arguments: [String]) throws {
 
 private func geodataDirectory(_ options: [String: String]) throws -> URL {
     if let dir = options["geodata"] { return URL(fileURLWithPath: dir) }
-    guard let dir = EmbeddedGeodata.directory() else { throw BenchUsage(message: "geodata/ not found; pass --geodata DIR") }
+    // The checkout this benchmark was built from.
+    var root = URL(fileURLWithPath: #filePath)
+    for _ in 0..<5 { root.deleteLastPathComponent() }
+    let dir = root.appendingPathComponent("geodata")
+    guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("japan-land.geojson").path) else {
+        throw BenchUsage(message: "geodata/ not found; pass --geodata DIR")
+    }
     return dir
 }
 

@@ -1,3 +1,4 @@
+import PlannerKit
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import GeoCore
+import PlannerKit
 
 /// The host side of the protocol, used by `wattbit`: asks a plugin for its manifest,
 /// runs it with a deadline, checks what it wrote and only then releases it.
@@ -87,7 +88,7 @@ public enum PlannerHost {
         return manifest
     }
 
-    public struct RunOptions: Sendable {
+    public struct RunOptions: Sendable, Equatable {
         public var timeoutSeconds: Double?
         /// Check the output before releasing it (default). Off: `--no-check`.
         public var check = true
@@ -217,7 +218,7 @@ public enum PlannerHost {
     static func checkDocument(_ bytes: [UInt8], formats: [OutputSpec.Format]) -> String? {
         guard !bytes.isEmpty else { return "empty output" }
         let head = String(decoding: bytes.prefix(4096), as: UTF8.self).lowercased()
-        // SVG and HTML are both markup a renderer may choose between (`--map-format`):
+        // SVG and HTML are both markup a renderer may choose between (`--format auto`):
         // either is accepted from a planner declaring one of them.
         let markup = formats.contains(.svg) || formats.contains(.html)
         if markup, head.contains("<svg") || head.contains("<html") || head.contains("<!doctype html") { return nil }
@@ -232,16 +233,6 @@ public enum PlannerHost {
                                       SIGTRAP: "SIGTRAP", SIGPIPE: "SIGPIPE"]
         return "killed by signal \(signalNumber)" + (names[signalNumber].map { " (\($0))" } ?? "")
     }
-}
-
-extension PlannerExitCode {
-    /// 128 + SIGPIPE: stdout's reader went away (`… | head`); nothing is printed, as with
-    /// any tool killed by SIGPIPE. Not an error of the planner or its input.
-    public static let brokenPipe: Int32 = 141
-
-    /// Every status the protocol documents.
-    public static let allDocumented: [PlannerExitCode] =
-        [.ok, .usage, .dataError, .noInput, .unavailable, .software, .cannotCreate, .timedOut, .interrupted]
 }
 
 /// Manifests by path, modification time, size and inode, for the life of the process:

@@ -1,7 +1,8 @@
 import Foundation
 import GeoCore
 import Testing
-@testable import PlannerKit
+import PlannerKit
+@testable import WattBitHost
 
 @Suite("host: output checks and discovery")
 struct HostTests {

@@ -1,3 +1,4 @@
+import PlannerKit
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -62,9 +63,9 @@ public struct PluginProcess {
         HostSignals.install()
         var stdoutPipe: [Int32] = [-1, -1]
         var stderrPipe: [Int32] = [-1, -1]
-        guard makePipe(&stdoutPipe) else { throw spawnError(errno) }
+        guard SystemIO.makePipe(&stdoutPipe) else { throw spawnError(errno) }
         if stderr == .capture {
-            guard makePipe(&stderrPipe) else { throw spawnError(errno) }
+            guard SystemIO.makePipe(&stderrPipe) else { throw spawnError(errno) }
         }
         defer {
             for fd in stdoutPipe + stderrPipe where fd >= 0 { close(fd) }
@@ -243,24 +244,6 @@ public struct PluginProcess {
     }
 }
 
-/// A pipe whose ends are not inherited by spawned processes (only the dup2'ed copy is).
-func makePipe(_ fds: inout [Int32]) -> Bool {
-    guard pipe(&fds) == 0 else { return false }
-    _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-    _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-    return true
-}
-
-/// A parent may start us with SIGINT/SIGTERM blocked (some process launchers do);
-/// Ctrl-C and timeouts must still reach the handlers.
-func unblockTerminationSignals() {
-    var set = sigset_t()
-    sigemptyset(&set)
-    sigaddset(&set, SIGINT)
-    sigaddset(&set, SIGTERM)
-    pthread_sigmask(SIG_UNBLOCK, &set, nil)
-}
-
 func monotonicSeconds() -> Double {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
@@ -281,7 +264,7 @@ public enum HostSignals {
         guard !installed else { return }
         installed = true
         var fds: [Int32] = [-1, -1]
-        if makePipe(&fds) {
+        if SystemIO.makePipe(&fds) {
             _ = fcntl(fds[1], F_SETFL, O_NONBLOCK)
             wakeFD = fds[0]
             wakeWriteFD = fds[1]
@@ -302,7 +285,7 @@ public enum HostSignals {
         unblockTerminationSignals()
     }
 
-    static func setChild(_ pid: pid_t) { child = pid }
+    static func setChild(_ pid: pid_t) { child = pid; ChildProcessGroup.current = pid }
 
     /// Installs the handlers once, before processes are spawned from several threads.
     public static func prepare() { install() }
