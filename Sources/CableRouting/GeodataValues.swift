@@ -30,12 +30,16 @@ public enum CableGeodata {
     public static func hazards(_ collection: FeatureCollection) throws -> [HazardZone] {
         try collection.features.enumerated().compactMap { index, f in
             guard let g = f.geometry else { return nil }
-            guard let weight = f[property: "weight"]?.doubleValue, weight.isFinite, weight >= 0 else {
-                throw CableRoutingError.invalidRequest("hazards: features[\(index)].properties.weight must be a number ≥ 0")
+            guard let weight = f[property: "weight"]?.doubleValue, weight.isFinite, weight >= 0, weight <= 1000 else {
+                throw CableRoutingError.invalidRequest("hazards: features[\(index)].properties.weight must be a number from 0 to 1000")
             }
-            let corridor = f[property: "corridor_km"]?.doubleValue ?? 0
-            guard corridor.isFinite, corridor >= 0, corridor <= 500 else {
-                throw CableRoutingError.invalidRequest("hazards: features[\(index)].properties.corridor_km must be 0–500")
+            // Present means used: a corridor that is not a number is an error, not "no corridor".
+            var corridor = 0.0
+            if let value = f[property: "corridor_km"], !value.isNull {
+                guard let number = value.doubleValue, number.isFinite, number >= 0, number <= 500 else {
+                    throw CableRoutingError.invalidRequest("hazards: features[\(index)].properties.corridor_km \(String(decoding: JSONText.encode(value), as: UTF8.self)) must be a number from 0 to 500")
+                }
+                corridor = number
             }
             let name = f[property: "name_en"]?.stringValue ?? f[property: "name"]?.stringValue ?? "hazard \(index)"
             let kind = f[property: "kind"]?.stringValue ?? "hazard"

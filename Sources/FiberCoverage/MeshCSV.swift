@@ -45,6 +45,7 @@ public struct MeshCSVParser {
     public private(set) var hasHouseholds = false
 
     private var pending: [UInt8] = []
+    private var previousEndedWithCR = false
     private var lineNumber = 0
     private var keyIndex = -1
     private var populationIndex = -1
@@ -59,24 +60,45 @@ public struct MeshCSVParser {
         self.householdsColumn = householdsColumn
     }
 
+    /// The longest line accepted. e-Stat rows are under 200 bytes; a line longer than this
+    /// is not a mesh table (a binary file, a file without line ends), and is refused before
+    /// it can fill memory.
+    public static let maximumLineBytes = 1 << 16
+    /// The largest population or household count of one cell.
+    public static let maximumValue = 1e10
+
     /// Parses every complete line in `chunk`; keeps a trailing partial line for the next call.
+    /// Lines end with LF, CRLF or a lone CR (old spreadsheet exports).
     public mutating func feed(_ chunk: some Collection<UInt8>, _ body: (MeshRecord) throws -> Void) throws {
         pending.append(contentsOf: chunk)
         var start = 0
         let count = pending.count
         var consumed = 0
+        var skipLineFeed = previousEndedWithCR
         try pending.withUnsafeBufferPointer { buffer in
             var i = 0
             while i < count {
-                if buffer[i] == 10 {
+                let byte = buffer[i]
+                if byte == 10 && skipLineFeed && i == start {
+                    // The LF of a CRLF whose CR ended the previous line.
+                    start = i + 1
+                    skipLineFeed = false
+                } else if byte == 10 || byte == 13 {
                     try handleLine(UnsafeBufferPointer(rebasing: buffer[start..<i]), body)
                     start = i + 1
+                    skipLineFeed = byte == 13
+                } else {
+                    skipLineFeed = false
                 }
                 i += 1
             }
             consumed = start
         }
+        previousEndedWithCR = skipLineFeed && consumed == count
         if consumed > 0 { pending.removeFirst(consumed) }
+        if pending.count > Self.maximumLineBytes {
+            throw MeshCSVError(line: lineNumber + 1, message: "line is longer than \(Self.maximumLineBytes) bytes without a line end; not a mesh CSV table")
+        }
     }
 
     /// Parses the last line if it had no newline, and checks that the file had a header.
@@ -93,13 +115,23 @@ public struct MeshCSVParser {
 
     private mutating func handleLine(_ raw: UnsafeBufferPointer<UInt8>, _ body: (MeshRecord) throws -> Void) throws {
         lineNumber += 1
-        var end = raw.count
-        if end > 0 && raw[end - 1] == 13 { end -= 1 }
+        if raw.count > Self.maximumLineBytes {
+            throw MeshCSVError(line: lineNumber, message: "line is longer than \(Self.maximumLineBytes) bytes; not a mesh CSV table")
+        }
+        let end = raw.count
         var begin = 0
+        if lineNumber == 1 && end >= 2 && ((raw[0] == 0xFF && raw[1] == 0xFE) || (raw[0] == 0xFE && raw[1] == 0xFF)) {
+            throw MeshCSVError(line: 1, message: "the file is UTF-16; save it as UTF-8 (or Shift_JIS with an ASCII header line)")
+        }
         if lineNumber == 1 && end >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF { begin = 3 }
         let line = UnsafeBufferPointer(rebasing: raw[begin..<end])
         if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 44 }) { return }   // blank line
         if !headerSeen {
+            // The header names columns; it must be text. (e-Stat's second, Japanese label
+            // line may be Shift_JIS: it is skipped below without decoding.)
+            guard line.allSatisfy({ $0 != 0 }), String(validating: line, as: UTF8.self) != nil else {
+                throw MeshCSVError(line: lineNumber, message: "header line is not UTF-8 text; expected KEY_CODE and value column names")
+            }
             try readHeader(MeshCSVParser.split(line).map { MeshCSVParser.text(line, $0) })
             return
         }
@@ -180,6 +212,10 @@ public struct MeshCSVParser {
         while hi > lo && line[hi - 1] == 32 { hi -= 1 }
         if hi - lo == 1 && (line[lo] == 42 || line[lo] == 45) { return 0 }  // "*" or "-"
         if let v = MeshCSVParser.parseNumber(UnsafeBufferPointer(rebasing: line[lo..<hi])), v >= 0, v.isFinite {
+            // Bounded at the boundary so that no sum of values can overflow or lose meaning.
+            guard v <= Self.maximumValue else {
+                throw MeshCSVError(line: lineNumber, message: "\(column) \(MeshCSVParser.text(line, lo..<hi)) is larger than 1e10 (more than the world's population in one cell)")
+            }
             return v
         }
         let shown = MeshCSVParser.text(line, lo..<hi)

@@ -26,19 +26,26 @@ public struct NetworkIndex: Sendable {
 
     private var grid = BucketGrid()
 
+    /// The largest reach a feature may declare (the `--reach-km` bound): the index's cells
+    /// and searches are sized by the largest reach.
+    public static let maximumReachKm = 100.0
+
     /// Longest chord kept between densified vertices.
     public static let maxSegmentKm = 5.0
 
     public enum BuildError: Error, Equatable, Sendable, CustomStringConvertible {
         case unsupportedGeometry(feature: Int, type: String)
         case badReach(feature: Int, value: String)
+        case emptyGeometry(feature: Int, type: String)
         case empty
         public var description: String {
             switch self {
             case .unsupportedGeometry(let i, let type):
                 "feature \(i): geometry \(type) is not a network element (use LineString, MultiLineString, Point or MultiPoint)"
             case .badReach(let i, let value):
-                "feature \(i): reach_km \(value) must be a non-negative number"
+                "feature \(i): reach_km \(value) must be a number from 0 to \(Int(NetworkIndex.maximumReachKm)) km"
+            case .emptyGeometry(let i, let type):
+                "feature \(i): \(type) has no positions"
             case .empty: "the network has no LineString or Point features"
             }
         }
@@ -51,8 +58,8 @@ public struct NetworkIndex: Sendable {
             guard let geometry = feature.geometry else { continue }
             var reach = defaultReachKm
             if let value = feature[property: "reach_km"], !value.isNull {
-                guard let r = value.doubleValue, r >= 0, r.isFinite else {
-                    throw .badReach(feature: index, value: "\(value)")
+                guard let r = value.doubleValue, r >= 0, r.isFinite, r <= NetworkIndex.maximumReachKm else {
+                    throw .badReach(feature: index, value: String(decoding: JSONText.encode(value), as: UTF8.self))
                 }
                 reach = r
             }
@@ -65,9 +72,17 @@ public struct NetworkIndex: Sendable {
     private mutating func add(_ geometry: Geometry, feature: Int, reachKm: Double) throws(BuildError) {
         switch geometry {
         case .point(let p): append(p, p, feature, reachKm)
-        case .multiPoint(let ps): for p in ps { append(p, p, feature, reachKm) }
-        case .lineString(let line): addLine(line, feature, reachKm)
-        case .multiLineString(let lines): for line in lines { addLine(line, feature, reachKm) }
+        case .multiPoint(let ps):
+            guard !ps.isEmpty else { throw .emptyGeometry(feature: feature, type: "MultiPoint") }
+            for p in ps { append(p, p, feature, reachKm) }
+        case .lineString(let line):
+            guard !line.isEmpty else { throw .emptyGeometry(feature: feature, type: "LineString") }
+            addLine(line, feature, reachKm)
+        case .multiLineString(let lines):
+            guard !lines.isEmpty, lines.allSatisfy({ !$0.isEmpty }) else {
+                throw .emptyGeometry(feature: feature, type: "MultiLineString")
+            }
+            for line in lines { addLine(line, feature, reachKm) }
         case .geometryCollection(let members):
             for member in members { try add(member, feature: feature, reachKm: reachKm) }
         case .polygon, .multiPolygon:
@@ -78,6 +93,7 @@ public struct NetworkIndex: Sendable {
     private mutating func addLine(_ line: [Position], _ feature: Int, _ reachKm: Double) {
         if line.count == 1 { append(line[0], line[0], feature, reachKm); return }
         let dense = Geodesic.densify(line, maxSegmentKm: NetworkIndex.maxSegmentKm)
+        guard dense.count >= 2 else { return }
         for k in 1..<dense.count { append(dense[k - 1], dense[k], feature, reachKm) }
     }
 

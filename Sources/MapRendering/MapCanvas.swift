@@ -34,7 +34,7 @@ struct MapCanvas {
         viewport = try Viewport(projection: options.projection, extent: extent, widthPx: options.widthPx)
     }
 
-    mutating func draw() -> String {
+    mutating func draw() throws -> String {
         let w = Int(viewport.widthPx.rounded()), h = Int(viewport.heightPx.rounded())
         svg.reserveCapacity(1 << 20)
         svg += "<svg"
@@ -47,10 +47,10 @@ struct MapCanvas {
         svg += "<rect id=\"sea\" x=\"-\(w * 2)\" y=\"-\(h * 2)\" width=\"\(w * 5)\" height=\"\(h * 5)\" fill=\"\(xmlEscaped(style.sea))\"/>\n"
         drawBasemap()
         for (index, overlay) in basemap.overlays.enumerated() {
-            drawLayer(overlay, groupID: "overlay-\(index)", layerIndex: nil)
+            try drawLayer(overlay, groupID: "overlay-\(index)", layerIndex: nil)
         }
         for (index, layer) in layers.enumerated() {
-            drawLayer(layer, groupID: "layer-\(index)", layerIndex: index)
+            try drawLayer(layer, groupID: "layer-\(index)", layerIndex: index)
         }
         drawLabels()
         drawTitle()
@@ -106,7 +106,7 @@ struct MapCanvas {
 
     // MARK: layers
 
-    private mutating func drawLayer(_ layer: MapLayer, groupID: String, layerIndex: Int?) {
+    private mutating func drawLayer(_ layer: MapLayer, groupID: String, layerIndex: Int?) throws {
         toggleableGroups.append((id: groupID, label: layer.name))
         svg += "<g id=\"\(groupID)\" data-name=\"\(xmlEscaped(layer.name))\">\n"
         var properties: [JSONObject?] = []
@@ -117,7 +117,7 @@ struct MapCanvas {
             }
         }
         let binned = polygonOrPointCount > options.maxVectorFeatures
-        if binned { drawBinned(layer) }
+        if binned { try drawBinned(layer) }
         for (index, feature) in layer.features.enumerated() {
             var isBinned = false
             if binned, let geometry = feature.geometry {
@@ -130,7 +130,11 @@ struct MapCanvas {
             // properties for them: a 400k-cell layer stays a small, fast page.
             if layerIndex != nil { properties.append(isBinned ? nil : feature.properties) }
             guard let geometry = feature.geometry, !isBinned else { continue }
+            viewport.unprojectable = nil
             drawFeature(feature, geometry: geometry, layerIndex: layerIndex, featureIndex: index)
+            if let p = viewport.unprojectable {
+                throw MapDrawError(layer: layer.name, feature: index, position: p)
+            }
         }
         svg += "</g>\n"
         if layerIndex != nil { tooltipProperties.append(properties) }
@@ -274,18 +278,20 @@ struct MapCanvas {
     /// Draws a huge polygon/point layer as merged pixel runs per colour class: each feature
     /// marks the pixels its projected bounds cover; each row's runs of one class become one
     /// `h`/`v` rectangle. Output size is bounded by the canvas (width × height), not the input.
-    private mutating func drawBinned(_ layer: MapLayer) {
+    private mutating func drawBinned(_ layer: MapLayer) throws {
         let width = Int(viewport.widthPx.rounded()), height = Int(viewport.heightPx.rounded())
         var grid = [UInt8](repeating: 0, count: width * height)   // 0 = empty, else class + 1
         var classColours: [String] = []
         var binnedCount = 0
         var role = "feature"
-        for feature in layer.features {
+        for (index, feature) in layer.features.enumerated() {
             guard let geometry = feature.geometry else { continue }
             switch geometry {
             case .polygon, .multiPolygon, .point, .multiPoint: break
             default: continue
             }
+            viewport.unprojectable = nil
+            defer { viewport.unprojectable = nil }
             role = roleOf(feature, layer: layer)
             let base = style.style(forRole: role)
             let (_, fill) = colours(for: feature, role: role, base: base)
@@ -299,6 +305,9 @@ struct MapCanvas {
             guard let box = geometry.boundingBox else { continue }
             let a = viewport.pixel(Position(box.minX, box.minY))
             let b = viewport.pixel(Position(box.maxX, box.maxY))
+            if let p = viewport.unprojectable {
+                throw MapDrawError(layer: layer.name, feature: index, position: p)
+            }
             let x0 = max(0, Int(min(a.x, b.x).rounded(.down))), x1 = min(width - 1, Int(max(a.x, b.x).rounded(.down)))
             let y0 = max(0, Int(min(a.y, b.y).rounded(.down))), y1 = min(height - 1, Int(max(a.y, b.y).rounded(.down)))
             guard x0 <= x1, y0 <= y1 else { continue }
@@ -412,5 +421,16 @@ struct MapCanvas {
 
     private mutating func drawAttribution() {
         svg += "<text id=\"attribution\" x=\"\(Int(viewport.widthPx - 8))\" y=\"\(Int(viewport.heightPx - 8))\" text-anchor=\"end\" font-size=\"9\" fill=\"#555555\">\(xmlEscaped(options.attribution))</text>\n"
+    }
+}
+
+/// A feature the map projection cannot draw: a position with no finite image (the south
+/// pole in the default Lambert conformal conic, whose cone opens towards it).
+public struct MapDrawError: Error, CustomStringConvertible, Sendable {
+    public var layer: String
+    public var feature: Int
+    public var position: Position
+    public var description: String {
+        "\(layer): features[\(feature)]: position [\(position.lon), \(position.lat)] cannot be drawn in the map projection (it has no finite image; crop the layer to the map area)"
     }
 }

@@ -19,7 +19,7 @@ public struct MapRenderer: Sendable {
     public func renderSVG(layers: [MapLayer], basemap: Basemap) throws -> String {
         var canvas = try MapCanvas(style: style, options: options, layers: layers, basemap: basemap,
                                    standalone: true)
-        return canvas.draw()
+        return try canvas.draw()
     }
 
     /// A standalone offline HTML page: the same SVG plus pan/zoom, layer toggles and a
@@ -27,7 +27,7 @@ public struct MapRenderer: Sendable {
     public func renderHTML(layers: [MapLayer], basemap: Basemap) throws -> String {
         var canvas = try MapCanvas(style: style, options: options, layers: layers, basemap: basemap,
                                    standalone: false)
-        let svg = canvas.draw()
+        let svg = try canvas.draw()
         return HTMLPage.make(title: options.title, svg: svg, layerNames: canvas.toggleableGroups,
                              properties: canvas.tooltipProperties)
     }

@@ -53,13 +53,23 @@ final class Viewport {
     func pixels(_ positions: [Position]) -> [PixelPoint] {
         var result: [PixelPoint] = []
         result.reserveCapacity(positions.count)
-        for q in transform.forward(positions) {
+        for (i, q) in transform.forward(positions).enumerated() {
+            if !q.x.isFinite || !q.y.isFinite { noteUnprojectable(positions[i]) }
             if let p = canvasPoint(q) { result.append(p) }
         }
         return result
     }
     func pixel(_ p: Position) -> PixelPoint {
-        canvasPoint(transform.forward(p)) ?? PixelPoint(x: -pixelLimit, y: -pixelLimit)
+        let q = transform.forward(p)
+        if !q.x.isFinite || !q.y.isFinite { noteUnprojectable(p) }
+        return canvasPoint(q) ?? PixelPoint(x: -pixelLimit, y: -pixelLimit)
+    }
+
+    /// The first position since the last reset that has no finite image in the projection
+    /// (the canvas reports the feature it belongs to as bad input).
+    var unprojectable: Position?
+    private func noteUnprojectable(_ p: Position) {
+        if unprojectable == nil { unprojectable = p }
     }
 
     /// Pixel coordinates are clamped to ±`pixelLimit`: far off any canvas, and small enough

@@ -55,6 +55,7 @@ public final class AtomicFileSet {
         var target: String
         var temporary: String
         var slot: Int?
+        var descriptor: Int32? = nil
     }
     private var staged: [Staged] = []
     private static let counter = AtomicCounter()
@@ -63,21 +64,87 @@ public final class AtomicFileSet {
 
     deinit { abandon() }
 
-    /// Writes `contents` to a temporary file beside `path`. Throws a 73 error naming the path.
-    public func stage(path: String, contents: [UInt8]) throws {
-        // Device files and FIFOs (-o /dev/stdout, a named pipe) cannot be renamed over:
-        // write them in place, once every regular file has been staged.
-        var info = stat()
-        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
-            if (info.st_mode & S_IFMT) == S_IFDIR {
-                throw PlannerError(.cannotCreate, "cannot write \(path): is a directory")
+    /// The descriptor that `-o /dev/stdout` (and `/dev/fd/1`, `/proc/self/fd/1`) means: a
+    /// planner points fd 1 at stderr while it runs and keeps the real stdout elsewhere.
+    public var standardOutputDescriptor: Int32 = 1
+
+    /// Where a path given to `-o` really leads.
+    enum OutputTarget: Equatable {
+        /// A regular file (existing or not) at the end of any symlinks: written atomically
+        /// beside that target, so `-o link` replaces the file the link points to, not the link.
+        case file(String)
+        /// A descriptor this process already has (`/dev/stdout`, `/dev/fd/N`,
+        /// `/proc/self/fd/N`): written in place, like `-`.
+        case descriptor(Int32)
+        /// A FIFO or device: opened and written in place.
+        case special(String)
+        case directory(String)
+
+        /// Follows symlinks one hop at a time (at most 40, as the kernel does), stopping at
+        /// a descriptor path before its "magic" link is read.
+        static func resolve(_ path: String) -> OutputTarget {
+            var current = path
+            for _ in 0..<40 {
+                if let fd = descriptorNumber(current) { return .descriptor(fd) }
+                var info = stat()
+                guard lstat(current, &info) == 0 else { return .file(current) }
+                switch info.st_mode & S_IFMT {
+                case S_IFLNK:
+                    var buffer = [CChar](repeating: 0, count: 4096)
+                    let count = readlink(current, &buffer, buffer.count - 1)
+                    guard count > 0 else { return .file(current) }
+                    let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    current = target.hasPrefix("/") ? target : AtomicFileSet.directoryName(of: current) + "/" + target
+                case S_IFREG: return .file(current)
+                case S_IFDIR: return .directory(current)
+                default: return .special(current)
+                }
             }
+            return .file(current)   // a symlink loop: open reports ELOOP
+        }
+
+        static func descriptorNumber(_ path: String) -> Int32? {
+            switch path {
+            case "/dev/stdout": return 1
+            case "/dev/stderr": return 2
+            default: break
+            }
+            let prefixes = ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/", "/proc/\(getpid())/fd/"]
+            for prefix in prefixes where path.hasPrefix(prefix) {
+                let rest = path.dropFirst(prefix.count)
+                guard !rest.isEmpty, rest.allSatisfy(\.isNumber), let fd = Int32(rest) else { return nil }
+                return fd
+            }
+            return nil
+        }
+    }
+
+    /// Writes `contents` to a temporary file beside `path` (beside the file a symlink leads
+    /// to). Throws a 73 error naming the path.
+    public func stage(path: String, contents: [UInt8]) throws {
+        let target: String
+        switch OutputTarget.resolve(path) {
+        case .directory:
+            throw PlannerError(.cannotCreate, "cannot write \(path): is a directory")
+        case .descriptor(let fd):
+            // Written in place once every regular file has been staged.
+            let actual = fd == 1 ? standardOutputDescriptor : fd
+            guard fcntl(actual, F_GETFD) >= 0 else {
+                throw PlannerError(.cannotCreate, "cannot write \(path): descriptor \(fd) is not open")
+            }
+            staged.append(Staged(target: path, temporary: "", slot: nil, descriptor: actual))
+            pendingSpecial[path] = contents
+            return
+        case .special:
+            // Device files and FIFOs (a named pipe) cannot be renamed over: write in place.
             staged.append(Staged(target: path, temporary: "", slot: nil))
             pendingSpecial[path] = contents
             return
+        case .file(let resolved):
+            target = resolved
         }
-        let directory = Self.directoryName(of: path)
-        let base = Self.baseName(of: path)
+        let directory = Self.directoryName(of: target)
+        let base = Self.baseName(of: target)
         let temporary = "\(directory)/.\(base).tmp-\(getpid())-\(Self.counter.next())"
         let slot = TemporaryFileRegistry.register(temporary)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
@@ -89,7 +156,10 @@ public final class AtomicFileSet {
             }
             throw PlannerError(.cannotCreate, "cannot write \(path): \(SystemIO.errorText(code))")
         }
-        staged.append(Staged(target: path, temporary: temporary, slot: slot))
+        staged.append(Staged(target: target, temporary: temporary, slot: slot))
+        // A file replaced through a symlink keeps its permission bits.
+        var existing = stat()
+        if stat(target, &existing) == 0 { fchmod(fd, existing.st_mode & 0o7777) }
         if let code = SystemIO.writeAll(fd: fd, contents) {
             close(fd)
             throw PlannerError(.cannotCreate, "cannot write \(path): \(SystemIO.errorText(code))")
@@ -109,6 +179,12 @@ public final class AtomicFileSet {
     /// Renames every staged file into place.
     public func commit() throws {
         for (index, file) in staged.enumerated() {
+            if file.temporary.isEmpty, let fd = file.descriptor {
+                if let code = SystemIO.writeAll(fd: fd, pendingSpecial[file.target] ?? []) {
+                    throw PlannerError(.cannotCreate, "cannot write \(file.target): \(SystemIO.errorText(code))")
+                }
+                continue
+            }
             if file.temporary.isEmpty {
                 let fd = open(file.target, O_WRONLY | O_CLOEXEC)
                 guard fd >= 0 else {

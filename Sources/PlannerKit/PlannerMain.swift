@@ -150,6 +150,7 @@ public enum PlannerMain {
             body = bytes
         }
         let files = AtomicFileSet()
+        files.standardOutputDescriptor = stdoutFD
         for side in output.sideFiles { try files.stage(path: side.path, contents: side.contents) }
         let outputPath = invocation.outputPath == "-" ? nil : invocation.outputPath
         if let outputPath { try files.stage(path: outputPath, contents: body) }

@@ -120,10 +120,9 @@ struct CablePlanner: Planner {
                 throw PlannerError.data("--bathymetry \(inputs.path("bathymetry") ?? ""):\(error.line): \(error.message)")
             }
         }
-        var avoid: [Geometry] = []
-        for path in inputs.paths["avoid"] ?? [] {
-            avoid += CableGeodata.land(try PlannerInputs.loadFeatures(path: path, label: "--avoid"))
-        }
+        // Checked against the manifest: a null geometry, a Point or a GeometryCollection in an
+        // exclusion file is an error, never silently not avoided.
+        let avoid = CableGeodata.land(try inputs.features("avoid") ?? FeatureCollection([]))
 
         // Ends.
         let stations = try embedded("landing-stations.geojson")

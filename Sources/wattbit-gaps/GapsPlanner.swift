@@ -126,11 +126,12 @@ struct GapsPlanner: Planner {
 
         progress.update(0, stage: "demand")
         guard let demandPath = inputs.path("demand") else { throw PlannerError.usage("--demand is required") }
+        let demand = try InputSource(path: demandPath, label: "--demand")
         var result: CoverageResult
-        if try DemandSource.isCSV(path: demandPath) {
-            result = try meshCoverage(path: demandPath, context: context, parameters: parameters, progress: progress)
+        if try DemandSource.isCSV(demand) {
+            result = try meshCoverage(demand, context: context, parameters: parameters, progress: progress)
         } else {
-            result = try unitCoverage(inputs, context: context, parameters: parameters, progress: progress)
+            result = try unitCoverage(demand, inputs, context: context, parameters: parameters, progress: progress)
         }
 
         if parameters.string("island_routing") == "auto" {
@@ -156,9 +157,9 @@ struct GapsPlanner: Planner {
             sideFiles.append(.init(path: summaryPath, contents: result.summaryCSV()))
         }
         let n = result.national
-        var text = "\(result.gaps.count) gaps; \(Int(n.uncoveredPopulation.rounded())) of \(Int(n.population.rounded())) people beyond reach (coverage \(formatPercent(n.coverageRate)) over \(result.unitsRead) units)"
+        var text = "\(result.gaps.count) gaps; \(formatCount(n.uncoveredPopulation)) of \(formatCount(n.population)) people beyond reach (coverage \(formatPercent(n.coverageRate)) over \(result.unitsRead) units)"
         if let chosen {
-            text += "; plan: \(chosen.chosen.count) extensions, \(Int(chosen.costJPY.rounded())) JPY, \(Int(chosen.population.rounded())) people (\(chosen.rule))"
+            text += "; plan: \(chosen.chosen.count) extensions, \(formatCount(chosen.costJPY)) JPY, \(formatCount(chosen.population)) people (\(chosen.rule))"
         }
         return PlannerOutput(FeatureCollection(features), sideFiles: sideFiles, summary: text)
     }
@@ -180,64 +181,74 @@ struct GapsPlanner: Planner {
         try EmbeddedGeodata.features(name)
     }
 
-    private func meshCoverage(path: String, context: CoverageContext, parameters: PlannerParameters,
+    private func meshCoverage(_ input: InputSource, context: CoverageContext, parameters: PlannerParameters,
                               progress: ProgressReporter) throws -> CoverageResult {
         var parser = MeshCSVParser(populationColumn: parameters.string("population_column") ?? "population",
                                    householdsColumn: parameters.string("households_column") ?? "households")
         var coverage = MeshCoverage(context: context)
-        let label = path == "-" ? "--demand -" : "--demand \(path)"
+        let label = input.displayLabel
         do {
-            try DemandSource.stream(path: path, label: label, progress: progress) { chunk in
+            try DemandSource.stream(input, progress: progress) { chunk in
                 try parser.feed(chunk) { coverage.add($0) }
             }
             try parser.finish { coverage.add($0) }
         } catch let error as MeshCSVError {
             throw PlannerError.data("\(label):\(error.line): \(error.message)")
         }
-        if parser.rows == 0 { progress.warning("\(label): no mesh rows") }
+        // A table without rows would read as "coverage 100 %": that is not an answer.
+        if parser.rows == 0 { throw PlannerError.data("\(label): no mesh rows after the header") }
         if !parser.hasHouseholds { progress.info("\(label): no '\(parser.householdsColumn)' column; households counted as 0") }
         if parser.suppressedValues > 0 { progress.info("\(label): \(parser.suppressedValues) suppressed values ('*' or '-') counted as 0") }
         return coverage.finish(progress: progress.callback)
     }
 
-    private func unitCoverage(_ inputs: PlannerInputs, context: CoverageContext, parameters: PlannerParameters,
-                              progress: ProgressReporter) throws -> CoverageResult {
+    private func unitCoverage(_ input: InputSource, _ inputs: PlannerInputs, context: CoverageContext,
+                              parameters: PlannerParameters, progress: ProgressReporter) throws -> CoverageResult {
         let populationKey = parameters.string("population_column") ?? "population"
         let householdsKey = parameters.string("households_column") ?? "households"
-        let label = "--demand \(inputs.path("demand") ?? "")"
+        let label = input.displayLabel
+        let source = input.sourceName
         var coverage = UnitCoverage(context: context)
-        let each: (Int, Feature) throws -> Void = { index, feature in
+        var units = 0
+        try inputs.forEachFeature("demand", from: input) { index, feature in
+            // The manifest check has refused null geometries and other types.
             guard let geometry = feature.geometry else { return }
-            guard let population = feature[property: populationKey]?.doubleValue, population >= 0, population.isFinite else {
-                let shown = feature[property: populationKey].map { "\($0)" } ?? "missing"
-                throw PlannerError.data("\(label): features[\(index)].properties.\(populationKey): \(shown) is not a non-negative number")
-            }
-            var households = 0.0
-            if let value = feature[property: householdsKey], !value.isNull {
-                guard let h = value.doubleValue, h >= 0, h.isFinite else {
-                    throw PlannerError.data("\(label): features[\(index)].properties.\(householdsKey): \(value) is not a non-negative number")
-                }
-                households = h
-            }
+            let population = try DemandValue.check(feature[property: populationKey], required: true,
+                                                   where: "\(source): features[\(index)].properties.\(populationKey)")
+            let households = try DemandValue.check(feature[property: householdsKey], required: false,
+                                                   where: "\(source): features[\(index)].properties.\(householdsKey)")
             coverage.add(DemandUnit(geometry: geometry, population: population, households: households, index: index))
+            units += 1
         }
-        if inputs.path("demand") == "-" {
-            // The format check consumed the first chunk of stdin: read the rest and join.
-            var bytes = StdinPeek.shared.take() ?? []
-            try DemandSource.stream(path: "-", label: label, progress: progress) { bytes += $0 }
-            do {
-                try GeoJSONReader.forEachFeature(bytes: bytes, source: "<stdin>", each)
-            } catch let error as GeoJSONError {
-                throw PlannerError.data("--demand: \(error)")
-            }
-        } else {
-            try inputs.forEachFeature("demand", each)
-        }
+        if units == 0 { throw PlannerError.data("\(label): no demand features") }
         do {
             return try coverage.finish(progress: progress.callback)
         } catch let error as GEOSError {
             throw PlannerError.data("\(label): cannot dissolve gap polygons: \(error.message)")
         }
+    }
+}
+
+/// A whole number for the summary line, exact where an Int holds it.
+func formatCount(_ value: Double) -> String {
+    let rounded = value.rounded()
+    return abs(rounded) < 9e15 ? String(Int(rounded)) : "\(rounded)"
+}
+
+/// Population and households at the boundary: finite, non-negative and at most
+/// `maximum` per unit (more than the world's population), so no sum can overflow.
+enum DemandValue {
+    static let maximum = 1e10
+
+    static func check(_ value: JSONValue?, required: Bool, where location: String) throws -> Double {
+        guard let value, !value.isNull else {
+            if required { throw PlannerError.data("\(location): missing; expected a number from 0 to 1e10") }
+            return 0
+        }
+        guard let number = value.doubleValue, number.isFinite, number >= 0, number <= maximum else {
+            throw PlannerError.data("\(location): \(String(decoding: JSONText.encode(value), as: UTF8.self)) is not a number from 0 to 1e10")
+        }
+        return number
     }
 }
 

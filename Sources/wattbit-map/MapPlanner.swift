@@ -95,6 +95,10 @@ struct MapPlanner: Planner {
         do {
             text = format == "svg" ? try renderer.renderSVG(layers: layers, basemap: basemap)
                                    : try renderer.renderHTML(layers: layers, basemap: basemap)
+        } catch let error as MapDrawError {
+            throw PlannerError.data("--layer \(error)")
+        } catch let error as MapStyleError {
+            throw PlannerError.data("--style \(error)")
         } catch {
             throw PlannerError(.software, "map: \(error)")
         }
