@@ -16,7 +16,9 @@ struct MapCanvas {
     private(set) var toggleableGroups: [(id: String, label: String)] = []
     /// Properties per layer and feature index, for the HTML tooltip.
     private(set) var tooltipProperties: [[JSONObject?]] = []
-    private var labels: [(PixelPoint, String)] = []
+    private var labels: [Placement.Label] = []
+    /// What the features cover on the canvas, so that the legend and labels avoid it.
+    private var occupancy: OccupancyGrid
     private var rolesDrawn: [String] = []
     private var routeRanksDrawn: Set<Int> = []
     private var gapClassesDrawn: Set<Int> = []
@@ -32,6 +34,7 @@ struct MapCanvas {
         self.standalone = standalone
         let extent = options.bbox ?? MapRenderer.fittedExtent(layers)
         viewport = try Viewport(projection: options.projection, extent: extent, widthPx: options.widthPx)
+        occupancy = OccupancyGrid(widthPx: viewport.widthPx, heightPx: viewport.heightPx)
     }
 
     mutating func draw() throws -> String {
@@ -52,10 +55,22 @@ struct MapCanvas {
         for (index, layer) in layers.enumerated() {
             try drawLayer(layer, groupID: "layer-\(index)", layerIndex: index)
         }
-        drawLabels()
+        occupancy.prepare()
+        let scaleBar = scaleBarGeometry()
+        var reserved = [titleBox, attributionBox]
+        if let scaleBar { reserved.append(scaleBar.box) }
+        if !standalone { reserved.append(pagePanelBox) }
+        let legend = legendEntries()
+        var legendBox: PixelBox?
+        if !legend.isEmpty {
+            let size = legendSize(legend)
+            legendBox = Placement.legend(size: size, canvas: (viewport.widthPx, viewport.heightPx),
+                                         occupancy: occupancy, reserved: reserved)
+        }
+        drawLabels(reserved: reserved + (legendBox.map { [$0] } ?? []))
         drawTitle()
-        drawLegend()
-        drawScaleBar()
+        if let legendBox { drawLegend(legend, at: legendBox) }
+        if let scaleBar { drawScaleBar(scaleBar) }
         drawAttribution()
         svg += "</svg>\n"
         return svg
@@ -67,22 +82,22 @@ struct MapCanvas {
         svg += "<g id=\"basemap-land\" fill=\"\(xmlEscaped(style.land))\" stroke=\"\(xmlEscaped(style.coast))\" stroke-width=\"0.5\" stroke-linejoin=\"round\"><path fill-rule=\"evenodd\" d=\""
         for feature in basemap.land {
             guard let geometry = feature.geometry else { continue }
-            svg += polygonPath(geometry, tolerancePx: 0.4, minimumSizePx: 0.7)
+            svg += pathData(polygonRings(geometry, tolerancePx: 0.4, minimumSizePx: 0.7), closed: true)
         }
         svg += "\"/></g>\n"
         guard !basemap.prefectures.isEmpty else { return }
         svg += "<g id=\"basemap-prefectures\" fill=\"none\" stroke=\"\(xmlEscaped(style.prefectureBorder))\" stroke-width=\"0.5\"><path d=\""
         for feature in basemap.prefectures {
             guard let geometry = feature.geometry else { continue }
-            svg += polygonPath(geometry, tolerancePx: 0.5, minimumSizePx: 2)
+            svg += pathData(polygonRings(geometry, tolerancePx: 0.5, minimumSizePx: 2), closed: true)
         }
         svg += "\"/></g>\n"
         toggleableGroups.append((id: "basemap-prefectures", label: "Prefectures"))
     }
 
-    /// Path data of a (multi)polygon's rings, simplified to the output scale; rings smaller
+    /// A (multi)polygon's rings in pixels, simplified to the output scale; rings smaller
     /// than `minimumSizePx` across are dropped.
-    private func polygonPath(_ geometry: Geometry, tolerancePx: Double, minimumSizePx: Double) -> String {
+    private func polygonRings(_ geometry: Geometry, tolerancePx: Double, minimumSizePx: Double) -> [[PixelPoint]] {
         var rings: [[PixelPoint]] = []
         func addRings(_ polygon: [[Position]]) {
             for ring in polygon where ring.count >= 4 {
@@ -98,10 +113,10 @@ struct MapCanvas {
         case .polygon(let polygon): addRings(polygon)
         case .multiPolygon(let polygons): polygons.forEach(addRings)
         case .geometryCollection(let members):
-            return members.map { polygonPath($0, tolerancePx: tolerancePx, minimumSizePx: minimumSizePx) }.joined()
+            return members.flatMap { polygonRings($0, tolerancePx: tolerancePx, minimumSizePx: minimumSizePx) }
         default: break
         }
-        return pathData(rings, closed: true)
+        return rings
     }
 
     // MARK: layers
@@ -200,7 +215,8 @@ struct MapCanvas {
             appendPixel(q.x, to: &element); element += "\" cy=\""; appendPixel(q.y, to: &element)
             element += "\" r=\"\(radius)\"\(paint(lines: false))"
             svg += tooltip.isEmpty ? element + "/>\n" : element + ">\(tooltip)</circle>\n"
-            addLabel(feature, base: base, at: PixelPoint(x: q.x + radius + 2, y: q.y + 4))
+            occupancy.markBox(minX: q.x - radius, minY: q.y - radius, maxX: q.x + radius, maxY: q.y + radius)
+            addLabel(feature, role: role, base: base, at: q, clearancePx: radius)
         case .multiPoint(let points):
             let radius = pointRadius(feature, role: role, base: base)
             svg += "<g \(attributes)\(paint(lines: false))>\(tooltip)"
@@ -209,20 +225,24 @@ struct MapCanvas {
                 var element = "<circle cx=\""
                 appendPixel(q.x, to: &element); element += "\" cy=\""; appendPixel(q.y, to: &element)
                 svg += element + "\" r=\"\(radius)\"/>"
+                occupancy.markBox(minX: q.x - radius, minY: q.y - radius, maxX: q.x + radius, maxY: q.y + radius)
             }
             svg += "</g>\n"
         case .lineString(let line):
             let parts = [simplifyPixels(viewport.pixels(line), tolerancePx: 0.3, closed: false)]
             svg += "<path \(attributes)\(paint(lines: true)) d=\"\(pathData(parts, closed: false))\">\(tooltip)</path>\n"
-            if let mid = parts[0].dropFirst(parts[0].count / 2).first { addLabel(feature, base: base, at: mid) }
+            if stroke != nil { occupancy.markPolyline(parts[0], halfWidthPx: base.strokeWidthPx / 2) }
+            if let mid = parts[0].dropFirst(parts[0].count / 2).first { addLabel(feature, role: role, base: base, at: mid, clearancePx: 3) }
         case .multiLineString(let lines):
             let parts = lines.map { simplifyPixels(viewport.pixels($0), tolerancePx: 0.3, closed: false) }
             svg += "<path \(attributes)\(paint(lines: true)) d=\"\(pathData(parts, closed: false))\">\(tooltip)</path>\n"
+            if stroke != nil { for part in parts { occupancy.markPolyline(part, halfWidthPx: base.strokeWidthPx / 2) } }
         case .polygon, .multiPolygon:
             // Small polygons must stay visible: no minimum size for user layers.
-            let d = polygonPath(geometry, tolerancePx: 0.3, minimumSizePx: 0)
-            svg += "<path \(attributes)\(paint(lines: false)) fill-rule=\"evenodd\" d=\"\(d)\">\(tooltip)</path>\n"
-            if let center = geometry.boundingBox?.center { addLabel(feature, base: base, at: viewport.pixel(center)) }
+            let rings = polygonRings(geometry, tolerancePx: 0.3, minimumSizePx: 0)
+            svg += "<path \(attributes)\(paint(lines: false)) fill-rule=\"evenodd\" d=\"\(pathData(rings, closed: true))\">\(tooltip)</path>\n"
+            if fill != nil { occupancy.fillRings(rings) } else { for ring in rings { occupancy.markPolyline(ring, halfWidthPx: base.strokeWidthPx / 2) } }
+            if let center = geometry.boundingBox?.center { addLabel(feature, role: role, base: base, at: viewport.pixel(center), clearancePx: 0) }
         case .geometryCollection(let members):
             svg += "<g \(attributes)>\(tooltip)"
             for member in members {
@@ -241,13 +261,18 @@ struct MapCanvas {
         return base.radiusPx
     }
 
-    private mutating func addLabel(_ feature: Feature, base: FeatureStyle, at point: PixelPoint) {
+    private mutating func addLabel(_ feature: Feature, role: String, base: FeatureStyle, at point: PixelPoint, clearancePx: Double) {
         guard let key = base.labelProperty else { return }
         // English names render with any font; Japanese needs CJK fonts the viewer may lack.
         let text = feature[property: key]?.stringValue ?? feature[property: "name"]?.stringValue
             ?? feature[property: "hub_id"]?.stringValue
         guard let text, !text.isEmpty else { return }
-        labels.append((point, text))
+        // Bigger hubs first, then landings, then the rest: when labels compete for room,
+        // the more important name keeps its place.
+        var priority = 0.0
+        if role == "hub" { priority = 2_000_000 + min(feature[property: "total_mw"]?.doubleValue ?? 0, 1_000_000) }
+        else if role == "landing" { priority = 1_000_000 }
+        labels.append(Placement.Label(anchor: point, clearancePx: clearancePx, text: text, priority: priority))
     }
 
     private func tooltipText(_ feature: Feature, role: String) -> String {
@@ -331,6 +356,7 @@ struct MapCanvas {
                     let start = x
                     while x < width && grid[row + x] == mark { x += 1 }
                     d += "M\(start) \(y)h\(x - start)v1h-\(x - start)z"
+                    occupancy.markBox(minX: Double(start), minY: Double(y), maxX: Double(x), maxY: Double(y + 1))
                 }
             }
             if d.isEmpty { continue }
@@ -340,16 +366,33 @@ struct MapCanvas {
 
     // MARK: furniture
 
-    private mutating func drawLabels() {
+    private mutating func drawLabels(reserved: [PixelBox]) {
         guard !labels.isEmpty else { return }
+        let placed = Placement.labels(labels, occupancy: occupancy, reserved: reserved,
+                                      canvas: (viewport.widthPx, viewport.heightPx))
         svg += "<g id=\"labels\">\n"
-        for (point, text) in labels {
+        for label in placed {
             var element = "<text class=\"lbl\" x=\""
-            appendPixel(point.x, to: &element); element += "\" y=\""; appendPixel(point.y, to: &element)
-            svg += element + "\">\(xmlEscaped(text))</text>\n"
+            appendPixel(label.x, to: &element); element += "\" y=\""; appendPixel(label.y, to: &element)
+            element += label.anchorEnd ? "\" text-anchor=\"end" : ""
+            svg += element + "\">\(xmlEscaped(label.text))</text>\n"
         }
         svg += "</g>\n"
         toggleableGroups.append((id: "labels", label: "Labels"))
+    }
+
+    /// Boxes the legend and labels must not cover.
+    private var titleBox: PixelBox {
+        PixelBox(x: 8, y: 8, width: min(viewport.widthPx - 16, Double(options.title.count) * 9 + 24), height: 30)
+    }
+    private var attributionBox: PixelBox {
+        let width = TextMetrics.widthPx(options.attribution, fontPx: 9)
+        return PixelBox(minX: viewport.widthPx - 8 - width, minY: viewport.heightPx - 17, maxX: viewport.widthPx - 8, maxY: viewport.heightPx - 5)
+    }
+    /// The HTML page's panel of toggles sits over the map's top-right corner.
+    private var pagePanelBox: PixelBox {
+        let height = 70 + 19 * Double(toggleableGroups.count + 1)
+        return PixelBox(minX: viewport.widthPx - 290, minY: 0, maxX: viewport.widthPx, maxY: height)
     }
 
     private mutating func drawTitle() {
@@ -357,7 +400,7 @@ struct MapCanvas {
         svg += "<text x=\"20\" y=\"29\" font-size=\"16\" font-weight=\"bold\" fill=\"#222222\">\(xmlEscaped(options.title))</text></g>\n"
     }
 
-    private mutating func drawLegend() {
+    private func legendEntries() -> [(swatch: String, label: String)] {
         var entries: [(swatch: String, label: String)] = []
         for role in rolesDrawn {
             let base = style.style(forRole: role)
@@ -387,13 +430,20 @@ struct MapCanvas {
             }
             entries.append((swatch, label))
         }
-        guard !entries.isEmpty else { return }
-        let rowHeight = 17.0
-        let boxHeight = Double(entries.count) * rowHeight + 28
-        let longest = entries.map(\.label.count).max() ?? 10
-        let boxWidth = Double(longest) * 6.4 + 44
-        let top = viewport.heightPx - boxHeight - 34
-        svg += "<g id=\"legend\" transform=\"translate(10 \(Int(top)))\"><rect width=\"\(Int(boxWidth))\" height=\"\(Int(boxHeight))\" rx=\"4\" fill=\"#ffffff\" fill-opacity=\"0.9\" stroke=\"#bbbbbb\"/>"
+        return entries
+    }
+
+    private static let legendRowHeight = 17.0
+
+    private func legendSize(_ entries: [(swatch: String, label: String)]) -> (width: Double, height: Double) {
+        let longest = entries.map { TextMetrics.widthPx($0.label) }.max() ?? 60
+        return ((longest + 44).rounded(.up), Double(entries.count) * Self.legendRowHeight + 28)
+    }
+
+    /// The legend at `box` (chosen by `Placement.legend`: the emptiest corner).
+    private mutating func drawLegend(_ entries: [(swatch: String, label: String)], at box: PixelBox) {
+        let rowHeight = Self.legendRowHeight
+        svg += "<g id=\"legend\" transform=\"translate(\(Int(box.minX)) \(Int(box.minY)))\"><rect width=\"\(Int(box.width))\" height=\"\(Int(box.height))\" rx=\"4\" fill=\"#ffffff\" fill-opacity=\"0.9\" stroke=\"#bbbbbb\"/>"
         svg += "<text x=\"10\" y=\"17\" font-weight=\"bold\">Legend</text>"
         for (i, entry) in entries.enumerated() {
             let y = 24 + Double(i) * rowHeight
@@ -404,16 +454,26 @@ struct MapCanvas {
 
     /// A bar whose length is a round number of kilometres, measured geodesically at the
     /// centre of the map (conformal projections keep scale locally true in every direction).
-    private mutating func drawScaleBar() {
+    private struct ScaleBar {
+        var x: Double, y: Double, length: Double, kilometres: Double
+        var box: PixelBox { PixelBox(x: x - 6, y: y - 16, width: length + 12, height: 28) }
+    }
+
+    private func scaleBarGeometry() -> ScaleBar? {
         let center = viewport.extent.center
         let east = Geodesic.direct(from: center, azimuthDegrees: 90, distanceMeters: 100_000)
         let a = viewport.pixel(center), b = viewport.pixel(east)
         let pxPerKm = ((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)).squareRoot() / 100
-        guard pxPerKm.isFinite, pxPerKm > 0 else { return }
+        guard pxPerKm.isFinite, pxPerKm > 0 else { return nil }
         let target = viewport.widthPx * 0.15 / pxPerKm
         let nice = [1.0, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000].last { $0 <= target } ?? 1
         let length = nice * pxPerKm
-        let x = viewport.widthPx - length - 24, y = viewport.heightPx - 40
+        return ScaleBar(x: (viewport.widthPx - length - 24).rounded(.down), y: (viewport.heightPx - 40).rounded(.down),
+                        length: length, kilometres: nice)
+    }
+
+    private mutating func drawScaleBar(_ bar: ScaleBar) {
+        let x = bar.x, y = bar.y, length = bar.length, nice = bar.kilometres
         svg += "<g id=\"scale-bar\" transform=\"translate(\(Int(x)) \(Int(y)))\"><rect x=\"-6\" y=\"-16\" width=\"\(Int(length + 12))\" height=\"28\" fill=\"#ffffff\" fill-opacity=\"0.85\" rx=\"3\"/>"
         svg += "<path d=\"M0 0v6h\(String(format1(length)))v-6\" fill=\"none\" stroke=\"#222222\" stroke-width=\"1.5\"/>"
         svg += "<text x=\"\(format1(length / 2))\" y=\"-4\" text-anchor=\"middle\">\(Int(nice)) km</text></g>\n"

@@ -61,11 +61,10 @@ struct MapPlanner: Planner {
 
         var style = MapStyle.standard
         if let path = parameters.string("style") {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw PlannerError.noInput("--style \(path): file not found or unreadable")
-            }
+            // Read once, so that a named pipe or <(…) works; 66 when missing or unreadable.
+            let data = try PlannerInputs.readBytes(path: path, label: "--style")
             let document: JSONValue
-            do { document = try JSONText.parse([UInt8](data), source: path) } catch {
+            do { document = try JSONText.parse(data, source: path == "-" ? "<stdin>" : path) } catch {
                 throw PlannerError.data("--style \(error)")
             }
             guard case .object(let overrides) = document else {
