@@ -220,6 +220,7 @@ enum Placement {
         var anchorEnd: Bool
         var box: PixelBox
         var text: String
+        var anchor: PixelPoint
     }
 
     /// Places labels greedily by priority (highest first); returns them in input order of
@@ -233,6 +234,10 @@ enum Placement {
         let ascent = fontPx * 0.8, descent = fontPx * 0.25
         for index in order {
             let label = labels[index]
+            // The same name at (nearly) the same place is one label: a hub that is also a
+            // landing, a landing repeated in several route files.
+            if placed.contains(where: { $0.text == label.text
+                && abs($0.anchor.x - label.anchor.x) < 40 && abs($0.anchor.y - label.anchor.y) < 40 }) { continue }
             let width = TextMetrics.widthPx(label.text, fontPx: fontPx)
             let gap = label.clearancePx + 2
             let p = label.anchor
@@ -265,7 +270,7 @@ enum Placement {
                 let score = occupancy.occupied(box)
                 if score < bestScore {
                     bestScore = score
-                    best = PlacedLabel(x: option.x, y: option.y, anchorEnd: option.end, box: box, text: label.text)
+                    best = PlacedLabel(x: option.x, y: option.y, anchorEnd: option.end, box: box, text: label.text, anchor: p)
                     if score == 0 { break }
                 }
             }

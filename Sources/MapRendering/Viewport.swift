@@ -1,7 +1,7 @@
 import GeoCore
 
 /// Pixel coordinates on the canvas (y down).
-struct PixelPoint {
+struct PixelPoint: Equatable {
     var x: Double
     var y: Double
 }

@@ -86,6 +86,22 @@ struct GapsPlannerTests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test("CR-only and CRLF line ends (old spreadsheet exports) read the same rows as LF")
+    func lineEnds() throws {
+        let (dir, network) = try Self.fixture()
+        let rows = ["KEY_CODE,population,households", "53394547,10,4", "53394548,20,8", "53394549,5,2"]
+        var outputs: [[UInt8]] = []
+        for (name, end) in [("lf", "\n"), ("cr", "\r"), ("crlf", "\r\n")] {
+            let demand = try Tool.writeFile(dir, "demand-\(name).csv", rows.joined(separator: end) + end)
+            let result = try Tool.run("wattbit-gaps", ["run", "--network", network, "--demand", demand,
+                                                       "--island-routing", "straight-line"], timeout: 60)
+            #expect(result.exitCode == 0, "\(name): \(result.stderr)")
+            #expect(result.stderr.contains("over 3 units"), "\(name): \(result.stderr)")
+            outputs.append(result.stdout)
+        }
+        #expect(outputs[1] == outputs[0] && outputs[2] == outputs[0], "line ends change the answer")
+    }
+
     @Test("missing demand file: exit 66 naming it")
     func missing() throws {
         let (_, network) = try Self.fixture()
