@@ -20,9 +20,10 @@ echo "grid: $grid ($(du -m "$grid" | cut -f1) MB, 5,760,000 values); $(nproc) co
 swift build -c release --scratch-path "$scratch" --product wattbit-cable >&2
 bin="$scratch/release/wattbit-cable"
 venv="$root/tools/bench/.venv-bathymetry"
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check rasterio==1.5.2 numpy >&2
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+if ! "$venv/bin/python" -c 'import rasterio' 2>/dev/null; then
+    # rasterio 1.4.4: the last release for Python 3.11 (Debian 12); its wheel bundles GDAL.
+    "$venv/bin/pip" install --quiet --disable-pip-version-check rasterio==1.4.4 numpy >&2
 fi
 
 route=(run --from Ishikari --to Kitakyushu --progress none -o /dev/null)
