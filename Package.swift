@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "wattbit-gaps", targets: ["wattbit-gaps"]),
         .executable(name: "wattbit-map", targets: ["wattbit-map"]),
         .executable(name: "wattbit-latency", targets: ["wattbit-latency"]),
+        .executable(name: "wattbit-siting", targets: ["wattbit-siting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,6 +45,7 @@ let package = Package(
         .target(name: "FiberCoverage", dependencies: [
             "GeoCore", .product(name: "Collections", package: "swift-collections")]),
         .target(name: "MapRendering", dependencies: ["GeoCore"]),
+        .target(name: "Siting", dependencies: ["GeoCore"]),
 
         // Executables: thin shells over the engines.
         .executableTarget(name: "wattbit", dependencies: [
@@ -52,6 +54,8 @@ let package = Package(
         .executableTarget(name: "wattbit-hubs", dependencies: ["PlannerKit", "HubClustering"]),
         .executableTarget(name: "wattbit-gaps", dependencies: ["PlannerKit", "FiberCoverage", "CableRouting"]),
         .executableTarget(name: "wattbit-map", dependencies: ["PlannerKit", "MapRendering"]),
+        // The population CSV is read with FiberCoverage's e-Stat mesh reader (as wattbit gaps does).
+        .executableTarget(name: "wattbit-siting", dependencies: ["PlannerKit", "Siting", "FiberCoverage"]),
         // A planner shipped as a plugin, built on PlannerKit exactly as a third party would.
         .executableTarget(name: "wattbit-latency", dependencies: ["PlannerKit"],
                           path: "Plugins/latency"),
@@ -68,6 +72,7 @@ let package = Package(
         .testTarget(name: "HubClusteringTests", dependencies: ["HubClustering"]),
         .testTarget(name: "FiberCoverageTests", dependencies: ["FiberCoverage"]),
         .testTarget(name: "MapRenderingTests", dependencies: ["MapRendering"]),
+        .testTarget(name: "SitingTests", dependencies: ["Siting"]),
         // Spawns the built executables: CLI tables, bad plugins, pipelines.
         .testTarget(name: "EndToEndTests", dependencies: ["GeoCore"], exclude: ["Fixtures"]),
     ],

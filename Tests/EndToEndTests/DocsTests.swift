@@ -7,7 +7,7 @@ import XCTest
 /// each planner's `--help` names every parameter its manifest declares.
 final class DocsTests: XCTestCase {
     /// The planners that ship with WattBit. A new built-in planner is one more row.
-    static let builtInPlanners = ["cable", "hubs", "gaps", "map", "latency"]
+    static let builtInPlanners = ["cable", "hubs", "gaps", "map", "siting", "latency"]
     /// The Python plugin in the tree, run by path (it is not built by SwiftPM).
     static let pythonPlugin = (name: "landing-diversity",
                                path: "Plugins/landing-diversity/wattbit-landing-diversity")

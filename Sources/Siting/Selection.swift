@@ -1,0 +1,140 @@
+import GeoCore
+
+/// Choosing and qualifying sites from scored cells.
+public enum SiteSelection {
+    /// The best `count` eligible cells at least `minSpacingKm` apart (geodesic): greedy in
+    /// order of score (ties by row, then column), the standard spatially-dispersed top-N
+    /// rule (as in Church & Meadows' maximal dispersion heuristics). O(n log n + n·count).
+    public static func top(_ cells: [ScoredCell], count: Int, minSpacingKm: Double,
+                           centre: (ScoredCell) -> Position) -> [ScoredCell] {
+        guard count > 0 else { return [] }
+        let order = cells.indices.filter { cells[$0].eligible }.sorted { a, b in
+            let x = cells[a], y = cells[b]
+            if x.total != y.total { return x.total > y.total }
+            return (x.row, x.column) < (y.row, y.column)
+        }
+        var chosen: [ScoredCell] = []
+        var chosenCentres: [Position] = []
+        for i in order {
+            let p = centre(cells[i])
+            if chosenCentres.contains(where: { Geodesic.distanceKm($0, p) < minSpacingKm }) { continue }
+            chosen.append(cells[i])
+            chosenCentres.append(p)
+            if chosen.count == count { break }
+        }
+        return chosen
+    }
+
+    /// Pareto flag: `true` for each vector that no other vector dominates (at least as
+    /// good on every criterion and better on one; higher is better). Sort by score sum
+    /// descending: a dominator has a strictly larger sum, so only earlier vectors need
+    /// checking, and only those already found non-dominated (dominance is transitive).
+    /// O(n·m·d) for m non-dominated among n vectors of d criteria (Kung, Luccio &
+    /// Preparata 1975 for the idea of a maxima scan).
+    public static func paretoFlags(_ vectors: [[Double]]) -> [Bool] {
+        let sums = vectors.map { $0.reduce(0, +) }
+        let order = vectors.indices.sorted { sums[$0] != sums[$1] ? sums[$0] > sums[$1] : $0 < $1 }
+        var front: [Int] = []
+        var flags = [Bool](repeating: false, count: vectors.count)
+        for i in order {
+            let dominated = front.contains { j in dominates(vectors[j], vectors[i]) }
+            if !dominated { front.append(i); flags[i] = true }
+        }
+        return flags
+    }
+
+    static func dominates(_ a: [Double], _ b: [Double]) -> Bool {
+        var better = false
+        for k in a.indices {
+            if a[k] < b[k] { return false }
+            if a[k] > b[k] { better = true }
+        }
+        return better
+    }
+}
+
+/// Rank stability under weight uncertainty: the weights are drawn from a Dirichlet
+/// distribution centred on the given weights (concentration α: Dir(α·ŵ), mean ŵ), the
+/// pool's scores recomputed, and the top-N-with-spacing rule applied per sample; a site's
+/// stability is the fraction of samples in which it is selected again. This is the
+/// stochastic multicriteria acceptability analysis of Lahdelma, Hokkanen & Salminen (SMAA,
+/// EJOR 106, 1998) with weights sampled around a preference rather than uniformly (as in
+/// Tervonen & Lahdelma 2007). Gamma variates by Marsaglia & Tsang (ACM TOMS 26, 2000) from
+/// GeoCore's SplitMix64, so a seed gives the same answer on every machine.
+public struct Sensitivity: Sendable {
+    /// Per-criterion scores of the pool cells (pool × d, row-major), weights (d).
+    public var scores: [[Double]]
+    public var weights: [Double]
+    public var concentration: Double
+    /// For each pool cell, the pool cells closer than the spacing (precomputed once).
+    public var conflicts: [[Int]]
+
+    public init(scores: [[Double]], weights: [Double], concentration: Double, conflicts: [[Int]]) {
+        self.scores = scores; self.weights = weights; self.concentration = concentration; self.conflicts = conflicts
+    }
+
+    /// How often each pool cell is among the `top` selected, over `samples` weight draws.
+    /// O(samples · (P·d + P log P)).
+    public func selectionFrequency(samples: Int, top: Int, seed: UInt64) -> [Double] {
+        let p = scores.count, d = weights.count
+        guard p > 0, samples > 0 else { return [Double](repeating: 0, count: p) }
+        let total = weights.reduce(0, +)
+        var rng = SplitMix64(seed: seed)
+        var counts = [Int](repeating: 0, count: p)
+        var totals = [Double](repeating: 0, count: p)
+        var order = Array(0..<p)
+        var blocked = [Bool](repeating: false, count: p)
+        var w = [Double](repeating: 0, count: d)
+        for _ in 0..<samples {
+            var sum = 0.0
+            for k in 0..<d {
+                w[k] = weights[k] > 0 ? Self.gamma(shape: concentration * weights[k] / total, &rng) : 0
+                sum += w[k]
+            }
+            if sum <= 0 { continue }
+            for i in 0..<p {
+                var s = 0.0
+                let row = scores[i]
+                for k in 0..<d where w[k] > 0 { s += w[k] * row[k] }
+                totals[i] = s / sum
+            }
+            for i in 0..<p { order[i] = i; blocked[i] = false }
+            order.sort { totals[$0] != totals[$1] ? totals[$0] > totals[$1] : $0 < $1 }
+            var chosen = 0
+            for i in order where !blocked[i] {
+                counts[i] += 1
+                chosen += 1
+                if chosen == top { break }
+                for j in conflicts[i] { blocked[j] = true }
+            }
+        }
+        return counts.map { Double($0) / Double(samples) }
+    }
+
+    /// Gamma(shape, 1) variate (Marsaglia & Tsang 2000; shape < 1 by the boost
+    /// Gamma(a) = Gamma(a + 1) · U^(1/a)).
+    static func gamma(shape: Double, _ rng: inout SplitMix64) -> Double {
+        if shape < 1 {
+            let u = max(rng.unit(), 1e-300)
+            return gamma(shape: shape + 1, &rng) * libmPow(u, 1 / shape)
+        }
+        let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        while true {
+            var x = 0.0, v = 0.0
+            repeat {
+                x = normal(&rng)
+                v = 1 + c * x
+            } while v <= 0
+            v = v * v * v
+            let u = rng.unit()
+            if u < 1 - 0.0331 * x * x * x * x { return d * v }
+            if libmLog(max(u, 1e-300)) < 0.5 * x * x + d * (1 - v + libmLog(v)) { return d * v }
+        }
+    }
+
+    static func normal(_ rng: inout SplitMix64) -> Double {
+        // Box–Muller (one of the pair).
+        let u1 = max(rng.unit(), 1e-300), u2 = rng.unit()
+        return (-2 * libmLog(u1)).squareRoot() * libmCos(2 * Double.pi * u2)
+    }
+}

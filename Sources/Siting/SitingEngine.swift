@@ -1,0 +1,351 @@
+import Dispatch
+import GeoCore
+
+/// A cell's score in compact form (24 bytes), so a national 250 m run (≈ 6 M cells) fits
+/// in memory; the full `Evaluation` is recomputed for the few cells that are reported.
+public struct ScoredCell: Sendable, Equatable {
+    /// Global JIS X 0410 row (south to north) and column (west to east) at the run's level.
+    public var row: Int32
+    public var column: Int32
+    public var total: Double
+    /// `Constraint` bits that exclude the cell (0 = eligible).
+    public var excludedBits: UInt8
+    /// Index into `SitingLayers.prefectures`.
+    public var prefecture: UInt8
+    public var eligible: Bool { excludedBits == 0 }
+    public init(row: Int32, column: Int32, total: Double, excludedBits: UInt8, prefecture: UInt8) {
+        self.row = row; self.column = column; self.total = total; self.excludedBits = excludedBits; self.prefecture = prefecture
+    }
+}
+
+/// The weighted-overlay suitability engine (issue 12).
+///
+/// Problem: score every place in Japan (every JIS X 0410 cell on land at a mesh level, or
+/// user candidates) for new GW-class data-centre capacity by the policy's criteria.
+/// Method: multi-criteria decision analysis by weighted linear combination of value
+/// functions with binary constraints (Malczewski, *GIS and Multicriteria Decision
+/// Analysis*, 1999, ch. 6; Eastman et al., "Raster procedures for multi-criteria/multi-
+/// objective decisions", PE&RS 61(5), 1995) — the method of ArcGIS Weighted Overlay and
+/// WhiteboxTools `WeightedOverlay` — but with exact geodesic distances instead of
+/// hand-made distance rasters: nearest-facility distances from GeoCore's `PointIndex`
+/// (k-d tree over Earth-centred coordinates, answers confirmed with Karney's geodesic),
+/// polygon criteria by scanline fill of the mesh grid (`ScanlineFill`), round trips from
+/// the shared fiber model (`FiberLatency`).
+/// Complexity: O(C·(log F + k)) per cell for C criteria and F facilities (k points within
+/// the decarbonised radius), plus O(E + cells) per first-level tile for the polygon
+/// layers with E polygon edges. Tiles run in parallel on all cores.
+public struct SitingEngine: Sendable {
+    public let layers: SitingLayers
+    public let options: SitingOptions
+    /// Criteria that take part in this run (grid, population and factor only with their layer).
+    public let active: [Criterion]
+    let plantIndex: PointIndex
+    let decarbonisedIndex: PointIndex
+    let decarbonisedMW: [Double]
+    let substationIndex: PointIndex
+    let landingIndex: PointIndex
+    let ixIndex: PointIndex
+    let hazardIndex: PointIndex
+    let gridPointIndex: PointIndex
+    let factorPointIndex: PointIndex
+    let populationIndex: PointIndex?
+    let populationValues: [Double]
+    let prefectureBoxes: [BoundingBox?]
+    let weightSum: Double
+
+    /// Spacing of the points that stand for hazard lines and region boundaries.
+    public static let hazardSpacingKm = 1.0
+
+    public init(layers: SitingLayers, options: SitingOptions) throws {
+        self.layers = layers
+        self.options = options
+        var active = Criterion.allCases
+        if !layers.hasGrid { active.removeAll { $0 == .gridMW } }
+        if layers.population == nil { active.removeAll { $0 == .population } }
+        if !layers.hasFactor { active.removeAll { $0 == .factor } }
+        self.active = active
+        let sum = active.reduce(0.0) { $0 + max(options.weights[$1] ?? 0, 0) }
+        guard sum > 0, sum.isFinite else {
+            throw SitingOptionError("--weights: the weights of the active criteria (\(active.map(\.rawValue).joined(separator: ", "))) sum to 0")
+        }
+        weightSum = sum
+        if options.minAvailableMW != nil && !layers.hasGrid {
+            throw SitingOptionError("--min-available-mw needs --grid-capacity (a layer with available_mw)")
+        }
+        plantIndex = PointIndex(layers.plants.map(\.position))
+        let clean = layers.plants.filter(\.decarbonised)
+        decarbonisedIndex = PointIndex(clean.map(\.position))
+        decarbonisedMW = clean.map(\.capacityMW)
+        substationIndex = PointIndex(layers.substations)
+        landingIndex = PointIndex(layers.landings)
+        ixIndex = PointIndex(layers.ixs)
+        var hazardPoints: [Position] = []
+        for line in layers.hazardLines { hazardPoints += Geodesic.densify(line, maxSegmentKm: Self.hazardSpacingKm) }
+        for region in layers.hazardRegions {
+            for ring in region.rings { hazardPoints += Geodesic.densify(ring, maxSegmentKm: Self.hazardSpacingKm) }
+        }
+        hazardIndex = PointIndex(hazardPoints)
+        gridPointIndex = PointIndex(layers.gridPoints.map(\.position))
+        factorPointIndex = PointIndex(layers.factorPoints.map(\.position))
+        if let population = layers.population {
+            // People aggregated to second-level (≈ 10 km) mesh centres: the radius query
+            // then touches hundreds of points, not tens of thousands (error ≤ half a cell
+            // diagonal, ≈ 7 km, in where a person is counted).
+            var sums: [String: (Position, Double)] = [:]
+            for p in population where p.value > 0 && MeshCode.covers(p.position) {
+                let code = MeshCode(containing: p.position, level: .second)
+                sums[code.code, default: (code.center, 0)].1 += p.value
+            }
+            let keys = sums.keys.sorted()
+            populationIndex = PointIndex(keys.compactMap { sums[$0]?.0 })
+            populationValues = keys.compactMap { sums[$0]?.1 }
+        } else {
+            populationIndex = nil
+            populationValues = []
+        }
+        prefectureBoxes = layers.prefectures.map { Self.box($0.rings) }
+    }
+
+    static func box(_ rings: [[Position]]) -> BoundingBox? {
+        var box: BoundingBox?
+        for ring in rings {
+            for p in ring {
+                if box == nil { box = BoundingBox(minX: p.lon, minY: p.lat, maxX: p.lon, maxY: p.lat) }
+                else { box?.include(p) }
+            }
+        }
+        return box
+    }
+
+    // MARK: - Tiles
+
+    /// First-level meshes (≈ 80 × 80 km) that hold Japanese land, sorted by code.
+    public func tiles() -> [MeshCode] {
+        var codes = Set<MeshCode>()
+        for box in prefectureBoxes.compactMap({ $0 }) {
+            let sw = MeshCode(containing: Position(box.minX, box.minY), level: .first)
+            let ne = MeshCode(containing: Position(box.maxX, box.maxY), level: .first)
+            for r in sw.row...max(sw.row, ne.row) {
+                for c in sw.column...max(sw.column, ne.column) { codes.insert(MeshCode(level: .first, row: r, column: c)) }
+            }
+        }
+        // Keep only tiles with at least one land cell centre at the 1 km grid.
+        return codes.sorted().filter { tile in
+            let labels = prefectureLabels(tile.grid(level: .third), tile: tile)
+            return labels.contains { $0 != 0 }
+        }
+    }
+
+    /// Per-cell prefecture (index + 1; 0 = not Japanese land) of a tile's grid.
+    func prefectureLabels(_ grid: RegularGrid, tile: MeshCode) -> [UInt8] {
+        var labels = [UInt8](repeating: 0, count: grid.rows * grid.columns)
+        let b = tile.bounds
+        for (k, pref) in layers.prefectures.enumerated() {
+            guard let box = prefectureBoxes[k], box.intersects(b) else { continue }
+            ScanlineFill.fill(rings: pref.rings, grid: grid) { row, c0, c1 in
+                let base = row * grid.columns
+                for c in c0..<c1 where labels[base + c] == 0 { labels[base + c] = UInt8(k + 1) }
+            }
+        }
+        return labels
+    }
+
+    /// Per-cell polygon attributes of a grid: a bit mask (metro, hazard region, exclusion)
+    /// and the largest grid/factor polygon value covering each cell (NaN = none).
+    struct PolygonAttributes {
+        var bits: [UInt8]
+        var grid: [Double]
+        var factor: [Double]
+    }
+    static let metroBit: UInt8 = 1, hazardBit: UInt8 = 2, excludeBit: UInt8 = 4
+
+    func polygonAttributes(_ grid: RegularGrid) -> PolygonAttributes {
+        let n = grid.rows * grid.columns
+        var bits = [UInt8](repeating: 0, count: n)
+        func burn(_ polygons: [ValuedPolygon], _ bit: UInt8) {
+            for p in polygons {
+                ScanlineFill.fill(rings: p.rings, grid: grid) { row, c0, c1 in
+                    for c in c0..<c1 { bits[row * grid.columns + c] |= bit }
+                }
+            }
+        }
+        burn(layers.metro, Self.metroBit)
+        burn(layers.hazardRegions, Self.hazardBit)
+        burn(layers.exclusions, Self.excludeBit)
+        func values(_ polygons: [ValuedPolygon]) -> [Double] {
+            guard !polygons.isEmpty else { return [] }
+            var v = [Double](repeating: .nan, count: n)
+            for p in polygons {
+                ScanlineFill.fill(rings: p.rings, grid: grid) { row, c0, c1 in
+                    for c in c0..<c1 {
+                        let i = row * grid.columns + c
+                        if v[i].isNaN || p.value > v[i] { v[i] = p.value }
+                    }
+                }
+            }
+            return v
+        }
+        return PolygonAttributes(bits: bits, grid: values(layers.gridPolygons), factor: values(layers.factorPolygons))
+    }
+
+    /// The land cells of one first-level tile at the run's level, scored; row-major from
+    /// the south-west. O(cells · C log F).
+    public func scoreTile(_ tile: MeshCode) -> [ScoredCell] {
+        var out: [ScoredCell] = []
+        forEachLandCell(tile) { row, column, centre, evaluation, prefecture in
+            out.append(ScoredCell(row: row, column: column, total: evaluation.total,
+                                  excludedBits: evaluation.excluded.reduce(0) { $0 | $1.bit },
+                                  prefecture: prefecture))
+        }
+        return out
+    }
+
+    /// Calls `body` for every land cell of a tile with its full evaluation (cells output).
+    public func forEachLandCell(_ tile: MeshCode,
+                                _ body: (_ row: Int32, _ column: Int32, _ centre: Position, Evaluation, _ prefecture: UInt8) -> Void) {
+        let grid = tile.grid(level: options.level)
+        let labels = prefectureLabels(grid, tile: tile)
+        guard labels.contains(where: { $0 != 0 }) else { return }
+        let attributes = polygonAttributes(grid)
+        let rowBase = tile.row * grid.rows
+        let colBase = tile.column * grid.columns
+        for r in 0..<grid.rows {
+            for c in 0..<grid.columns {
+                let i = r * grid.columns + c
+                let label = labels[i]
+                if label == 0 { continue }
+                let centre = grid.centre(row: r, column: c)
+                let e = evaluate(centre, prefecture: Int(label) - 1, bits: attributes.bits[i],
+                                 gridPolygonMW: attributes.grid.isEmpty ? .nan : attributes.grid[i],
+                                 factorPolygon: attributes.factor.isEmpty ? .nan : attributes.factor[i])
+                body(Int32(rowBase + r), Int32(colBase + c), centre, e, label - 1)
+            }
+        }
+    }
+
+    /// Scores every land cell of all tiles (or the given ones) in parallel; cells sorted
+    /// by (row, column). `progress` gets the fraction of tiles done.
+    public func scoreAll(tiles: [MeshCode]? = nil, progress: (@Sendable (Double) -> Void)? = nil) -> [ScoredCell] {
+        let list = tiles ?? self.tiles()
+        let results = TileResults(count: list.count)
+        let engine = self
+        DispatchQueue.concurrentPerform(iterations: list.count) { k in
+            results.set(k, engine.scoreTile(list[k]))
+            progress?(results.finishedFraction())
+        }
+        var all = results.take().flatMap { $0 }
+        all.sort { ($0.row, $0.column) < ($1.row, $1.column) }
+        return all
+    }
+
+    // MARK: - One place
+
+    /// Evaluates one place given its polygon attributes. The raw values are the facts a
+    /// user would check (km, MW, ms, people); scores follow the value functions.
+    func evaluate(_ p: Position, prefecture: Int, bits: UInt8, gridPolygonMW: Double, factorPolygon: Double) -> Evaluation {
+        let n = Criterion.allCases.count
+        var raw = [Double](repeating: .nan, count: n)
+        var scores = [Double](repeating: .nan, count: n)
+        raw[Criterion.plantKm.index] = plantIndex.nearest(to: p)?.distanceKm ?? .infinity
+        var mw = 0.0
+        for k in decarbonisedIndex.within(km: options.decarbonisedRadiusKm, of: p) { mw += decarbonisedMW[k] }
+        raw[Criterion.decarbonisedMW.index] = mw
+        raw[Criterion.substationKm.index] = substationIndex.nearest(to: p)?.distanceKm ?? .infinity
+        if layers.hasGrid {
+            var available = gridPolygonMW.isNaN ? 0 : gridPolygonMW
+            if let near = gridPointIndex.nearest(to: p), near.distanceKm <= options.gridRadiusKm {
+                available = max(available, layers.gridPoints[near.index].value)
+            }
+            raw[Criterion.gridMW.index] = available
+        }
+        raw[Criterion.landingKm.index] = landingIndex.nearest(to: p)?.distanceKm ?? .infinity
+        raw[Criterion.ixKm.index] = ixIndex.nearest(to: p)?.distanceKm ?? .infinity
+        let rttTokyo = FiberLatency.rttMs(distanceKm: Geodesic.distanceKm(p, SitingOptions.tokyo), routeFactor: options.routeFactor)
+        let rttOsaka = FiberLatency.rttMs(distanceKm: Geodesic.distanceKm(p, SitingOptions.osaka), routeFactor: options.routeFactor)
+        raw[Criterion.rttTokyoMs.index] = rttTokyo
+        raw[Criterion.rttOsakaMs.index] = rttOsaka
+        if let populationIndex {
+            let radius = FiberLatency.radiusKm(rttMs: options.populationRTTMs, routeFactor: options.routeFactor)
+            var people = 0.0
+            for k in populationIndex.within(km: radius, of: p) { people += populationValues[k] }
+            raw[Criterion.population.index] = people
+        }
+        raw[Criterion.hazardKm.index] = bits & Self.hazardBit != 0 ? 0 : (hazardIndex.nearest(to: p)?.distanceKm ?? .infinity)
+        raw[Criterion.outsideMetro.index] = bits & Self.metroBit != 0 ? 0 : 1
+        if layers.hasFactor {
+            var v = factorPolygon
+            if v.isNaN, let near = factorPointIndex.nearest(to: p) { v = layers.factorPoints[near.index].value }
+            raw[Criterion.factor.index] = v.isNaN ? 0 : v
+        }
+        var total = 0.0
+        for c in active {
+            let s = (options.functions[c] ?? SitingDefaults.functions[c] ?? .step(threshold: 1)).score(raw[c.index])
+            scores[c.index] = s
+            total += (options.weights[c] ?? 0) * s
+        }
+        total /= weightSum
+        var excluded: [Constraint] = []
+        if options.excludeMetro && bits & Self.metroBit != 0 { excluded.append(.metro) }
+        if bits & Self.excludeBit != 0 { excluded.append(.exclude) }
+        if let min = options.minAvailableMW, raw[Criterion.gridMW.index] < min { excluded.append(.minAvailableMW) }
+        if let max = options.maxRTTMs, Swift.min(rttTokyo, rttOsaka) > max { excluded.append(.maxRTTMs) }
+        let code = layers.prefectures.indices.contains(prefecture) ? layers.prefectures[prefecture].name : ""
+        return Evaluation(raw: raw, scores: scores, total: total, excluded: excluded, prefecture: code)
+    }
+
+    /// Evaluates any place: nil when it is not on Japanese land (no prefecture contains it).
+    /// Polygon layers are tested at exactly `p` with the same scanline rule as the tiles.
+    public func evaluate(_ p: Position) -> Evaluation? {
+        let eps = 1e-9
+        let grid = RegularGrid(west: p.lon - eps / 2, south: p.lat - eps / 2, stepLon: eps, stepLat: eps, columns: 1, rows: 1)
+        var prefecture = -1
+        for (k, pref) in layers.prefectures.enumerated() {
+            guard let box = prefectureBoxes[k], box.contains(p) else { continue }
+            var inside = false
+            ScanlineFill.fill(rings: pref.rings, grid: grid) { _, _, _ in inside = true }
+            if inside { prefecture = k; break }
+        }
+        guard prefecture >= 0 else { return nil }
+        let a = polygonAttributes(grid)
+        return evaluate(p, prefecture: prefecture, bits: a.bits[0], gridPolygonMW: a.grid.first ?? .nan,
+                        factorPolygon: a.factor.first ?? .nan)
+    }
+
+    /// The cell of the run's level at a global (row, column), and its centre as the tiles compute it.
+    public func cell(row: Int32, column: Int32) -> (code: MeshCode, centre: Position) {
+        SitingGrid.cell(row: row, column: column, level: options.level)
+    }
+
+    /// Re-evaluates a scored cell in full (for the cells that are reported).
+    public func evaluation(of cell: ScoredCell) -> Evaluation {
+        let centre = self.cell(row: cell.row, column: cell.column).centre
+        let tile = MeshCode(containing: centre, level: .first)
+        let grid = tile.grid(level: options.level)
+        let n = grid.rows
+        let r = Int(cell.row) % n, c = Int(cell.column) % n
+        // The polygon attributes of just this cell, with the tile grid's own centre.
+        let one = RegularGrid(west: grid.west + Double(c) * grid.stepLon, south: grid.south + Double(r) * grid.stepLat,
+                              stepLon: grid.stepLon, stepLat: grid.stepLat, columns: 1, rows: 1)
+        let a = polygonAttributes(one)
+        return evaluate(centre, prefecture: Int(cell.prefecture), bits: a.bits[0],
+                        gridPolygonMW: a.grid.first ?? .nan, factorPolygon: a.factor.first ?? .nan)
+    }
+}
+
+func format2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+/// Per-tile results written by concurrent workers, each to its own slot.
+final class TileResults: @unchecked Sendable {
+    private var slots: [[ScoredCell]]
+    private var done = 0
+    private let lock = DispatchSemaphore(value: 1)
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+    func set(_ k: Int, _ cells: [ScoredCell]) {
+        lock.wait(); slots[k] = cells; done += 1; lock.signal()
+    }
+    func finishedFraction() -> Double {
+        lock.wait(); defer { lock.signal() }
+        return slots.isEmpty ? 1 : Double(done) / Double(slots.count)
+    }
+    func take() -> [[ScoredCell]] { lock.wait(); defer { lock.signal() }; return slots }
+}

@@ -1,0 +1,150 @@
+import GeoCore
+
+/// Turning scored cells into the planner's outputs: areas, ranked sites with stability and
+/// Pareto flags, cell features, the per-prefecture summary. Works the same on cells
+/// scored in this process and on cells read back from `--cells-only` tiles, which is what
+/// makes a tiled run byte-identical to a whole one.
+public struct SitingAnalysis {
+    public var level: MeshCode.Level
+    public var options: SitingOptions
+    public var active: [Criterion]
+    public var cells: [ScoredCell]
+    /// The full evaluation of a cell (recomputed by the engine, or read back).
+    public var evaluate: (ScoredCell) -> Evaluation
+
+    public init(level: MeshCode.Level, options: SitingOptions, active: [Criterion], cells: [ScoredCell],
+                evaluate: @escaping (ScoredCell) -> Evaluation) {
+        self.level = level; self.options = options; self.active = active; self.cells = cells; self.evaluate = evaluate
+    }
+
+    public func code(_ cell: ScoredCell) -> MeshCode { SitingGrid.cell(row: cell.row, column: cell.column, level: level).code }
+    public func centre(_ cell: ScoredCell) -> Position { SitingGrid.cell(row: cell.row, column: cell.column, level: level).centre }
+
+    public struct Site {
+        public var cell: ScoredCell
+        public var evaluation: Evaluation
+        public var rank: Int
+        public var stability: Double?
+        public var pareto: Bool
+        public init(cell: ScoredCell, evaluation: Evaluation, rank: Int, stability: Double?, pareto: Bool) {
+            self.cell = cell; self.evaluation = evaluation; self.rank = rank; self.stability = stability; self.pareto = pareto
+        }
+    }
+
+    /// The top sites with stability (when samples > 0) and Pareto flags.
+    public func sites() -> [Site] {
+        let chosen = SiteSelection.top(cells, count: options.top, minSpacingKm: options.minSpacingKm, centre: centre)
+        let evaluations = chosen.map(evaluate)
+        let vectors = evaluations.map { e in active.map { e.scores[$0.index] } }
+        let pareto = SiteSelection.paretoFlags(vectors)
+        var stability: [Double?] = Array(repeating: nil, count: chosen.count)
+        if options.sensitivitySamples > 0 {
+            let freq = stabilityOf(chosen)
+            stability = freq.map { Optional($0) }
+        }
+        return chosen.indices.map {
+            Site(cell: chosen[$0], evaluation: evaluations[$0], rank: $0 + 1, stability: stability[$0], pareto: pareto[$0])
+        }
+    }
+
+    /// The sensitivity pool: the best `sensitivityPool` eligible cells plus the sites.
+    func stabilityOf(_ sites: [ScoredCell]) -> [Double] {
+        var pool = cells.filter(\.eligible).sorted { a, b in
+            a.total != b.total ? a.total > b.total : (a.row, a.column) < (b.row, b.column)
+        }
+        if pool.count > options.sensitivityPool { pool.removeLast(pool.count - options.sensitivityPool) }
+        for s in sites where !pool.contains(where: { $0.row == s.row && $0.column == s.column }) { pool.append(s) }
+        let sensitivity = Sensitivity.make(pool: pool, active: active, options: options, evaluate: evaluate, centre: centre)
+        let freq = sensitivity.selectionFrequency(samples: options.sensitivitySamples, top: options.top, seed: options.seed)
+        return sites.map { s in
+            let k = pool.firstIndex { $0.row == s.row && $0.column == s.column } ?? 0
+            return freq[k]
+        }
+    }
+
+    public struct Area {
+        public var cells: [ScoredCell]
+        public var geometry: Geometry
+        public var areaKm2: Double
+        public var meanScore: Double
+        public var maxScore: Double
+    }
+
+    /// Contiguous (4-neighbour) eligible cells scoring at least `minScore`, dissolved with
+    /// GEOS unary union; largest maximum score first. O(n log n) plus the unions.
+    public func areas(context: GEOSContext) throws -> [Area] {
+        let good = cells.filter { $0.eligible && $0.total >= options.minScore }
+        var index: [Int64: Int] = [:]
+        for (i, c) in good.enumerated() { index[key(c.row, c.column)] = i }
+        var seen = [Bool](repeating: false, count: good.count)
+        var result: [Area] = []
+        for start in good.indices where !seen[start] {
+            var stack = [start], members: [Int] = []
+            seen[start] = true
+            while let i = stack.popLast() {
+                members.append(i)
+                let c = good[i]
+                for (dr, dc) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
+                    if let j = index[key(c.row + Int32(dr), c.column + Int32(dc))], !seen[j] { seen[j] = true; stack.append(j) }
+                }
+            }
+            members.sort()
+            let memberCells = members.map { good[$0] }
+            let polygons = memberCells.map { code($0).polygon }
+            var parts: [[[Position]]] = []
+            var km2 = 0.0
+            for p in polygons {
+                if case .polygon(let rings) = p { parts.append(rings); km2 += Geodesic.polygonAreaKm2(rings) }
+            }
+            let union = parts.count == 1 ? Geometry.polygon(parts[0]) : try context.unaryUnion(.multiPolygon(parts))
+            let scores = memberCells.map(\.total)
+            result.append(Area(cells: memberCells, geometry: union, areaKm2: km2,
+                               meanScore: scores.reduce(0, +) / Double(scores.count), maxScore: scores.max() ?? 0))
+        }
+        result.sort { a, b in
+            if a.maxScore != b.maxScore { return a.maxScore > b.maxScore }
+            return (a.cells[0].row, a.cells[0].column) < (b.cells[0].row, b.cells[0].column)
+        }
+        return result
+    }
+
+    func key(_ r: Int32, _ c: Int32) -> Int64 { Int64(r) << 32 | Int64(UInt32(bitPattern: c)) }
+
+    /// Cells excluded by each constraint (a cell excluded by two counts for both).
+    public func exclusionCounts() -> [Constraint: Int] {
+        var counts: [Constraint: Int] = [:]
+        for c in cells where !c.eligible {
+            for k in Constraint.allCases where c.excludedBits & k.bit != 0 { counts[k, default: 0] += 1 }
+        }
+        return counts
+    }
+}
+
+extension Sensitivity {
+    static func make(pool: [ScoredCell], active: [Criterion], options: SitingOptions,
+                     evaluate: (ScoredCell) -> Evaluation, centre: (ScoredCell) -> Position) -> Sensitivity {
+        let scores = pool.map { c in let e = evaluate(c); return active.map { e.scores[$0.index] } }
+        let weights = active.map { max(options.weights[$0] ?? 0, 0) }
+        let centres = pool.map(centre)
+        let tree = PointIndex(centres)
+        let conflicts = centres.indices.map { i in
+            tree.within(km: options.minSpacingKm, of: centres[i]).filter {
+                $0 != i && Geodesic.distanceKm(centres[i], centres[$0]) < options.minSpacingKm
+            }.sorted()
+        }
+        return Sensitivity(scores: scores, weights: weights, concentration: options.sensitivityConcentration,
+                           conflicts: conflicts)
+    }
+}
+
+/// The mapping between global cell indices and mesh codes/centres at a level, the same in
+/// every process (tiles, whole runs, cells read back).
+public enum SitingGrid {
+    public static func cell(row: Int32, column: Int32, level: MeshCode.Level) -> (code: MeshCode, centre: Position) {
+        let n = level.cellsPerFirstLevel.rows
+        let tileRow = Int(row) / n, tileCol = Int(column) / n
+        let tile = MeshCode(level: .first, row: tileRow, column: tileCol)
+        let centre = tile.grid(level: level).centre(row: Int(row) - tileRow * n, column: Int(column) - tileCol * n)
+        return (MeshCode(level: level, row: Int(row), column: Int(column)), centre)
+    }
+}

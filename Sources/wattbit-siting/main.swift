@@ -1,0 +1,3 @@
+import PlannerKit
+
+PlannerMain.run(SitingPlanner.self)

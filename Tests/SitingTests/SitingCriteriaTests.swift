@@ -1,0 +1,172 @@
+import Foundation
+import GeoCore
+import Testing
+@testable import Siting
+
+/// The embedded layers, loaded as the executable loads them (without PlannerKit).
+enum Embedded {
+    static func read(_ name: String) -> [Feature] {
+        (try? GeoJSONReader.read(path: EmbeddedGeodata.url(for: name).path).features) ?? []
+    }
+    static func point(_ f: Feature) -> Position? { if case .point(let p)? = f.geometry { return p }; return nil }
+    static func polygon(_ f: Feature, name: String = "") -> ValuedPolygon? {
+        guard let g = f.geometry, let rings = ScanlineFill.rings(of: g) else { return nil }
+        return ValuedPolygon(rings: rings, name: name)
+    }
+    static let layers: SitingLayers = {
+        let prefectures = read("prefectures.geojson").compactMap { f in polygon(f, name: f[property: "code"]?.stringValue ?? "") }
+        let plants = read("power-plants.geojson").compactMap { f -> (position: Position, capacityMW: Double, decarbonised: Bool)? in
+            guard let p = point(f) else { return nil }
+            return (p, f[property: "capacity_mw"]?.doubleValue ?? 0, f[property: "decarbonised"]?.boolValue ?? false)
+        }
+        var lines: [[Position]] = [], regions: [ValuedPolygon] = []
+        for f in read("hazards.geojson") {
+            if case .lineString(let l)? = f.geometry { lines.append(l) } else if let p = polygon(f) { regions.append(p) }
+        }
+        return SitingLayers(
+            prefectures: prefectures, plants: plants,
+            substations: read("substations.geojson").compactMap(point),
+            landings: read("landing-stations.geojson").filter { $0[property: "zone"]?.stringValue == "other" }.compactMap(point),
+            ixs: read("ix.geojson").compactMap(point), hazardLines: lines, hazardRegions: regions,
+            metro: read("zones.geojson").filter { $0[property: "kind"]?.stringValue == "metro-area" }.compactMap { polygon($0) })
+    }()
+}
+
+@Suite("Siting criteria against independent computation")
+struct SitingCriteriaTests {
+    /// Brute force: every facility, Karney's geodesic (GeoCore.Geodesic, GeographicLib's
+    /// algorithm), minimum — against the engine's k-d tree answer, on a sample of cells.
+    @Test("nearest-facility distances and decarbonised MW equal brute force; RTTs follow the shared fiber model")
+    func bruteForce() throws {
+        let layers = Embedded.layers
+        let engine = try SitingEngine(layers: layers, options: SitingOptions())
+        let tiles = engine.tiles()
+        #expect(tiles.count > 100)
+        var rng = SplitMix64(seed: 7)
+        var checked = 0
+        for tile in tiles where rng.unit() < 0.15 {
+            engine.forEachLandCell(tile) { row, column, centre, e, _ in
+                guard (Int(row) * 31 + Int(column)) % 97 == 0 else { return }
+                func brute(_ pts: [Position]) -> Double { pts.map { Geodesic.distanceKm(centre, $0) }.min() ?? .infinity }
+                #expect(abs(e.raw[Criterion.plantKm.index] - brute(layers.plants.map(\.position))) < 1e-9)
+                #expect(abs(e.raw[Criterion.substationKm.index] - brute(layers.substations)) < 1e-9)
+                #expect(abs(e.raw[Criterion.landingKm.index] - brute(layers.landings)) < 1e-9)
+                #expect(abs(e.raw[Criterion.ixKm.index] - brute(layers.ixs)) < 1e-9)
+                let mw = layers.plants.filter { $0.decarbonised && Geodesic.distanceKm(centre, $0.position) <= 100 }
+                    .reduce(0.0) { $0 + $1.capacityMW }
+                #expect(abs(e.raw[Criterion.decarbonisedMW.index] - mw) < 1e-6)
+                let tokyoKm = Geodesic.distanceKm(centre, Position(139.7640, 35.6870))
+                #expect(abs(e.raw[Criterion.rttTokyoMs.index] - 2 * tokyoKm * 1.5 * 4.9 / 1000) < 1e-9)
+                checked += 1
+            }
+        }
+        #expect(checked > 100)
+    }
+
+    struct ValueCase: Sendable, CustomTestStringConvertible {
+        var function: ValueFunction
+        var raw: Double
+        var expected: Double
+        var testDescription: String { "\(function.text) at \(raw)" }
+    }
+
+    static let valueCases: [ValueCase] = [
+        // nearer is better: 1 at ≤ 10 km, 0 at ≥ 100 km
+        .init(function: .linear(best: 10, worst: 100), raw: 0, expected: 1),
+        .init(function: .linear(best: 10, worst: 100), raw: 10, expected: 1),
+        .init(function: .linear(best: 10, worst: 100), raw: 10.000001, expected: 1 - 0.000001 / 90),
+        .init(function: .linear(best: 10, worst: 100), raw: 55, expected: 0.5),
+        .init(function: .linear(best: 10, worst: 100), raw: 99.999, expected: 0.001 / 90),
+        .init(function: .linear(best: 10, worst: 100), raw: 100, expected: 0),
+        .init(function: .linear(best: 10, worst: 100), raw: 1000, expected: 0),
+        // more is better: 0 at 0 MW, 1 at ≥ 3000 MW
+        .init(function: .linear(best: 3000, worst: 0), raw: 0, expected: 0),
+        .init(function: .linear(best: 3000, worst: 0), raw: 750, expected: 0.25),
+        .init(function: .linear(best: 3000, worst: 0), raw: 3000, expected: 1),
+        .init(function: .linear(best: 3000, worst: 0), raw: 2999.7, expected: 0.9999),
+        // step
+        .init(function: .step(threshold: 1), raw: 0.999, expected: 0),
+        .init(function: .step(threshold: 1), raw: 1, expected: 1),
+    ]
+
+    @Test("value functions at and around their thresholds", arguments: valueCases)
+    func valueFunction(_ c: ValueCase) {
+        #expect(abs(c.function.score(c.raw) - c.expected) < 1e-12)
+    }
+
+    @Test("options: unknown criterion, bad thresholds and zero weights are refused by name")
+    func badOptions() throws {
+        #expect(throws: SitingOptionError.self) { try CriterionSpec.weights("nope_km=1") }
+        #expect(throws: SitingOptionError.self) { try CriterionSpec.weights("ix_km=-1") }
+        #expect(throws: SitingOptionError.self) { try CriterionSpec.thresholds("ix_km=5:5") }
+        var o = SitingOptions()
+        for c in Criterion.allCases { o.weights[c] = 0 }
+        #expect(throws: SitingOptionError.self) { try SitingEngine(layers: Embedded.layers, options: o) }
+    }
+}
+
+@Suite("Siting selection")
+struct SitingSelectionTests {
+    /// O(n²) oracle: a vector is flagged when no other is ≥ on all and > on one.
+    static func oracle(_ v: [[Double]]) -> [Bool] {
+        v.indices.map { i in
+            !v.indices.contains { j in j != i && zip(v[j], v[i]).allSatisfy { $0 >= $1 } && zip(v[j], v[i]).contains { $0 > $1 } }
+        }
+    }
+
+    @Test("Pareto flags equal the O(n²) oracle on random and tied vectors")
+    func pareto() {
+        var rng = SplitMix64(seed: 42)
+        for trial in 0..<200 {
+            let n = 1 + Int(rng.next() % 60), d = 1 + Int(rng.next() % 5)
+            let levels = trial % 2 == 0 ? 4.0 : 1000.0   // coarse values make many ties
+            let v = (0..<n).map { _ in (0..<d).map { _ in (rng.unit() * levels).rounded(.down) / levels } }
+            #expect(SiteSelection.paretoFlags(v) == Self.oracle(v), "trial \(trial)")
+        }
+    }
+
+    @Test("top N respects the spacing and takes the best eligible cells first")
+    func spacing() throws {
+        let engine = try SitingEngine(layers: Embedded.layers, options: SitingOptions())
+        let tiles = engine.tiles().filter { ["6441", "6340", "5339", "5132", "4930", "5033"].contains($0.code) }
+        let cells = engine.scoreAll(tiles: tiles)
+        let centre: (ScoredCell) -> Position = { engine.cell(row: $0.row, column: $0.column).centre }
+        for spacing in [0.0, 10, 50, 200] {
+            let top = SiteSelection.top(cells, count: 12, minSpacingKm: spacing, centre: centre)
+            #expect(!top.isEmpty)
+            for a in top.indices { for b in top.indices where a < b {
+                #expect(Geodesic.distanceKm(centre(top[a]), centre(top[b])) >= spacing)
+            } }
+            let allEligible = top.allSatisfy { $0.eligible }
+            #expect(allEligible)
+            // The first site is the best eligible cell.
+            let best = cells.filter(\.eligible).map(\.total).max()
+            #expect(top.first?.total == best)
+            // Greedy order: scores never increase down the list.
+            #expect(zip(top, top.dropFirst()).allSatisfy { $0.total >= $1.total })
+        }
+    }
+
+    @Test("sensitivity is deterministic under a seed and converges as samples grow")
+    func sensitivity() {
+        var rng = SplitMix64(seed: 3)
+        let pool = (0..<300).map { _ in (0..<6).map { _ in rng.unit() } }
+        let conflicts = pool.indices.map { i in [(i + 1) % pool.count] }
+        let s = Sensitivity(scores: pool, weights: [1, 2, 2, 1, 1, 1], concentration: 50, conflicts: conflicts)
+        let a = s.selectionFrequency(samples: 500, top: 10, seed: 9)
+        let b = s.selectionFrequency(samples: 500, top: 10, seed: 9)
+        #expect(a == b)
+        let c = s.selectionFrequency(samples: 500, top: 10, seed: 10)
+        #expect(a != c)
+        // Converges: two independent 8000-sample estimates agree to ~3 standard errors.
+        let x = s.selectionFrequency(samples: 8000, top: 10, seed: 1)
+        let y = s.selectionFrequency(samples: 8000, top: 10, seed: 2)
+        let small = s.selectionFrequency(samples: 50, top: 10, seed: 1)
+        let bigGap = zip(x, y).map { abs($0 - $1) }.max() ?? 1
+        let smallGap = zip(small, y).map { abs($0 - $1) }.max() ?? 0
+        #expect(bigGap < 0.03)
+        #expect(bigGap < smallGap)
+        // Every sample selects exactly `top` cells.
+        #expect(abs(x.reduce(0, +) - 10) < 1e-9)
+    }
+}
