@@ -22,6 +22,7 @@ struct MapCanvas {
     private var rolesDrawn: [String] = []
     private var routeRanksDrawn: Set<Int> = []
     private var gapClassesDrawn: Set<Int> = []
+    private var scoreClassesDrawn: Set<Int> = []
 
     init(style: MapStyle, options: MapOptions, layers: [MapLayer], basemap: Basemap, standalone: Bool) throws {
         // Every style value written into an attribute is whitelisted first (and escaped
@@ -176,6 +177,11 @@ struct MapCanvas {
             let k = populationClass(population)
             fill = style.populationRamp[min(k, style.populationRamp.count - 1)]
             gapClassesDrawn.insert(k)
+        }
+        if role == "cell" {
+            let k = scoreClass(feature)
+            fill = k < 0 ? MapStyle.excludedCellFill : MapStyle.scoreRamp[k]
+            scoreClassesDrawn.insert(k)
         }
         return (stroke, fill)
     }
@@ -420,10 +426,19 @@ struct MapCanvas {
                 }
                 continue
             }
+            if role == "cell" && !scoreClassesDrawn.isEmpty {
+                let names = ["< 0.2", "0.2 – 0.4", "0.4 – 0.6", "0.6 – 0.8", "≥ 0.8"]
+                for k in scoreClassesDrawn.sorted(by: >) {
+                    let colour = k < 0 ? MapStyle.excludedCellFill : MapStyle.scoreRamp[k]
+                    let text = k < 0 ? "Excluded (metro or constraint)" : "\(label) \(names[k])"
+                    entries.append(("<rect width=\"18\" height=\"12\" fill=\"\(xmlEscaped(colour))\" stroke=\"none\"/>", text))
+                }
+                continue
+            }
             let swatch: String
             if base.fill == nil {
                 swatch = "<line x1=\"0\" y1=\"6\" x2=\"18\" y2=\"6\" stroke=\"\(xmlEscaped(base.stroke ?? "#444444"))\" stroke-width=\"\(min(base.strokeWidthPx, 4))\"\(base.dash.map { " stroke-dasharray=\"\(xmlEscaped($0))\"" } ?? "")/>"
-            } else if ["landing", "hub", "hub-member", "unassigned"].contains(role) {
+            } else if ["landing", "hub", "hub-member", "unassigned", "site"].contains(role) {
                 swatch = "<circle cx=\"9\" cy=\"6\" r=\"\(min(base.radiusPx, 6))\" fill=\"\(xmlEscaped(base.fill ?? "none"))\" stroke=\"\(xmlEscaped(base.stroke ?? "none"))\"/>"
             } else {
                 swatch = "<rect width=\"18\" height=\"12\" fill=\"\(xmlEscaped(base.fill ?? "none"))\" fill-opacity=\"\(base.fillOpacity)\" stroke=\"\(xmlEscaped(base.stroke ?? "none"))\"/>"

@@ -53,6 +53,18 @@ public struct MapRenderer: Sendable {
     }
 }
 
+/// Score classes for siting cells (equal intervals of the 0…1 score), fixed so maps compare.
+let scoreClassBounds: [Double] = [0.2, 0.4, 0.6, 0.8]
+
+/// The score class of a siting cell: 0…4, or -1 when a constraint excludes it.
+func scoreClass(_ feature: Feature) -> Int {
+    if feature[property: "eligible"]?.boolValue == false { return -1 }
+    let score = feature[property: "score"]?.doubleValue ?? 0
+    var k = 0
+    while k < scoreClassBounds.count && score >= scoreClassBounds[k] { k += 1 }
+    return k
+}
+
 /// Population classes for gap shading (people per gap), fixed so maps compare.
 let populationClassBounds: [Double] = [100, 1_000, 10_000, 100_000]
 

@@ -66,12 +66,25 @@ public struct MapStyle: Sendable {
                                                   legendLabel: "Boso/Shima landing concentration"),
             "hazard": FeatureStyle(stroke: "#b15928", fill: "#ffff99", strokeWidthPx: 1, fillOpacity: 0.25,
                                    dash: "6 3", legendLabel: "Hazard (trench axis / source region)"),
+            // wattbit siting: cells as a graduated surface (fill by score class), candidate
+            // areas outlined, sites as labelled points.
+            "cell": FeatureStyle(stroke: nil, fill: "#31a354", strokeWidthPx: 0, fillOpacity: 0.8,
+                                 legendLabel: "Siting score"),
+            "area": FeatureStyle(stroke: "#00441b", fill: nil, strokeWidthPx: 1.2,
+                                 legendLabel: "Candidate area (score ≥ threshold)"),
+            "site": FeatureStyle(stroke: "#ffffff", fill: "#00441b", strokeWidthPx: 1.5, radiusPx: 5,
+                                 labelProperty: "name", legendLabel: "Proposed DC site (by rank)"),
         ],
         routeRankColours: ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"],
         populationRamp: ["#fee6ce", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603"],
         sea: "#dceaf5", land: "#efeadf", coast: "#9c9584", prefectureBorder: "#c9c1ad",
         fallback: FeatureStyle(stroke: "#444444", fill: "#999999", strokeWidthPx: 1, fillOpacity: 0.5,
                                radiusPx: 3, legendLabel: nil))
+
+    /// Siting cells by score class (light to dark green, a ColorBrewer sequential ramp);
+    /// cells excluded by a hard constraint are grey.
+    public static let scoreRamp = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"]
+    public static let excludedCellFill = "#bdbdbd"
 
     public func style(forRole role: String?) -> FeatureStyle {
         guard let role, let style = roles[role] else { return fallback }

@@ -68,6 +68,28 @@ final class MapRenderingTests: XCTestCase {
         XCTAssertTrue(svg.contains(" km</text>"), "no scale bar")
     }
 
+    /// wattbit siting cells draw as a graduated surface: fill by score class (equal 0.2
+    /// intervals), grey when a constraint excludes the cell, one legend row per class drawn.
+    func testSitingCellsAreAGraduatedSurfaceWithALegend() throws {
+        var cells: [Feature] = []
+        for (i, score) in [0.1, 0.3, 0.5, 0.7, 0.9, 0.95].enumerated() {
+            let x = 136 + Double(i) * 0.5
+            let ring = [Position(x, 35), Position(x + 0.4, 35), Position(x + 0.4, 35.3), Position(x, 35.3), Position(x, 35)]
+            cells.append(Feature(geometry: .polygon([ring]),
+                                 properties: ["role": "cell", "score": .number(score), "eligible": .bool(i != 5)]))
+        }
+        let svg = try MapRenderer().renderSVG(layers: [MapLayer(name: "siting.geojson", features: cells)], basemap: basemap)
+        let counter = RoleCounter()
+        let parser = XMLParser(data: Data(svg.utf8))
+        parser.delegate = counter
+        XCTAssertTrue(parser.parse())
+        let fills = counter.features.filter { $0["data-role"] == "cell" }.map { $0["fill"] }
+        XCTAssertEqual(fills, MapStyle.scoreRamp.map { $0 } + [MapStyle.excludedCellFill])
+        for label in ["Siting score &lt; 0.2", "Siting score 0.4 – 0.6", "Siting score ≥ 0.8", "Excluded (metro or constraint)"] {
+            XCTAssertTrue(svg.contains(label), "legend lacks \(label)")
+        }
+    }
+
     func testHubRadiusGrowsWithSquareRootOfMW() throws {
         let svg = try MapRenderer().renderSVG(layers: sampleLayers(), basemap: basemap)
         // 2500 MW → 6 px × √2.5 ≈ 9.5 px.
