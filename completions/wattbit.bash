@@ -119,6 +119,50 @@ _wattbit_options() {
             '--timeout value' \
             '--no-check flag' \
             '--stream flag' ;;
+        siting) printf '%s\n' \
+            '--candidates file' \
+            '--population file' \
+            '--grid-capacity file' \
+            '--exclude file' \
+            '--from-cells file' \
+            '--mesh-level enum 1km 500m 250m' \
+            '--weights file' \
+            '--thresholds file' \
+            '--decarbonised-radius-km value' \
+            '--route-factor value' \
+            '--population-rtt-ms value' \
+            '--grid-radius-km value' \
+            '--factor file' \
+            '--exclude-metro flag' \
+            '--no-exclude-metro flag' \
+            '--min-available-mw value' \
+            '--max-rtt-ms value' \
+            '--top value' \
+            '--min-spacing-km value' \
+            '--min-score value' \
+            '--sensitivity value' \
+            '--sensitivity-pool value' \
+            '--concentration value' \
+            '--seed value' \
+            '--sites-only flag' \
+            '--no-sites-only flag' \
+            '--with-cells flag' \
+            '--no-with-cells flag' \
+            '--tile file' \
+            '--cells-only flag' \
+            '--no-cells-only flag' \
+            '--list-tiles flag' \
+            '--no-list-tiles flag' \
+            '--explain file' \
+            '--summary file' \
+            '--format enum geojson geojsonseq' \
+            '-o file' \
+            '--output file' \
+            '--progress enum auto json none' \
+            '--help flag' \
+            '--timeout value' \
+            '--no-check flag' \
+            '--stream flag' ;;
         latency) printf '%s\n' \
             '--sites file' \
             '--centres file' \
@@ -185,7 +229,7 @@ _wattbit_planners() {
     found=$(command wattbit list --json 2>/dev/null | awk '
         /^    "name": "/ { n = $0; sub(/^    "name": "/, "", n); sub(/",?$/, "", n) }
         /^    "status": "ok"/ { print n }')
-    printf '%s\n' ${found:-cable hubs gaps map latency landing-diversity}
+    printf '%s\n' ${found:-cable hubs gaps map siting latency landing-diversity}
 }
 
 _wattbit() {
@@ -245,4 +289,4 @@ _wattbit_planner_executable() {
     COMP_WORDS=(wattbit "${name#wattbit-}" "${COMP_WORDS[@]:2}")
     _wattbit
 }
-complete -F _wattbit_planner_executable wattbit-cable wattbit-hubs wattbit-gaps wattbit-map wattbit-latency wattbit-landing-diversity
+complete -F _wattbit_planner_executable wattbit-cable wattbit-hubs wattbit-gaps wattbit-map wattbit-siting wattbit-latency wattbit-landing-diversity

@@ -123,6 +123,51 @@ function __wattbit_options
                 '--timeout value	stop the planner after SECONDS (exit 75, nothing written)' \
                 '--no-check flag	release output without checking it' \
                 '--stream flag	with --format geojsonseq: pass features on as they arrive'
+        case siting
+            printf '%s\n' \
+                '--candidates file	Candidate places (Points or Polygons' \
+                '--population file	e-Stat style mesh CSV (KEY_CODE, population) giving demand for the po…' \
+                '--grid-capacity file	Grid headroom: Polygons or Points with available_mw (e.g' \
+                '--exclude file	Polygons no site may occupy (parks, flood zones, …): cells inside are…' \
+                '--from-cells file	Cells written by --cells-only runs (RFC 8142 or FeatureCollection): c…' \
+                '--mesh-level enum 1km 500m 250m	Cell size: JIS X 0410 third level (1 km), half (500 m) or quarter (25…' \
+                '--weights file	Weights by criterion, NAME=W,… (others keep their defaults: substatio…' \
+                '--thresholds file	Value functions by criterion, NAME=BEST:WORST (linear, 1 at BEST, 0 a…' \
+                '--decarbonised-radius-km value	Radius for decarbonised MW [km]' \
+                '--route-factor value	Fiber route length over the geodesic, for RTTs' \
+                '--population-rtt-ms value	Round trip within which people count as reachable [ms]' \
+                '--grid-radius-km value	A grid-capacity point serves cells within this distance [km]' \
+                '--factor file	A user criterion FILE:PROPERTY (Polygons or Points with a numeric PRO…' \
+                '--exclude-metro flag	Exclude the Tokyo and Osaka metro areas (outside them DCs get the 1/2…' \
+                '--no-exclude-metro flag	Exclude the Tokyo and Osaka metro areas (outside them DCs get the 1/2…' \
+                '--min-available-mw value	Exclude cells with less grid headroom (needs --grid-capacity) [MW]' \
+                '--max-rtt-ms value	Exclude cells whose RTT to the nearer of Tokyo and Osaka exceeds this…' \
+                '--top value	Number of sites' \
+                '--min-spacing-km value	Sites at least this far apart (geodesic) [km]' \
+                '--min-score value	Cells at or above this score form candidate areas' \
+                '--sensitivity value	Dirichlet weight samples for rank stability (0 = off)' \
+                '--sensitivity-pool value	Best cells re-ranked per sample' \
+                '--concentration value	Dirichlet concentration: larger = weights closer to the given ones' \
+                '--seed value	Random seed for --sensitivity' \
+                '--sites-only flag	Output only the site points (for wattbit hubs --fixed-hubs -, wattbit…' \
+                '--no-sites-only flag	Output only the site points (for wattbit hubs --fixed-hubs -, wattbit…' \
+                '--with-cells flag	Also output every scored cell (role cell)' \
+                '--no-with-cells flag	Also output every scored cell (role cell)' \
+                '--tile file	Only these JIS X 0410 first-level meshes (4 digits, comma-separated,…' \
+                '--cells-only flag	Output only the scored cells (use with --format geojsonseq for --from…' \
+                '--no-cells-only flag	Output only the scored cells (use with --format geojsonseq for --from…' \
+                '--list-tiles flag	Print the first-level meshes that hold Japanese land, one per line, a…' \
+                '--no-list-tiles flag	Print the first-level meshes that hold Japanese land, one per line, a…' \
+                '--explain file	LON,LAT: print why this place scores as it does (stderr) and output i…' \
+                '--summary file	Write a per-prefecture CSV (cells, exclusions, scores, sites) to this…' \
+                '--format enum geojson geojsonseq	FeatureCollection or RFC 8142 sequence' \
+                '-o file	write to FILE atomically' \
+                '--output file	write to FILE atomically' \
+                '--progress enum auto json none	progress on stderr' \
+                '--help flag	show the planner'\''s help' \
+                '--timeout value	stop the planner after SECONDS (exit 75, nothing written)' \
+                '--no-check flag	release output without checking it' \
+                '--stream flag	with --format geojsonseq: pass features on as they arrive'
         case latency
             printf '%s\n' \
                 '--sites file	Candidate or existing DC sites' \
@@ -190,7 +235,7 @@ function __wattbit_planners
         /^    "name": "/ { n = $0; sub(/^    "name": "/, "", n); sub(/",?$/, "", n) }
         /^    "status": "ok"/ { print n }')
     if test (count $found) -eq 0
-        set found cable hubs gaps map latency landing-diversity
+        set found cable hubs gaps map siting latency landing-diversity
     end
     printf '%s\n' $found
 end
@@ -271,5 +316,6 @@ complete -c wattbit-cable -f -a '(__wattbit_complete)'
 complete -c wattbit-hubs -f -a '(__wattbit_complete)'
 complete -c wattbit-gaps -f -a '(__wattbit_complete)'
 complete -c wattbit-map -f -a '(__wattbit_complete)'
+complete -c wattbit-siting -f -a '(__wattbit_complete)'
 complete -c wattbit-latency -f -a '(__wattbit_complete)'
 complete -c wattbit-landing-diversity -f -a '(__wattbit_complete)'

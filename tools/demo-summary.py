@@ -93,6 +93,15 @@ def main(out):
               f"{number(d.get('effective_regions_before'), 1)} → {number(d.get('effective_regions_after'), 1)}; "
               f"Boso+Shima {share(d.get('boso_shima_share_before'))} → {share(d.get('boso_shima_share_after'))} "
               f"with {d.get('planned_landings', 0)} planned landings")
+    sites = [props(f) for f in features(os.path.join(out, "siting.geojson")) if props(f).get("role") == "site"]
+    if sites:
+        print(f"\nNew GW-class DC sites (wattbit siting, 1 km, outside the metro areas): {len(sites)}")
+        for p in sites[:10]:
+            stability = p.get("stability")
+            print(f"  #{p.get('rank')} mesh {p.get('mesh_code')} (pref. {p.get('prefecture_code')}): score "
+                  f"{number(p.get('score'), 3)}, decarbonised {number(p.get('decarbonised_mw'))} MW, substation "
+                  f"{number(p.get('substation_km'), 1)} km, RTT Tokyo {number(p.get('rtt_tokyo_ms'), 1)} ms"
+                  + ("" if stability is None else f", stable in {100 * stability:.0f} % of weight draws"))
     print(f"\nOutputs in {out}/: " + ", ".join(sorted(os.path.basename(p) for p in glob.glob(os.path.join(out, "*")))))
 
 
