@@ -6,14 +6,10 @@ import Siting
 
 /// Loads the embedded geodata and the user's layers into the engine's value types.
 enum SitingLayerLoader {
+    /// An embedded geodata file (PlannerKit's one lookup: $WATTBIT_GEODATA, then beside the
+    /// executable, then the install's share directory).
     static func embedded(_ name: String) throws -> [Feature] {
-        let url: URL
-        do { url = try EmbeddedGeodata.url(for: name) } catch {
-            throw PlannerError(.noInput, "embedded geodata \(name) not found (set WATTBIT_GEODATA): \(error)")
-        }
-        do { return try GeoJSONReader.read(path: url.path).features } catch {
-            throw PlannerError(.software, "embedded geodata \(url.path): \(error)")
-        }
+        try EmbeddedGeodata.features(name).features
     }
 
     nonisolated(unsafe) static var prefectureNames: [String: String] = [:]

@@ -16,7 +16,7 @@ struct ScanlineFillTests {
     @Test("cell centres inside real prefectures (islands, lakes, coasts) equal GEOS point-in-polygon")
     func prefecturesAgainstGEOS() throws {
         let context = GEOSContext()
-        let prefectures = try GeoJSONReader.read(path: EmbeddedGeodata.url(for: "prefectures.geojson").path).features
+        let prefectures = try GeoJSONReader.read(path: RepositoryGeodata.directory.appendingPathComponent("prefectures.geojson").path).features
         // Tiles over Tokyo bay, Lake Biwa (Shiga), the Seto Inland Sea and Okinawa.
         let cases: [(String, String)] = [("5339", "13"), ("5339", "12"), ("5235", "25"), ("5133", "34"), ("5133", "37"),
                                          ("3927", "47"), ("6441", "01")]

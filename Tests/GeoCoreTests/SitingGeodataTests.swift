@@ -24,7 +24,7 @@ struct SitingGeodataTests {
     ]
 
     static func read(_ file: String) throws -> [Feature] {
-        try GeoJSONReader.read(path: EmbeddedGeodata.url(for: file).path).features
+        try GeoJSONReader.read(path: RepositoryGeodata.directory.appendingPathComponent(file).path).features
     }
 
     @Test("every point lies on land in the prefecture it claims", arguments: layers)

@@ -6,7 +6,9 @@ import Testing
 /// The embedded layers, loaded as the executable loads them (without PlannerKit).
 enum Embedded {
     static func read(_ name: String) -> [Feature] {
-        (try? GeoJSONReader.read(path: EmbeddedGeodata.url(for: name).path).features) ?? []
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return (try? GeoJSONReader.read(path: url.appendingPathComponent("geodata/\(name)").path).features) ?? []
     }
     static func point(_ f: Feature) -> Position? { if case .point(let p)? = f.geometry { return p }; return nil }
     static func polygon(_ f: Feature, name: String = "") -> ValuedPolygon? {
