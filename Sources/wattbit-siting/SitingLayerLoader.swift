@@ -13,6 +13,13 @@ enum SitingLayerLoader {
     }
 
     nonisolated(unsafe) static var prefectureNames: [String: String] = [:]
+    /// How an input is named in an error: its path, or `--NAME <stdin>` for `-`.
+    static func label(_ inputs: PlannerInputs, _ name: String) -> String {
+        let flag = "--" + String(name.map { $0 == "_" ? "-" : $0 })
+        guard let path = inputs.path(name) else { return flag }
+        return path == "-" ? "\(flag) <stdin>" : path
+    }
+
     static func prefectureName(_ code: String) -> String {
         if prefectureNames.isEmpty, let features = try? embedded("prefectures.geojson") {
             for f in features {
@@ -89,7 +96,7 @@ enum SitingLayerLoader {
                                   ixs: ixs, hazardLines: hazardLines, hazardRegions: hazardRegions, metro: metro)
 
         if inputs.isProvided("grid_capacity") {
-            let label = inputs.path("grid_capacity") ?? "--grid-capacity"
+            let label = label(inputs, "grid_capacity")
             for (i, f) in (try inputs.features("grid_capacity")?.features ?? []).enumerated() {
                 guard let mw = f[property: "available_mw"]?.doubleValue, mw.isFinite, mw >= 0 else {
                     throw PlannerError.data("\(label): features[\(i)].properties.available_mw is not a number ≥ 0")
@@ -137,7 +144,7 @@ enum SitingLayerLoader {
                     points.append(WeightedPoint(Position((c.west + c.east) / 2, (c.south + c.north) / 2), r.population))
                 }
             } catch let e as MeshCSVError {
-                throw PlannerError.data("--population \(path):\(e.line): \(e.message)")
+                throw PlannerError.data("--population \(path == "-" ? "<stdin>" : path):\(e.line): \(e.message)")
             }
             layers.population = points
         }

@@ -236,7 +236,7 @@ struct SitingPlanner: Planner {
 
     func candidates(_ inputs: PlannerInputs, engine: SitingEngine, parameters: PlannerParameters,
                     progress: ProgressReporter) throws -> PlannerOutput {
-        let label = inputs.path("candidates") ?? "--candidates"
+        let label = SitingLayerLoader.label(inputs, "candidates")
         let features = try inputs.features("candidates")?.features ?? []
         var out: [(Feature, Evaluation, Position)] = []
         for (i, f) in features.enumerated() {
@@ -279,7 +279,7 @@ struct SitingPlanner: Planner {
 
     func fromCells(_ inputs: PlannerInputs, _ parameters: PlannerParameters, options: SitingOptions,
                    progress: ProgressReporter) throws -> PlannerOutput {
-        let label = inputs.path("from_cells") ?? "--from-cells"
+        let label = SitingLayerLoader.label(inputs, "from_cells")
         var cells: [ScoredCell] = []
         var evaluations: [Int64: Evaluation] = [:]
         var level: MeshCode.Level?
