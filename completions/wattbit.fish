@@ -154,8 +154,8 @@ function __wattbit_options
                 '--with-cells flag	Also output every scored cell (role cell)' \
                 '--no-with-cells flag	Also output every scored cell (role cell)' \
                 '--tile file	Only these JIS X 0410 first-level meshes (4 digits, comma-separated,…' \
-                '--cells-only flag	Output only the scored cells (use with --format geojsonseq for --from…' \
-                '--no-cells-only flag	Output only the scored cells (use with --format geojsonseq for --from…' \
+                '--cells-only flag	Output only the scored cells, as an RFC 8142 sequence (for --from-cel…' \
+                '--no-cells-only flag	Output only the scored cells, as an RFC 8142 sequence (for --from-cel…' \
                 '--list-tiles flag	Print the first-level meshes that hold Japanese land, one per line, a…' \
                 '--no-list-tiles flag	Print the first-level meshes that hold Japanese land, one per line, a…' \
                 '--explain file	LON,LAT: print why this place scores as it does (stderr) and output i…' \

@@ -223,6 +223,12 @@ extension PlannerInvocation {
         }
         invocation.parameters = PlannerParameters(values: values, explicitlySet: explicitlySet)
         invocation.inputs = PlannerInputs(paths: paths, specs: manifest.inputs)
+        // An output declared `geojsonseq` (e.g. cells for concatenation) is a sequence unless
+        // --format says otherwise; host and planner both decide it here, from the manifest.
+        let selected = manifest.outputs(selectedBy: invocation.parameters)
+        if !invocation.formatGiven, !selected.isEmpty, selected.allSatisfy({ $0.format == .geojsonseq }) {
+            invocation.format = .sequence
+        }
         return invocation
     }
 
@@ -376,7 +382,7 @@ extension Manifest {
     /// or HTML) may declare its own `format` parameter; `--format` is then its parameter,
     /// since the GeoJSON framing option means nothing for it.
     public var ownsFormatFlag: Bool {
-        !outputs.isEmpty && !outputs.contains { $0.format == .geojson }
+        !outputs.isEmpty && !outputs.contains { $0.format.isGeoJSON }
             && parameters.contains { flagKey($0.name) == "format" }
     }
 }

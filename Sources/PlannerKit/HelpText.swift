@@ -53,7 +53,13 @@ public enum HelpText {
             lines.append("")
             lines.append("Output:")
             for output in manifest.outputs {
-                var text = output.format == .geojson ? "GeoJSON" : output.format.rawValue.uppercased()
+                var text = output.when.map { "With \(flagDisplayName($0)): " } ?? ""
+                switch output.format {
+                case .geojson: text += "GeoJSON"
+                case .geojsonseq: text += "GeoJSON text sequence (RFC 8142; --format geojson for a FeatureCollection)"
+                case .text: text += "lines of text"
+                default: text += output.format.rawValue.uppercased()
+                }
                 if !output.roles.isEmpty {
                     let roles = output.roles.keys.sorted().map { "\($0) (\((output.roles[$0] ?? []).joined(separator: "/")))" }
                     text += "; features by role: " + roles.joined(separator: ", ")
@@ -65,7 +71,7 @@ public enum HelpText {
 
         lines.append("")
         lines.append("Options of every planner:")
-        let producesGeoJSON = manifest.outputs.isEmpty || manifest.outputs.contains { $0.format == .geojson }
+        let producesGeoJSON = manifest.outputs.isEmpty || manifest.outputs.contains { $0.format.isGeoJSON }
         if producesGeoJSON {
             lines += entry("--format geojson|geojsonseq", "FeatureCollection (default) or RFC 8142 GeoJSON text sequence.")
         }

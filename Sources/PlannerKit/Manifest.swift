@@ -100,16 +100,42 @@ public struct ParameterSpec: Sendable, Equatable {
 /// What a planner writes to stdout.
 public struct OutputSpec: Sendable, Equatable {
     public enum Format: String, Sendable, Equatable {
-        case geojson, svg, html, csv
+        case geojson
+        /// GeoJSON written as an RFC 8142 sequence unless `--format geojson` is given
+        /// (e.g. cells meant to be concatenated from parallel runs).
+        case geojsonseq
+        case svg, html, csv
+        /// UTF-8 lines of text (e.g. a list for GNU parallel or xargs).
+        case text
+
+        /// GeoJSON in either framing.
+        public var isGeoJSON: Bool { self == .geojson || self == .geojsonseq }
     }
     public var format: Format
     /// Feature roles it emits (`route`, `landing`, …) and their geometry types.
     public var roles: [String: [String]]
     public var description: String
+    /// The boolean parameter that selects this output instead of the planner's others
+    /// (`list_tiles`: a text list rather than GeoJSON); nil = the output of an ordinary run.
+    public var when: String?
 
-    public init(format: Format = .geojson, roles: [String: [String]] = [:], description: String = "") {
+    public init(format: Format = .geojson, roles: [String: [String]] = [:], description: String = "",
+                when: String? = nil) {
         self.format = format
         self.roles = roles
         self.description = description
+        self.when = when
+    }
+}
+
+extension Manifest {
+    /// The outputs a run with these parameters writes: those whose `when` parameter is set
+    /// (the first such in manifest order, with any others naming the same parameter), else
+    /// those without `when`.
+    public func outputs(selectedBy parameters: PlannerParameters) -> [OutputSpec] {
+        if let chosen = outputs.first(where: { $0.when.map { parameters.bool($0) } ?? false })?.when {
+            return outputs.filter { $0.when == chosen }
+        }
+        return outputs.filter { $0.when == nil }
     }
 }

@@ -61,6 +61,18 @@ extension Manifest {
             outputs: try reader.objects("outputs").map { try OutputSpec(reader: $0) },
             examples: try reader.optionalStrings("examples") ?? [],
             protocolVersion: protocolVersion)
+        if let problem = outputSelectionProblem { throw ManifestError(problem) }
+    }
+
+    /// An output's `when` must name one of the manifest's boolean parameters.
+    public var outputSelectionProblem: String? {
+        for (index, output) in outputs.enumerated() {
+            guard let when = output.when else { continue }
+            guard parameters.contains(where: { $0.name == when && $0.kind == .boolean }) else {
+                return "outputs[\(index)].when: \"\(when)\" is not a boolean parameter of the manifest"
+            }
+        }
+        return nil
     }
 }
 
@@ -145,6 +157,7 @@ extension OutputSpec {
         }
         object["roles"] = .object(roleObject)
         object["description"] = .string(description)
+        if let when { object["when"] = .string(when) }
         return .object(object)
     }
 
@@ -152,7 +165,7 @@ extension OutputSpec {
         let formatName = try reader.optionalString("format") ?? "geojson"
         guard let format = Format(rawValue: formatName) else {
             throw ManifestError("\(reader.path)format: unknown output format \"\(formatName)\" "
-                                + "(expected geojson, svg, html or csv)")
+                                + "(expected geojson, geojsonseq, svg, html, csv or text)")
         }
         var roles: [String: [String]] = [:]
         if let value = reader.object["roles"], !value.isNull {
@@ -168,7 +181,8 @@ extension OutputSpec {
             }
         }
         self.init(format: format, roles: roles,
-                  description: try reader.optionalString("description") ?? "")
+                  description: try reader.optionalString("description") ?? "",
+                  when: try reader.optionalString("when"))
     }
 }
 

@@ -84,6 +84,7 @@ public enum PlannerMain {
 
     /// Catches manifest mistakes at the planner author's first run rather than the user's.
     static func checkManifest(_ manifest: Manifest) -> PlannerError? {
+        if let problem = manifest.outputSelectionProblem { return PlannerError(.software, "manifest: \(problem)") }
         var seen: Set<String> = []
         for name in manifest.parameters.map(\.name) + manifest.inputs.map(\.name) {
             let key = flagKey(name)

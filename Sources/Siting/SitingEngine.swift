@@ -321,14 +321,35 @@ public struct SitingEngine: Sendable {
         let centre = self.cell(row: cell.row, column: cell.column).centre
         let tile = MeshCode(containing: centre, level: .first)
         let grid = tile.grid(level: options.level)
-        let n = grid.rows
-        let r = Int(cell.row) % n, c = Int(cell.column) % n
-        // The polygon attributes of just this cell, with the tile grid's own centre.
-        let one = RegularGrid(west: grid.west + Double(c) * grid.stepLon, south: grid.south + Double(r) * grid.stepLat,
-                              stepLon: grid.stepLon, stepLat: grid.stepLat, columns: 1, rows: 1)
-        let a = polygonAttributes(one)
-        return evaluate(centre, prefecture: Int(cell.prefecture), bits: a.bits[0],
-                        gridPolygonMW: a.grid.first ?? .nan, factorPolygon: a.factor.first ?? .nan)
+        let r = Int(cell.row) - tile.row * grid.rows, c = Int(cell.column) - tile.column * grid.columns
+        let a = polygonAttributes(grid, row: r, column: c)
+        return evaluate(centre, prefecture: Int(cell.prefecture), bits: a.bits, gridPolygonMW: a.grid, factorPolygon: a.factor)
+    }
+
+    /// The polygon attributes of one cell of a tile grid, decided by the same scanline
+    /// arithmetic as `polygonAttributes(grid)` (same origin and steps, the grid cut after
+    /// the cell's row and column), so a re-evaluated cell scores exactly as in its tile.
+    /// O(E + row + crossings) for E polygon edges.
+    func polygonAttributes(_ grid: RegularGrid, row r: Int, column c: Int) -> (bits: UInt8, grid: Double, factor: Double) {
+        let window = RegularGrid(west: grid.west, south: grid.south, stepLon: grid.stepLon, stepLat: grid.stepLat,
+                                 columns: c + 1, rows: r + 1)
+        func covers(_ p: ValuedPolygon) -> Bool {
+            var inside = false
+            ScanlineFill.fill(rings: p.rings, grid: window) { row, c0, c1 in
+                if row == r && c0 <= c && c < c1 { inside = true }
+            }
+            return inside
+        }
+        var bits: UInt8 = 0
+        if layers.metro.contains(where: covers) { bits |= Self.metroBit }
+        if layers.hazardRegions.contains(where: covers) { bits |= Self.hazardBit }
+        if layers.exclusions.contains(where: covers) { bits |= Self.excludeBit }
+        func value(_ polygons: [ValuedPolygon]) -> Double {
+            var v = Double.nan
+            for p in polygons where covers(p) { if v.isNaN || p.value > v { v = p.value } }
+            return v
+        }
+        return (bits, value(layers.gridPolygons), value(layers.factorPolygons))
     }
 }
 

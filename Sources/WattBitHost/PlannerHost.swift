@@ -141,7 +141,8 @@ public enum PlannerHost {
             break
         }
         if streaming { return 0 }
-        if options.check, let problem = checkOutput(outcome.stdout, manifest: manifest, format: invocation.format) {
+        if options.check, let problem = checkOutput(outcome.stdout, manifest: manifest, format: invocation.format,
+                                                    parameters: invocation.parameters) {
             return report(PlannerError(.software, "\(who) wrote invalid output: \(problem); \(nothing)"))
         }
         if let outputPath {
@@ -171,12 +172,15 @@ public enum PlannerHost {
     /// Checks a plugin's stdout against the protocol and its manifest: a GeoJSON planner
     /// must write valid GeoJSON (RFC 7946; an RFC 8142 sequence when `geojsonseq` was asked
     /// for) whose features carry declared roles with declared geometry types; a document
-    /// planner (SVG/HTML) must write a non-empty document of that kind. Returns the problem
-    /// in one phrase, or nil when the output is fine.
-    public static func checkOutput(_ bytes: [UInt8], manifest: Manifest, format: GeoJSONFormat) -> String? {
-        let geojsonOutputs = manifest.outputs.filter { $0.format == .geojson }
-        if !manifest.outputs.isEmpty && geojsonOutputs.isEmpty {
-            return checkDocument(bytes, formats: manifest.outputs.map(\.format))
+    /// planner (SVG/HTML) must write a non-empty document of that kind, a text output UTF-8
+    /// lines. With `parameters`, only the outputs they select are allowed (an output's
+    /// `when`). Returns the problem in one phrase, or nil when the output is fine.
+    public static func checkOutput(_ bytes: [UInt8], manifest: Manifest, format: GeoJSONFormat,
+                                   parameters: PlannerParameters? = nil) -> String? {
+        let outputs = parameters.map { manifest.outputs(selectedBy: $0) } ?? manifest.outputs
+        let geojsonOutputs = outputs.filter { $0.format.isGeoJSON }
+        if !outputs.isEmpty && geojsonOutputs.isEmpty {
+            return checkDocument(bytes, formats: outputs.map(\.format))
         }
         let first = bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
         switch format {
@@ -216,6 +220,12 @@ public enum PlannerHost {
     }
 
     static func checkDocument(_ bytes: [UInt8], formats: [OutputSpec.Format]) -> String? {
+        if formats == [.text] {
+            // Lines for xargs or GNU parallel: UTF-8, no NUL, nothing else promised.
+            if bytes.contains(0) { return "a NUL byte in text output" }
+            if String(validating: bytes, as: UTF8.self) == nil { return "text output is not UTF-8" }
+            return nil
+        }
         guard !bytes.isEmpty else { return "empty output" }
         let head = String(decoding: bytes.prefix(4096), as: UTF8.self).lowercased()
         // SVG and HTML are both markup a renderer may choose between (`--format auto`):

@@ -88,7 +88,7 @@ struct SitingPlanner: Planner {
             ParameterSpec(name: "sites_only", kind: .boolean, description: "Output only the site points (for wattbit hubs --fixed-hubs -, wattbit cable --from -, wattbit latency --sites -)", defaultValue: false),
             ParameterSpec(name: "with_cells", kind: .boolean, description: "Also output every scored cell (role cell)", defaultValue: false),
             ParameterSpec(name: "tile", kind: .string, description: "Only these JIS X 0410 first-level meshes (4 digits, comma-separated, e.g. 5339 or 5339,5340); see --list-tiles"),
-            ParameterSpec(name: "cells_only", kind: .boolean, description: "Output only the scored cells (use with --format geojsonseq for --from-cells)", defaultValue: false),
+            ParameterSpec(name: "cells_only", kind: .boolean, description: "Output only the scored cells, as an RFC 8142 sequence (for --from-cells)", defaultValue: false),
             ParameterSpec(name: "list_tiles", kind: .boolean, description: "Print the first-level meshes that hold Japanese land, one per line, and stop", defaultValue: false),
             ParameterSpec(name: "explain", kind: .string, description: "LON,LAT: print why this place scores as it does (stderr) and output it as role explain"),
             ParameterSpec(name: "summary", kind: .string, description: "Write a per-prefecture CSV (cells, exclusions, scores, sites) to this file"),
@@ -97,18 +97,33 @@ struct SitingPlanner: Planner {
             OutputSpec(format: .geojson,
                        roles: ["site": ["Point"], "area": ["Polygon", "MultiPolygon"], "cell": ["Polygon", "Point", "MultiPolygon"],
                                "explain": ["Point"]],
-                       description: "site (by rank): rank, name, mesh_code, prefecture_code, score, pareto, stability, robust, every criterion's raw value and score_<criterion>, excluded_cells_<constraint>; area: id, cells, area_km2, mean_score, max_score; cell (--with-cells/--cells-only): mesh_code, prefecture_code, score, eligible, excluded_by, raw values and scores"),
+                       description: "site (by rank): rank, name, mesh_code, prefecture_code, score, pareto, stability, robust, every criterion's raw value and score_<criterion>, excluded_cells_<constraint>; area: id, cells, area_km2, mean_score, max_score; cell (--with-cells): mesh_code, prefecture_code, score, eligible, excluded_by, raw values and scores"),
+            OutputSpec(format: .text, description: "The first-level meshes holding Japanese land, one 4-digit code per line (input for GNU parallel)",
+                       when: "list_tiles"),
+            OutputSpec(format: .geojsonseq, roles: ["cell": ["Polygon"]],
+                       description: "Only the scored cells (properties as role cell above); sequences from several tiles concatenate into one --from-cells input",
+                       when: "cells_only"),
         ],
         examples: [
             "wattbit siting --top 10 --sensitivity 200 > sites.geojson",
             "wattbit siting --explain 141.35,43.17",
             "wattbit siting --weights decarbonised_mw=4,ix_km=0.5 --max-rtt-ms 12 --summary by-prefecture.csv",
-            "wattbit-siting --list-tiles | parallel wattbit-siting --tile {} --cells-only --format geojsonseq | wattbit-siting --from-cells - > sites.geojson",
+            "wattbit siting --list-tiles | parallel wattbit siting --tile {} --cells-only | wattbit siting --from-cells - > sites.geojson",
         ])
 
     func run(_ inputs: PlannerInputs, _ parameters: PlannerParameters,
              progress: ProgressReporter) async throws -> PlannerOutput {
         var options = try Self.options(parameters)
+        if parameters.bool("list_tiles") || parameters.bool("cells_only") {
+            let mode = parameters.bool("list_tiles") ? "--list-tiles" : "--cells-only"
+            for (flag, given) in [("--from-cells", inputs.isProvided("from_cells")), ("--candidates", inputs.isProvided("candidates")),
+                                  ("--explain", parameters.string("explain") != nil)] where given {
+                throw PlannerError.usage("\(mode) cannot be combined with \(flag)")
+            }
+            if parameters.bool("list_tiles") && parameters.bool("cells_only") {
+                throw PlannerError.usage("--list-tiles cannot be combined with --cells-only")
+            }
+        }
         if inputs.isProvided("from_cells") {
             return try fromCells(inputs, parameters, options: options, progress: progress)
         }

@@ -75,6 +75,63 @@ struct HostTests {
         #expect(PlannerHost.checkOutput(Array("{}".utf8), manifest: svg, format: .featureCollection) != nil)
     }
 
+    /// A planner with a text list behind --list-tiles and a sequence of cells behind
+    /// --cells-only (as `wattbit siting`): the flag selects the output the host checks and
+    /// the framing both sides default to.
+    static let selecting = Manifest(
+        name: "tiles", version: "1", summary: "s",
+        parameters: [ParameterSpec(name: "list_tiles", kind: .boolean, description: "l", defaultValue: false),
+                     ParameterSpec(name: "cells_only", kind: .boolean, description: "c", defaultValue: false)],
+        outputs: [OutputSpec(format: .geojson, roles: ["site": ["Point"]]),
+                  OutputSpec(format: .text, when: "list_tiles"),
+                  OutputSpec(format: .geojsonseq, roles: ["cell": ["Point"]], when: "cells_only")])
+
+    @Test("an output's `when` flag selects what the host checks and the default framing")
+    func selectedOutputs() throws {
+        func invocation(_ arguments: [String]) throws -> PlannerInvocation {
+            try PlannerInvocation.parse(arguments, manifest: Self.selecting, checkInputFiles: false)
+        }
+        func check(_ text: String, _ arguments: [String]) throws -> String? {
+            let i = try invocation(arguments)
+            return PlannerHost.checkOutput(Array(text.utf8), manifest: Self.selecting, format: i.format, parameters: i.parameters)
+        }
+        let site = Self.collection(Self.feature("site", Self.point))
+        let cellRecord = "\u{1E}" + Self.feature("cell", Self.point) + "\n"
+        // Plain run: a FeatureCollection of sites; lines of text are not GeoJSON.
+        #expect(try invocation([]).format == .featureCollection)
+        #expect(try check(site, []) == nil)
+        #expect(try check("5339\n5340\n", []) != nil)
+        // --list-tiles: lines of text pass (an empty list too); NUL bytes and bad UTF-8 do not.
+        #expect(try check("5339\n5340\n", ["--list-tiles"]) == nil)
+        #expect(try check("", ["--list-tiles"]) == nil)
+        #expect(try check("53\u{0}39\n", ["--list-tiles"])?.contains("NUL") == true)
+        let i = try invocation(["--list-tiles"])
+        #expect(PlannerHost.checkOutput([0x35, 0xFF, 0x0A], manifest: Self.selecting, format: i.format, parameters: i.parameters)?
+            .contains("UTF-8") == true)
+        // --cells-only: a sequence by default, of role cell only; --format geojson still wins.
+        #expect(try invocation(["--cells-only"]).format == .sequence)
+        #expect(try invocation(["--cells-only", "--format", "geojson"]).format == .featureCollection)
+        #expect(try check(cellRecord + cellRecord, ["--cells-only"]) == nil)
+        #expect(try check(Self.collection(Self.feature("cell", Self.point)), ["--cells-only"])?.contains("RFC 8142") == true)
+        #expect(try check("\u{1E}" + Self.feature("site", Self.point) + "\n", ["--cells-only"])?.contains("does not declare") == true)
+        #expect(try check(Self.collection(Self.feature("cell", Self.point)), ["--cells-only", "--format", "geojson"]) == nil)
+        // Without parameters (an old caller) every output's roles are allowed, as before.
+        #expect(PlannerHost.checkOutput(Array(site.utf8), manifest: Self.selecting, format: .featureCollection) == nil)
+    }
+
+    @Test("a manifest whose output `when` names no boolean parameter is refused")
+    func whenMustNameBoolean() throws {
+        var json = Self.selecting.jsonValue
+        guard case .object(var object) = json, case .array(var outputs)? = object["outputs"],
+              case .object(var text) = outputs[1] else { Issue.record("manifest shape"); return }
+        text["when"] = "no_such_flag"
+        outputs[1] = .object(text)
+        object["outputs"] = .array(outputs)
+        json = .object(object)
+        #expect(throws: (any Error).self) { try Manifest(json: json) }
+        #expect(try Manifest(json: Self.selecting.jsonValue) == Self.selecting)
+    }
+
     @Test("discovery skips empty, '.', relative and duplicate entries; first executable wins")
     func discovery() throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("wattbit-discovery-\(getpid())").path

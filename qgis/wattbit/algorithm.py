@@ -123,8 +123,10 @@ class WattBitAlgorithm(QgsProcessingAlgorithm):
         self.roles = {}
         self.document = None
         for output in outputs:
+            if output.get("when"):
+                continue  # written only with a flag (e.g. a tile list for GNU parallel): not a QGIS output
             fmt = output.get("format", "geojson")
-            if fmt == "geojson":
+            if fmt in ("geojson", "geojsonseq"):
                 for role, types in (output.get("roles") or {"": []}).items():
                     self.roles.setdefault(role, [])
                     self.roles[role] += [t for t in types or [] if t not in self.roles[role]]
