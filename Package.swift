@@ -28,6 +28,10 @@ let package = Package(
                        providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPROJ", pkgConfig: "proj",
                        providers: [.apt(["libproj-dev", "proj-data"])]),
+        // COIN-OR CBC 2.10 (mixed-integer programming; EPL-2.0). Why CBC and not HiGHS or
+        // GLPK: see Sources/MixedInteger/MixedIntegerSolver.swift.
+        .systemLibrary(name: "CCBC", pkgConfig: "cbc",
+                       providers: [.apt(["coinor-libcbc-dev"])]),
 
         // Geometry, GeoJSON I/O, GEOS/PROJ bridges, geodesics, mesh codes, spatial index.
         .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ"]),
@@ -36,12 +40,14 @@ let package = Package(
         // The host side of the protocol, used by `wattbit`: discovery, process supervision,
         // output checks, list/describe and the command-line grammar.
         .target(name: "WattBitHost", dependencies: ["PlannerKit", "GeoCore"]),
+        // Mixed-integer linear models solved by CBC; no CBC type in its API.
+        .target(name: "MixedInteger", dependencies: ["CCBC"]),
 
         // Engines: pure libraries, no I/O.
         .target(name: "CableRouting", dependencies: [
             "GeoCore", .product(name: "Collections", package: "swift-collections")]),
         .target(name: "HubClustering", dependencies: [
-            "GeoCore", .product(name: "Collections", package: "swift-collections")]),
+            "GeoCore", "MixedInteger", .product(name: "Collections", package: "swift-collections")]),
         .target(name: "FiberCoverage", dependencies: [
             "GeoCore", .product(name: "Collections", package: "swift-collections")]),
         .target(name: "MapRendering", dependencies: ["GeoCore"]),
@@ -68,6 +74,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PlannerKitTests", dependencies: ["PlannerKit"]),
         .testTarget(name: "WattBitHostTests", dependencies: ["WattBitHost", "PlannerKit"]),
+        .testTarget(name: "MixedIntegerTests", dependencies: ["MixedInteger"]),
         .testTarget(name: "CableRoutingTests", dependencies: ["CableRouting"]),
         .testTarget(name: "HubClusteringTests", dependencies: ["HubClustering"]),
         .testTarget(name: "FiberCoverageTests", dependencies: ["FiberCoverage"]),
