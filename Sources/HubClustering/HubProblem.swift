@@ -33,10 +33,19 @@ public struct HubClusteringOptions: Sendable, Hashable {
     public var maxPasses: Int
     /// Seed of the deterministic generator that perturbs seed orders between restarts.
     public var seed: UInt64
+    /// Whether independent parts are solved exactly by integer programming (CBC).
+    public var exact: HubExactMode
+    /// With `exact == .auto`, parts of at most this many sites are solved exactly.
+    public var exactSiteLimit: Int
+    /// Wall-clock budget for all exact solves and LP bounds together (seconds); a part the
+    /// budget does not reach keeps the heuristic's answer and reports its gap.
+    public var exactTimeLimitSeconds: Double
 
     public init(minHubMW: Double = 1000, maxRadiusKm: Double = Latency.radiusKm(rttMs: 1.0, routeFactor: 1.5),
                 excludeMetroCentres: Bool = true, allowMetroMembers: Bool = false,
-                restarts: Int? = nil, maxPasses: Int = 50, seed: UInt64 = 20_240_601) {
+                restarts: Int? = nil, maxPasses: Int = 50, seed: UInt64 = 20_240_601,
+                exact: HubExactMode = .auto, exactSiteLimit: Int = HubClusteringOptions.defaultExactSiteLimit,
+                exactTimeLimitSeconds: Double = 60) {
         self.minHubMW = minHubMW
         self.maxRadiusKm = maxRadiusKm
         self.excludeMetroCentres = excludeMetroCentres
@@ -44,7 +53,13 @@ public struct HubClusteringOptions: Sendable, Hashable {
         self.restarts = restarts
         self.maxPasses = maxPasses
         self.seed = seed
+        self.exact = exact
+        self.exactSiteLimit = exactSiteLimit
+        self.exactTimeLimitSeconds = exactTimeLimitSeconds
     }
+
+    /// The part size up to which `auto` solves exactly (measured: docs/planners/hubs.md).
+    public static let defaultExactSiteLimit = 200
 }
 
 /// The fiber latency model of GeoCore, under the name the hub engine and its tests use.
@@ -114,6 +129,8 @@ public struct HubClusteringResult: Sendable {
     /// Restarts run, and the restart that produced the answer (0-based).
     public var restartsRun: Int
     public var bestRestart: Int
+    /// Bounds and proof of optimality.
+    public var optimality: HubOptimality
 }
 
 public struct HubClusteringError: Error, CustomStringConvertible, Sendable {

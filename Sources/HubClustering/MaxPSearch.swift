@@ -797,8 +797,22 @@ final class MaxPSearch {
             }
             progress?(Double(r + 1) / Double(restarts), "search")
         }
-        return makeResult(best?.snapshot ?? Snapshot(hubOf: hubOf, distKm: distKm, hubCentre: [], hubFixed: []),
-                          restarts: restarts, bestRestart: best?.restart ?? 0)
+        var snapshot = best?.snapshot ?? Snapshot(hubOf: hubOf, distKm: distKm, hubCentre: [], hubFixed: [])
+        restore(snapshot)
+        let optimality = exactPhase(mode: options.exact, siteLimit: options.exactSiteLimit,
+                                    seconds: options.exactTimeLimitSeconds, progress: progress)
+        snapshot = Snapshot(hubOf: hubOf, distKm: distKm, hubCentre: hubCentre, hubFixed: hubFixed)
+        var result = makeResult(snapshot, restarts: restarts, bestRestart: best?.restart ?? 0)
+        result.optimality = optimality
+        return result
+    }
+
+    /// Puts a snapshot back into the search state.
+    func restore(_ snap: Snapshot) {
+        resetState()
+        for (h, c) in snap.hubCentre.enumerated() { _ = newHub(centre: c, fixed: snap.hubFixed[h]) }
+        for i in 0..<pointCount where snap.hubOf[i] >= 0 { assign(i, to: Int(snap.hubOf[i]), km: snap.distKm[i]) }
+        for h in 0..<hubCentre.count where hubMembers[h].isEmpty { hubAlive[h] = false }
     }
 
     static func automaticRestarts(_ n: Int) -> Int {
@@ -860,6 +874,9 @@ final class MaxPSearch {
         for hub in hubs { mw += hub.totalMW; cost += hub.costMWKm }
         return HubClusteringResult(hubs: hubs, unassigned: unassigned, droppedFixedCentres: dropped.sorted(),
                                    objective: HubObjective(hubCount: hubs.count, assignedMW: mw, costMWKm: cost),
-                                   restartsRun: restarts, bestRestart: bestRestart)
+                                   restartsRun: restarts, bestRestart: bestRestart,
+                                   optimality: HubOptimality(hubsUpperBound: hubs.count, hubCountOptimal: false, optimal: false,
+                                                             hubCountGap: 0, costBoundMWKm: nil, costGap: nil, exactSites: 0,
+                                                             parts: 0, exactParts: 0, method: "heuristic", solverSeconds: 0))
     }
 }

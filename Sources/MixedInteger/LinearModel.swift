@@ -50,6 +50,13 @@ public struct LinearModel: Sendable {
     public mutating func setObjective(_ v: Variable, _ coefficient: Double) { cost[v.index] = coefficient }
     public func objectiveCoefficient(_ v: Variable) -> Double { cost[v.index] }
 
+    /// Replaces the whole objective by Σ coefficient × variable (repeats are summed).
+    public mutating func replaceObjective(_ direction: Direction, _ terms: [(Variable, Double)]) {
+        self.direction = direction
+        cost = Array(repeating: 0, count: cost.count)
+        for (v, a) in terms { cost[v.index] += a }
+    }
+
     /// Adds Σ coefficient × variable (relation) rhs. Repeated variables are summed by the solver.
     public mutating func addConstraint(_ terms: [(Variable, Double)], _ relation: Relation, _ rhs: Double) {
         for (v, a) in terms where a != 0 {

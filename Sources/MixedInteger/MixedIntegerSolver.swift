@@ -53,6 +53,17 @@ public struct Solution: Sendable {
     public var nodes: Int
     public var seconds: Double
 
+    public init(status: SolveStatus, values: [Double], objective: Double?, bound: Double, gap: Double?,
+                nodes: Int, seconds: Double) {
+        self.status = status
+        self.values = values
+        self.objective = objective
+        self.bound = bound
+        self.gap = gap
+        self.nodes = nodes
+        self.seconds = seconds
+    }
+
     public var hasSolution: Bool { !values.isEmpty }
     public func value(_ v: LinearModel.Variable) -> Double { values[v.index] }
     /// A 0–1 or integer column read as on (≥ 0.5).
@@ -174,9 +185,10 @@ final class CBCModelHandle {
         Cbc_setParameter(pointer, "slog", "0")
     }
 
+    /// A full assignment as the first incumbent. (`Cbc_setMIPStartI` in CBC 2.10.8 looks
+    /// up one column past the end by name and fails the solve, so it is not used.)
     func setStart(_ values: [Double]) {
-        let columns = (0..<values.count).map { Int32($0) }
-        Cbc_setMIPStartI(pointer, Int32(values.count), columns, values)
+        Cbc_setInitialSolution(pointer, values)
     }
 
     func solve() { _ = Cbc_solve(pointer) }

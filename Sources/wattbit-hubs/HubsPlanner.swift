@@ -71,6 +71,15 @@ struct HubsPlanner: Planner {
             ParameterSpec(name: "restarts", kind: .integer,
                           description: "Constructions with perturbed seed orders (0 = automatic by size)",
                           defaultValue: 0, minimum: 0, maximum: 10000),
+            ParameterSpec(name: "exact", kind: .enum,
+                          description: "Solve the integer programme with CBC: auto = every independent part of at most --exact-max-sites sites, on = every part, off = heuristic only (bounds are reported in every mode)",
+                          defaultValue: "auto", choices: ["auto", "on", "off"]),
+            ParameterSpec(name: "exact_max_sites", kind: .integer,
+                          description: "With --exact auto, the largest part (sites that share candidate centres) solved exactly",
+                          defaultValue: .number(Double(HubClusteringOptions.defaultExactSiteLimit)), minimum: 0, maximum: 100000),
+            ParameterSpec(name: "exact_time_limit", kind: .number,
+                          description: "Time for all exact solves and LP bounds together; parts not reached keep the heuristic's answer and report their gap",
+                          unit: "s", defaultValue: 60.0, minimum: 0, maximum: 86400),
             ParameterSpec(name: "seed", kind: .integer, description: "Seed of the deterministic search", defaultValue: 1, minimum: 0, maximum: 1e15),
             ParameterSpec(name: "weight_power", kind: .number, description: "Weight of the decarbonised-power score", defaultValue: 0.25, minimum: 0, maximum: 100),
             ParameterSpec(name: "weight_headroom", kind: .number, description: "Weight of the generation-headroom score", defaultValue: 0.10, minimum: 0, maximum: 100),
@@ -84,10 +93,13 @@ struct HubsPlanner: Planner {
                        roles: ["hub": ["Point"], "hub-area": ["Polygon"], "hub-member": ["Point"], "unassigned": ["Point"]],
                        description: "hub (weighted medoid, by rank): hub_id, name, rank, total_mw, members, max_rtt_ms, raw values and "
                            + "score_* ; hub-area: member hull padded 1 km; hub-member: hub_id, rtt_ms_to_centre; "
-                           + "unassigned: reason (metro-area, beyond-latency, short-of-floor) and its raw value"),
+                           + "unassigned: reason (metro-area, beyond-latency, short-of-floor) and its raw value. "
+                           + "Every hub also carries the run's optimality: optimal, objective (hubs), bound (hubs_upper_bound), gap, "
+                           + "cost_bound_mw_km, cost_gap, solver"),
         ],
         examples: [
             "wattbit hubs --sites geodata/dc-sites.geojson",
+            "wattbit hubs --sites geodata/dc-sites.geojson --exact on --exact-time-limit 30",
             "wattbit hubs --sites sites.geojson --min-hub-mw 1000 --max-rtt-ms 1.0 > hubs.geojson",
             "wattbit hubs --sites geodata/dc-sites.geojson | wattbit cable --from - --to international:north-america",
         ])
@@ -135,7 +147,10 @@ struct HubsPlanner: Planner {
             minHubMW: parameters.double("min_hub_mw"), maxRadiusKm: radiusKm,
             excludeMetroCentres: excludeMetro, allowMetroMembers: allowMetroMembers,
             restarts: parameters.int("restarts") == 0 ? nil : parameters.int("restarts"),
-            seed: UInt64(parameters.int("seed")))
+            seed: UInt64(parameters.int("seed")),
+            exact: HubExactMode(rawValue: parameters.string("exact") ?? "auto") ?? .auto,
+            exactSiteLimit: parameters.int("exact_max_sites"),
+            exactTimeLimitSeconds: parameters.double("exact_time_limit"))
         let callback = progress.callback
         let result: HubClusteringResult
         do {
@@ -167,7 +182,8 @@ struct HubsPlanner: Planner {
         let features = output.features()
         let summary = "\(result.hubs.count) hub(s) of ≥ \(formatNumber(options.minHubMW)) MW within \(Self.fmt(radiusKm, 1)) km "
             + "(RTT \(Self.fmt(Latency.rttMs(distanceKm: radiusKm, routeFactor: routeFactor), 3)) ms); "
-            + "\(result.hubs.reduce(0) { $0 + $1.members.count }) of \(sites.count) sites in hubs"
+            + "\(result.hubs.reduce(0) { $0 + $1.members.count }) of \(sites.count) sites in hubs; "
+            + Self.optimalityLine(result)
         return PlannerOutput(FeatureCollection(features), summary: summary)
     }
 
@@ -290,4 +306,14 @@ struct HubsPlanner: Planner {
     }
 
     static func fmt(_ x: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", x) }
+
+    /// "optimal (CBC proved it)" or "at most 7 hubs possible (gap 14.3 %)", for the summary line.
+    static func optimalityLine(_ result: HubClusteringResult) -> String {
+        let o = result.optimality
+        if o.optimal { return "proven optimal (\(o.method))" }
+        var line = o.hubCountOptimal ? "hub count proven optimal (at most \(o.hubsUpperBound))"
+            : "at most \(o.hubsUpperBound) hubs possible (gap \(fmt(100 * o.hubCountGap, 1)) %)"
+        if let g = o.costGap { line += ", compactness within \(fmt(100 * g, 2)) % of optimal" }
+        return line
+    }
 }
