@@ -60,6 +60,9 @@ _wattbit_options() {
             '--no-allow-metro-members flag' \
             '--power-radius-km value' \
             '--restarts value' \
+            '--exact enum auto on off' \
+            '--exact-max-sites value' \
+            '--exact-time-limit value' \
             '--seed value' \
             '--weight-power value' \
             '--weight-headroom value' \

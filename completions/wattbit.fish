@@ -62,6 +62,9 @@ function __wattbit_options
                 '--no-allow-metro-members flag	Metro-area sites may join a hub centred outside (with --exclude-metro)' \
                 '--power-radius-km value	Radius for power generation near a hub centre [km]' \
                 '--restarts value	Constructions with perturbed seed orders (0 = automatic by size)' \
+                '--exact enum auto on off	Solve the integer programme with CBC: auto = every independent part o…' \
+                '--exact-max-sites value	With --exact auto, the largest part (sites that share candidate centr…' \
+                '--exact-time-limit value	Time for all exact solves and LP bounds together' \
                 '--seed value	Seed of the deterministic search' \
                 '--weight-power value	Weight of the decarbonised-power score' \
                 '--weight-headroom value	Weight of the generation-headroom score' \

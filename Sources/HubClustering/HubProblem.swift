@@ -45,7 +45,7 @@ public struct HubClusteringOptions: Sendable, Hashable {
                 excludeMetroCentres: Bool = true, allowMetroMembers: Bool = false,
                 restarts: Int? = nil, maxPasses: Int = 50, seed: UInt64 = 20_240_601,
                 exact: HubExactMode = .auto, exactSiteLimit: Int = HubClusteringOptions.defaultExactSiteLimit,
-                exactTimeLimitSeconds: Double = 60) {
+                exactTimeLimitSeconds: Double = 10) {
         self.minHubMW = minHubMW
         self.maxRadiusKm = maxRadiusKm
         self.excludeMetroCentres = excludeMetroCentres

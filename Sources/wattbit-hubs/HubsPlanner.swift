@@ -79,7 +79,7 @@ struct HubsPlanner: Planner {
                           defaultValue: .number(Double(HubClusteringOptions.defaultExactSiteLimit)), minimum: 0, maximum: 100000),
             ParameterSpec(name: "exact_time_limit", kind: .number,
                           description: "Time for all exact solves and LP bounds together; parts not reached keep the heuristic's answer and report their gap",
-                          unit: "s", defaultValue: 60.0, minimum: 0, maximum: 86400),
+                          unit: "s", defaultValue: 10.0, minimum: 0, maximum: 86400),
             ParameterSpec(name: "seed", kind: .integer, description: "Seed of the deterministic search", defaultValue: 1, minimum: 0, maximum: 1e15),
             ParameterSpec(name: "weight_power", kind: .number, description: "Weight of the decarbonised-power score", defaultValue: 0.25, minimum: 0, maximum: 100),
             ParameterSpec(name: "weight_headroom", kind: .number, description: "Weight of the generation-headroom score", defaultValue: 0.10, minimum: 0, maximum: 100),
