@@ -220,6 +220,21 @@ extension MaxPSearch {
         var index: [Int: Int] = [:]
         for (c, v) in pm.y where best.isSet(v) { index[c] = hubs.count; hubs.append((c, [(c, 0)])) }
         for e in pm.x where best.isSet(e.v) { if let h = index[e.centre] { hubs[h].members.append((e.site, e.km)) } }
+        // A limited solve (stage 1, or stage 2 cut off) may leave a site out that an open
+        // centre reaches. Adding it to the nearest such hub keeps every floor and raises the
+        // capacity, and the output promises that an unassigned site is out of every hub's
+        // reach, so it always joins.
+        var joined = Set<Int>()
+        for hub in hubs { for m in hub.members { joined.insert(m.site) } }
+        var nearest: [Int: (hub: Int, km: Double)] = [:]
+        for (h, hub) in hubs.enumerated() {
+            for nb in ball(hub.centre) where !joined.contains(Int(nb.site)) {
+                let j = Int(nb.site)
+                if let o = nearest[j], o.km < nb.km || (o.km == nb.km && o.hub < h) { continue }
+                nearest[j] = (h, nb.km)
+            }
+        }
+        for j in nearest.keys.sorted() { if let o = nearest[j] { hubs[o.hub].members.append((j, o.km)) } }
         var objective = HubObjective(hubCount: 0, assignedMW: 0, costMWKm: 0)
         for hub in hubs {
             objective.hubCount += 1

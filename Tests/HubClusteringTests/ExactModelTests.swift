@@ -75,6 +75,13 @@ struct ExactModelTests {
             #expect(result.optimality.hubsUpperBound >= oracle.hubCount)
             #expect(result.objective.hubCount <= oracle.hubCount)
             for hub in result.hubs { #expect(hub.totalMW >= 1000 - 1e-6 && hub.maxDistanceKm <= options.maxRadiusKm + 1e-9) }
+            // A cut-off solve still leaves no site out that a hub centre reaches.
+            for (site, _) in result.unassigned {
+                for hub in result.hubs {
+                    let km = Geodesic.distanceKm(hub.centre, instance.sites[site].position)
+                    #expect(km > options.maxRadiusKm, "\(instance): site \(site) left out \(km) km from a hub centre")
+                }
+            }
         }
     }
 }
