@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "HubClustering", dependencies: [
             "GeoCore", "MixedInteger", .product(name: "Collections", package: "swift-collections")]),
         .target(name: "FiberCoverage", dependencies: [
-            "GeoCore", .product(name: "Collections", package: "swift-collections")]),
+            "GeoCore", "MixedInteger", .product(name: "Collections", package: "swift-collections")]),
         .target(name: "MapRendering", dependencies: ["GeoCore"]),
         .target(name: "Siting", dependencies: ["GeoCore"]),
 

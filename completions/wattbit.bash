@@ -90,6 +90,8 @@ _wattbit_options() {
             '--budget-jpy value' \
             '--plan flag' \
             '--no-plan flag' \
+            '--plan-method enum exact greedy' \
+            '--plan-time-limit value' \
             '--summary file' \
             '--island-routing enum auto straight-line' \
             '--island-routes value' \

@@ -93,6 +93,8 @@ function __wattbit_options
                 '--budget-jpy value	Budget for --plan [JPY]' \
                 '--plan flag	Choose gaps to connect within --budget-jpy and output the extensions' \
                 '--no-plan flag	Choose gaps to connect within --budget-jpy and output the extensions' \
+                '--plan-method enum exact greedy	--plan: exact = integer programme (CBC) with shared extensions (a gap…' \
+                '--plan-time-limit value	--plan: time for the exact plan' \
                 '--summary file	Write covered/uncovered population by prefecture, region and nation t…' \
                 '--island-routing enum auto straight-line	Island connections: route over sea with the cable router (auto), or s…' \
                 '--island-routes value	Route at most this many island connections (the most populous island…' \

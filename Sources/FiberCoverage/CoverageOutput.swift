@@ -6,7 +6,7 @@ import GeoCore
 extension CoverageResult {
     /// Gap features (`role: gap`) in rank order; with a plan, the planned extensions
     /// (`role: extension`, LineStrings) follow and each gap says whether it is planned.
-    public func features(costPerKmJPY: Double, plan: BudgetedCoverage.Plan? = nil,
+    public func features(costPerKmJPY: Double, plan: SharedExtensionPlan.Plan? = nil,
                          budgetJPY: Double? = nil) -> [Feature] {
         var planned: [Int: Int] = [:]   // gap index → build order
         if let plan { for (order, i) in plan.chosen.enumerated() { planned[i] = order } }
@@ -39,7 +39,11 @@ extension CoverageResult {
             var cumulative = 0.0
             for (order, i) in plan.chosen.enumerated() {
                 let gap = gaps[i]
-                let cost = gap.closingCostJPY(costPerKmJPY: costPerKmJPY)
+                // Connected from another planned gap: the link from its connection point.
+                let from = plan.parent[i]
+                let sharedKm = from.map { self.linkKm(from: $0, to: i) }
+                let connectionKm = sharedKm ?? gap.extensionKm
+                let cost = (connectionKm + gap.distributionKm) * costPerKmJPY
                 cumulative += cost
                 var p = JSONObject()
                 p["role"] = "extension"
@@ -47,15 +51,21 @@ extension CoverageResult {
                 p["order"] = .number(Double(order + 1))
                 p["population"] = .number(round(gap.population, 3))
                 p["households"] = .number(round(gap.households, 3))
-                p["extension_km"] = .number(round(gap.extensionKm, 3))
-                p["extension_method"] = .string(gap.extensionMethod)
+                p["connects_from"] = from.map { .string(gapID($0)) } ?? .string("network")
+                p["extension_km"] = .number(round(connectionKm, 3))
+                p["extension_method"] = .string(from == nil ? gap.extensionMethod : "straight-line")
                 p["island"] = .bool(gap.island)
                 p["distribution_km"] = .number(round(gap.distributionKm, 3))
                 p["closing_cost_jpy"] = .number(cost.rounded())
                 p["cumulative_cost_jpy"] = .number(cumulative.rounded())
                 if let budgetJPY { p["budget_jpy"] = .number(budgetJPY) }
                 p["plan_rule"] = .string(plan.rule)
-                let path = gap.extensionPath.map { Position(round($0.x, 7), round($0.y, 7)) }
+                p["optimal"] = .bool(plan.optimal)
+                p["objective"] = .number(round(plan.population, 3))
+                p["bound"] = .number(round(plan.boundPopulation, 3))
+                p["optimality_gap"] = .number(round(plan.gap, 6))
+                let rawPath = from.map { [gaps[$0].unitPoint, gap.unitPoint] } ?? gap.extensionPath
+                let path = rawPath.map { Position(round($0.x, 7), round($0.y, 7)) }
                 out.append(Feature(geometry: .lineString(path), properties: p))
             }
         }
@@ -71,6 +81,39 @@ extension CoverageResult {
     /// population, in rank order.
     public func planItems(costPerKmJPY: Double) -> [BudgetedCoverage.Item] {
         gaps.map { BudgetedCoverage.Item(costJPY: $0.closingCostJPY(costPerKmJPY: costPerKmJPY), population: $0.population) }
+    }
+
+    /// The gaps as the shared-extension plan sees them.
+    public func planGaps(costPerKmJPY: Double) -> [SharedExtensionPlan.Gap] {
+        gaps.map { SharedExtensionPlan.Gap(population: $0.population, extensionJPY: $0.extensionKm * costPerKmJPY,
+                                          distributionJPY: $0.distributionKm * costPerKmJPY) }
+    }
+
+    /// Fiber from gap `from`'s connection point to gap `to`'s (geodesic km).
+    func linkKm(from: Int, to: Int) -> Double { Geodesic.distanceKm(gaps[from].unitPoint, gaps[to].unitPoint) }
+
+    /// Links that let a gap connect from another gap on the same land mass for less than its
+    /// own extension: straight fiber between the two connection points, to at most
+    /// `perGap` nearest gaps. Links longer than the target's own extension are never
+    /// needed (SharedExtensionPlan), so the search radius is that extension. O(n log n + n · perGap).
+    public func planLinks(costPerKmJPY: Double, perGap: Int = 32) -> [SharedExtensionPlan.Link] {
+        guard gaps.count > 1 else { return [] }
+        let index = PointIndex(gaps.map(\.unitPoint))
+        var links: [SharedExtensionPlan.Link] = []
+        for (g, gap) in gaps.enumerated() where gap.extensionKm > 0 {
+            var found = 0
+            for near in index.kNearest(perGap + 1, to: gap.unitPoint) where near.index != g {
+                guard near.distanceKm < gap.extensionKm else { break }
+                let h = near.index
+                guard gaps[h].landMass == gap.landMass else { continue }
+                let km = linkKm(from: h, to: g)
+                guard km < gap.extensionKm else { continue }
+                links.append(SharedExtensionPlan.Link(from: h, to: g, costJPY: km * costPerKmJPY))
+                found += 1
+                if found >= perGap { break }
+            }
+        }
+        return links
     }
 
     /// CSV: national totals, then each prefecture (file order), then each region.

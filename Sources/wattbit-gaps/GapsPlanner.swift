@@ -69,6 +69,12 @@ struct GapsPlanner: Planner {
             ParameterSpec(name: "plan", kind: .boolean,
                           description: "Choose gaps to connect within --budget-jpy and output the extensions",
                           defaultValue: false),
+            ParameterSpec(name: "plan_method", kind: .enum,
+                          description: "--plan: exact = integer programme (CBC) with shared extensions (a gap may connect from another planned gap), started from greedy; greedy = modified greedy over independent costs",
+                          defaultValue: "exact", choices: ["exact", "greedy"]),
+            ParameterSpec(name: "plan_time_limit", kind: .number,
+                          description: "--plan: time for the exact plan; when it stops the solver, the plan reports its proven gap",
+                          unit: "s", defaultValue: 30.0, minimum: 0, maximum: 86400),
             ParameterSpec(name: "summary", kind: .string,
                           description: "Write covered/uncovered population by prefecture, region and nation to this CSV file"),
             ParameterSpec(name: "island_routing", kind: .enum,
@@ -85,8 +91,9 @@ struct GapsPlanner: Planner {
                            + "nearest_network_km, prefecture, municipality (with --regions), island, land_mass, extension_km, "
                            + "extension_method, extension_cost_jpy, distribution_km, closing_cost_jpy, cost_per_person_jpy, "
                            + "first_mesh_code, planned (with --plan); extension (with --plan): gap, order, population, "
-                           + "households, extension_km, extension_method, island, distribution_km, closing_cost_jpy, "
-                           + "cumulative_cost_jpy, budget_jpy, plan_rule"),
+                           + "households, connects_from (network or the gap it shares an extension with), extension_km, "
+                           + "extension_method, island, distribution_km, closing_cost_jpy, cumulative_cost_jpy, budget_jpy, plan_rule, "
+                           + "optimal, objective (covered population), bound (proven upper bound), optimality_gap"),
         ],
         examples: [
             "wattbit gaps --network geodata/demo-network.geojson --demand geodata/demo-population.csv",
@@ -147,9 +154,13 @@ struct GapsPlanner: Planner {
             progress.info("island connections measured as straight lines (--island-routing straight-line)")
         }
 
-        var chosen: BudgetedCoverage.Plan?
+        var chosen: SharedExtensionPlan.Plan?
         if plan, let budget {
-            chosen = BudgetedCoverage.plan(result.planItems(costPerKmJPY: costPerKm), budgetJPY: budget)
+            progress.update(0, stage: "plan")
+            let exact = parameters.string("plan_method") != "greedy"
+            chosen = SharedExtensionPlan.plan(result.planGaps(costPerKmJPY: costPerKm),
+                                              links: result.planLinks(costPerKmJPY: costPerKm), budgetJPY: budget,
+                                              timeSeconds: parameters.double("plan_time_limit"), useSolver: exact)
         }
         let features = result.features(costPerKmJPY: costPerKm, plan: chosen, budgetJPY: budget)
         var sideFiles: [PlannerOutput.SideFile] = []
@@ -160,6 +171,8 @@ struct GapsPlanner: Planner {
         var text = "\(result.gaps.count) gaps; \(formatCount(n.uncoveredPopulation)) of \(formatCount(n.population)) people beyond reach (coverage \(formatPercent(n.coverageRate)) over \(result.unitsRead) units)"
         if let chosen {
             text += "; plan: \(chosen.chosen.count) extensions, \(formatCount(chosen.costJPY)) JPY, \(formatCount(chosen.population)) people (\(chosen.rule))"
+            text += chosen.optimal ? ", proven optimal"
+                : String(format: ", within %.2f %% of optimal (at most ", 100 * chosen.gap) + formatCount(chosen.boundPopulation) + " people)"
         }
         return PlannerOutput(FeatureCollection(features), sideFiles: sideFiles, summary: text)
     }

@@ -130,14 +130,39 @@ struct GapsPlannerTests {
         let gaps = features.filter { $0.role == "gap" }
         let extensions = features.filter { $0.role == "extension" }
         #expect(gaps.count == 3)
-        // 5 km + 10 km cost ≈ 25 M + 50 M ≤ 90 M; the 20 km one (≈ 100 M) never fits.
+        // The 5 km and 10 km gaps fit; the 20 km one does not, even behind the 10 km one
+        // (5 + 5 + 10 km ≈ 100 M > 90 M). The 10 km gap shares the 5 km gap's extension:
+        // 5 km on from it (≈ 25 M) instead of its own 10 km (≈ 50 M).
         #expect(extensions.count == 2)
         let total = extensions.compactMap { $0[property: "closing_cost_jpy"]?.doubleValue }.reduce(0, +)
-        #expect(total <= 90_000_000)
+        #expect(total <= 60_000_000, "shared: ≈ 50 M, not the 75 M of two own extensions")
+        var ends: [String: Position] = [:]
         for e in extensions {
-            guard case .lineString(let line)? = e.geometry, let start = line.first else { Issue.record("not a line"); continue }
-            #expect(abs(start.x - 139.0) < 1e-6)     // starts on the cable
+            guard case .lineString(let line)? = e.geometry, let start = line.first, let end = line.last,
+                  let gap = e[property: "gap"]?.stringValue else { Issue.record("not a line"); continue }
+            ends[gap] = end
+            #expect(e[property: "optimal"]?.boolValue == true)
+            #expect(e[property: "plan_rule"]?.stringValue == "exact")
+            let from = e[property: "connects_from"]?.stringValue
+            if from == "network" {
+                #expect(abs(start.x - 139.0) < 1e-6)     // starts on the cable
+            } else if let from, let origin = ends[from] {
+                #expect(start == origin, "starts where the gap it connects from was reached")
+            } else {
+                Issue.record("\(gap) connects from \(from ?? "nothing"), not built before it")
+            }
         }
+        #expect(extensions.filter { $0[property: "connects_from"]?.stringValue != "network" }.count == 1)
+
+        // Greedy over independent costs: both from the cable, 75 M.
+        let greedy = try Tool.run("wattbit-gaps", ["run", "--network", network, "--demand", demand, "--budget-jpy", "90000000",
+                                                   "--plan", "--plan-method", "greedy", "--cost-per-km-jpy", "5000000"], timeout: 60)
+        #expect(greedy.exitCode == 0, "\(greedy.stderr)")
+        let greedyExtensions = try Self.features(greedy).filter { $0.role == "extension" }
+        #expect(greedyExtensions.count == 2)
+        #expect(greedyExtensions.allSatisfy { $0[property: "connects_from"]?.stringValue == "network" })
+        let greedyTotal = greedyExtensions.compactMap { $0[property: "closing_cost_jpy"]?.doubleValue }.reduce(0, +)
+        #expect(greedyTotal > 70_000_000 && greedyTotal <= 90_000_000)
     }
     /// A trap: a `wattbit-cable` that records being run. Island routing happens in process,
     /// so it must never be spawned.
