@@ -3,10 +3,12 @@ import GeoCore
 
 /// Plans submarine-cable routes on a `SeaSurface`.
 ///
-/// Per request: landings are checked (snapped to the coast within `snapKm`, refused in a
-/// concentration zone), a blocked mask is made (land, the coast-clearance band outside
-/// the landing approaches, concentration zones, `avoid` polygons), connectivity is
-/// checked by a bidirectional flood fill (so an unreachable end fails fast), and routes
+/// Per request: landings are checked (on land or in a lake: moved to the nearest water
+/// connected to the ocean within `snapKm`; refused in a concentration zone), a mask is
+/// made over the coarse cells (concentration zones, `avoid` polygons) with the landing
+/// approaches (inside which fine water cells are open even within the coast clearance),
+/// connectivity is checked by a bidirectional flood fill over the lattice (so an
+/// unreachable end fails fast), and routes
 /// are found one after another by `RouteSearch`; after each accepted route, a corridor of
 /// `minSeparationKm` around its part outside the approaches is blocked for the next
 /// ones (the iterative-penalty scheme for spatially separated paths). The separation
@@ -71,15 +73,14 @@ public struct CableRouter: Sendable {
         let base = blockedMask(request: request, landings: allLandings)
 
         // 3. Terminals (approach legs) per landing.
-        let search0 = RouteSearch(grid: surface.grid, multiplier: surface.multiplier, blocked: base,
-                                  minMultiplier: minMultiplier)
+        let approaches = approachCircles(landings: allLandings, request: request)
         var preparedPerEnd: [[Prepared]] = []
         for (k, landings) in landingsPerEnd.enumerated() {
             var prepared: [Prepared] = []
             var firstError: CableRoutingError?
             for (index, landing) in landings.enumerated() {
                 do {
-                    let t = try terminal(for: landing, candidate: index, blocked: base, request: request)
+                    let t = try terminal(for: landing, candidate: index, blocked: base, approaches: approaches, request: request)
                     prepared.append(Prepared(used: landing, terminal: t))
                 } catch let error as CableRoutingError {
                     if landings.count > 1 { warnings.append("\(ends[k].label): skipped candidate: \(error)") }
@@ -89,21 +90,26 @@ public struct CableRouter: Sendable {
             if prepared.isEmpty, let firstError { throw firstError }
             preparedPerEnd.append(prepared)
         }
-        _ = search0
 
         var routes: [PlannedRoute] = []
         if !request.via.isEmpty {
             if request.routes > 1 { warnings.append("--via plans one route through all stops; --routes \(request.routes) ignored") }
-            routes.append(try planVia(ends: ends, prepared: preparedPerEnd, blocked: base, request: request, progress: progress))
+            routes.append(try planVia(ends: ends, prepared: preparedPerEnd, blocked: base, approaches: approaches,
+                                      request: request, progress: progress))
         } else {
             routes = try planSeparated(from: ends[0], to: ends[1], sources: preparedPerEnd[0], goals: preparedPerEnd[1],
-                                       blocked: base, request: request, warnings: &warnings, progress: progress)
+                                       blocked: base, approaches: approaches, request: request, warnings: &warnings,
+                                       progress: progress)
         }
         for route in routes { try verifyAtSea(route, approachKm: request.approachKm) }
         measureSeparation(&routes, approachKm: request.approachKm)
         progress?(1, "search")
         return RoutePlan(routes: routes, warnings: warnings)
     }
+
+    /// Nodes each side of the connectivity flood may reach before the search takes over
+    /// (pockets are smaller; the open sea is far larger).
+    static let floodBudget = 200_000
 
     var minMultiplier: Double {
         Double(min(1, surface.multiplier.min() ?? 1))
@@ -130,15 +136,29 @@ public struct CableRouter: Sendable {
                 "\(landing.name) at \(format4(p.lon)),\(format4(p.lat)) lies outside the planning region lon \(format1(region.minX))–\(format1(region.maxX)), lat \(format1(region.minY))–\(format1(region.maxY))")
         }
         var snapped = 0.0
+        // A landing on land moves to the nearest shore of the sea (never a lake's). A landing
+        // in water stays: harbour water connects through the fine cells, and water the
+        // lattice finds closed (a lagoon) gets an approach leg to the nearest sea (`terminal`).
         if surface.land.contains(p) {
-            guard let coast = surface.land.nearestCoast(to: p, withinKm: request.snapKm) else {
-                let distance = surface.land.nearestCoast(to: p, withinKm: 500)?.distanceKm
-                let text = distance.map { "\(format1($0)) km" } ?? "more than 500 km"
-                throw CableRoutingError.landingRefused(
-                    "\(landing.name) at \(format4(p.lon)),\(format4(p.lat)) is on land, \(text) from the coast (more than --snap-km \(format1(request.snapKm)))")
+            let onLand = true
+            guard let shore = oceanShore(near: p, withinKm: request.snapKm) else {
+                var text = "\(landing.name) at \(format4(p.lon)),\(format4(p.lat)) is on land"
+                let reach = max(2 * request.snapKm, 50)
+                if let sea = oceanShore(near: p, withinKm: reach) {
+                    text += ", \(format1(sea.distanceKm)) km from the coast of the sea"
+                } else if onLand, let coast = surface.land.nearestCoast(to: p, withinKm: 500), coast.distanceKm > request.snapKm {
+                    text += ", \(format1(coast.distanceKm)) km from the coast"
+                } else {
+                    text += ", more than \(format1(reach)) km from the coast of the sea"
+                }
+                text += " (more than --snap-km \(format1(request.snapKm)))"
+                if onLand, let coast = surface.land.nearestCoast(to: p, withinKm: request.snapKm) {
+                    text += "; the water \(format1(coast.distanceKm)) km away is a lake or closed lagoon, not the sea"
+                }
+                throw CableRoutingError.landingRefused(text)
             }
-            snapped = coast.distanceKm
-            p = coast.point
+            snapped = shore.distanceKm
+            p = shore.point
         }
         let zone = surface.zone(containing: p)?.name
         if let zone, !request.allowConcentrationLanding {
@@ -149,68 +169,111 @@ public struct CableRouter: Sendable {
                            concentrationZone: zone, isInternational: false)
     }
 
-    /// The search terminal of a landing: the landing itself when its cell is open, else
-    /// the nearest open cell (the landing approach leg).
-    func terminal(for landing: UsedLanding, candidate: Int, blocked: [Bool], request: RouteRequest) throws -> RouteSearch.Terminal {
+    /// The nearest point of a shore of ocean-connected water to `p` within `withinKm`:
+    /// the nearest coastline point whose seaward side is ocean (lakes and closed lagoons
+    /// are passed over), else the coast point nearest to the nearest ocean cell.
+    func oceanShore(near p: Position, withinKm radius: Double) -> (point: Position, distanceKm: Double)? {
+        let fine = surface.fineCellKm
+        for candidate in surface.land.coastPoints(near: p, withinKm: radius, limit: 64) {
+            // Step just past the coastline, away from p (or across the segment when p is on it).
+            let q = candidate.point
+            let d = max(candidate.distanceKm, 1e-9)
+            let step = 1.2 * fine / d
+            var outside = Position(q.lon + (q.lon - p.lon) * step, q.lat + (q.lat - p.lat) * step)
+            if candidate.distanceKm < 1e-6 { outside = q }
+            if surface.isOceanWater(outside) || oceanNode(near: outside, withinKm: 2 * fine) != nil {
+                return (q, candidate.distanceKm)
+            }
+        }
+        guard let node = oceanNode(near: p, withinKm: radius) else { return nil }
+        let c = surface.lattice.center(node.node)
+        let center = surface.grid.position(gx: c.0, gy: c.1)
+        let shore = surface.land.nearestCoast(to: center, withinKm: surface.grid.cellKm * 2)?.point ?? center
+        let km = Geodesic.distanceKm(p, shore)
+        return km <= radius + fine ? (shore, km) : nil
+    }
+
+    /// The nearest lattice node to `p` (by centre, great-circle km) within `radiusKm` that
+    /// passes `accept` (default: ocean water). Scans fine-lattice rings outwards and stops
+    /// once a ring lies beyond the best found. O((radius / fine cell)²) at worst.
+    func oceanNode(near p: Position, withinKm radiusKm: Double, accept: ((Int) -> Bool)? = nil) -> (node: Int, km: Double)? {
+        let grid = surface.grid, lattice = surface.lattice
+        guard let g = grid.gridCoordinates(p) else { return nil }
+        let f = Double(lattice.factor)
+        let fineGround = grid.groundKmPerCell(atGrid: g.gx, g.gy) / f
+        let fx = Int((g.gx * f).rounded(.down)), fy = Int((g.gy * f).rounded(.down))
+        let maxRing = Int((radiusKm / fineGround).rounded(.up)) + 1
+        let u = Gnomonic.unitVector(p)
+        var best: (node: Int, km: Double)?
+        var checked = Set<Int>()
+        func consider(_ x: Int, _ y: Int) {
+            let n = lattice.node(fx: x, fy: y)
+            guard n >= 0 else { return }
+            if n < lattice.coarseCount && !checked.insert(n).inserted { return }
+            guard accept?(n) ?? lattice.isOcean(n) else { return }
+            let c = lattice.center(n)
+            let km = Gnomonic.arcKm(u, grid.projection.unit(x: grid.minX + c.0 * grid.cellKm, y: grid.minY + c.1 * grid.cellKm))
+            if km <= radiusKm, best == nil || km < best!.km || (km == best!.km && n < best!.node) { best = (n, km) }
+        }
+        for r in 0...maxRing {
+            if let best, Double(r - 1) * fineGround > best.km { break }
+            if r == 0 { consider(fx, fy); continue }
+            for x in (fx - r)...(fx + r) { consider(x, fy - r); consider(x, fy + r) }
+            for y in (fy - r + 1)...(fy + r - 1) { consider(fx - r, y); consider(fx + r, y) }
+        }
+        return best
+    }
+
+    /// The approach circles of the landings in grid units.
+    func approachCircles(landings: [UsedLanding], request: RouteRequest) -> [RouteSearch.Approach] {
+        guard request.approachKm > 0 else { return [] }
         let grid = surface.grid
-        guard let cell = grid.cell(containing: landing.position), let g = grid.gridCoordinates(landing.position) else {
+        return landings.compactMap { landing in
+            guard let g = grid.gridCoordinates(landing.position) else { return nil }
+            let r = request.approachKm / grid.groundKmPerCell(atGrid: g.gx, g.gy)
+            return RouteSearch.Approach(gx: g.gx, gy: g.gy, radius2: r * r)
+        }
+    }
+
+    func search(blocked: [Bool], approaches: [RouteSearch.Approach]) -> RouteSearch {
+        RouteSearch(grid: surface.grid, lattice: surface.lattice, multiplier: surface.multiplier, blocked: blocked,
+                    approaches: approaches, minMultiplier: minMultiplier)
+    }
+
+    /// The search terminal of a landing: the landing itself when its node is open and
+    /// ocean-connected, else the nearest such node (the landing approach leg).
+    func terminal(for landing: UsedLanding, candidate: Int, blocked: [Bool], approaches: [RouteSearch.Approach],
+                  request: RouteRequest) throws -> RouteSearch.Terminal {
+        let grid = surface.grid, lattice = surface.lattice
+        guard let g = grid.gridCoordinates(landing.position) else {
             throw CableRoutingError.outsideRegion("\(landing.name) lies outside the sea surface grid")
         }
-        // A landing in a harbour pocket or behind a breakwater must not start from water
-        // that leads nowhere: prefer the nearest open cell that opens onto real sea.
-        if !blocked[cell], opensOntoSea(cell, blocked: blocked) {
-            return RouteSearch.Terminal(cell: cell, gx: g.gx, gy: g.gy, legCost: 0, candidate: candidate)
+        let search = search(blocked: blocked, approaches: approaches)
+        let own = lattice.node(gx: g.gx, gy: g.gy)
+        if own >= 0, lattice.isOcean(own), search.isOpen(own) {
+            return RouteSearch.Terminal(node: own, gx: g.gx, gy: g.gy, legCost: 0, candidate: candidate)
         }
-        let radius = max(3 * grid.cellKm, surface.options.coastClearanceKm + 2 * grid.cellKm,
+        let radius = max(3 * surface.fineCellKm, surface.options.coastClearanceKm + 2 * grid.cellKm,
                          landing.isInternational ? 50 : 0, min(request.snapKm, 10))
-        var open: [(cell: Int, km: Double)] = []
-        grid.cells(within: radius, of: landing.position) { c, d in
-            if !blocked[c] { open.append((c, d)) }
-        }
-        open.sort { $0.km != $1.km ? $0.km < $1.km : $0.cell < $1.cell }
-        guard let nearest = open.first else {
+        // Prefer water that leads to the ocean; else any open water (the flood fill then
+        // reports the end as enclosed).
+        let found = oceanNode(near: landing.position, withinKm: radius) { lattice.isOcean($0) && search.isOpen($0) }
+            ?? (own >= 0 && search.isOpen(own) ? (own, 0) : oceanNode(near: landing.position, withinKm: radius) { search.isOpen($0) })
+        guard let found else {
             throw CableRoutingError.unreachable(
                 "\(landing.name): no open sea within \(format1(radius)) km of the landing (land, coast clearance or --avoid all around)")
         }
-        let best = open.first { opensOntoSea($0.cell, blocked: blocked) } ?? nearest
-        let c = grid.centerPlane(best.cell)
-        let gc = grid.gridCoordinates(x: c.x, y: c.y)
-        return RouteSearch.Terminal(cell: best.cell, gx: gc.gx, gy: gc.gy, legCost: best.km, candidate: candidate)
-    }
-
-    /// Whether open water from `cell` extends over more than a few hundred km² (a bounded
-    /// flood fill), i.e. it is not a harbour basin or a lagoon cut off at this resolution.
-    func opensOntoSea(_ cell: Int, blocked: [Bool], limitCells: Int = 4000) -> Bool {
-        let grid = surface.grid
-        let w = grid.width, h = grid.height
-        var seen: Set<Int> = [cell]
-        var queue = [cell]
-        var head = 0
-        while head < queue.count {
-            let c = queue[head]
-            head += 1
-            let i = c % w, j = c / w
-            for (di, dj) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
-                let ii = i + di, jj = j + dj
-                guard ii >= 0, jj >= 0, ii < w, jj < h else { continue }
-                let m = jj * w + ii
-                if blocked[m] || !seen.insert(m).inserted { continue }
-                queue.append(m)
-                if queue.count >= limitCells { return true }
-            }
-        }
-        return false
+        let c = lattice.center(found.node)
+        return RouteSearch.Terminal(node: found.node, gx: c.0, gy: c.1, legCost: found.km, candidate: candidate)
     }
 
     // MARK: Mask
 
+    /// Coarse cells this request closes: concentration zones not allowed and `avoid`
+    /// polygons (every cell they touch).
     func blockedMask(request: RouteRequest, landings: [UsedLanding]) -> [Bool] {
         let grid = surface.grid
         let n = grid.cellCount
-        var approach = [Bool](repeating: false, count: n)
-        for landing in landings where request.approachKm > 0 {
-            grid.cells(within: request.approachKm, of: landing.position) { c, _ in approach[c] = true }
-        }
         var allowedZones = Set<Int>()
         if request.allowConcentrationZones {
             allowedZones = Set(1...max(1, surface.zones.count))
@@ -222,13 +285,12 @@ public struct CableRouter: Sendable {
             }
         }
         var blocked = [Bool](repeating: false, count: n)
-        let flags = surface.flags, zoneIndex = surface.zoneIndex
-        for c in 0..<n {
-            let f = flags[c]
-            if f & (SeaSurface.Flag.land | SeaSurface.Flag.outside) != 0 { blocked[c] = true; continue }
-            if f & SeaSurface.Flag.clearance != 0 && !approach[c] { blocked[c] = true; continue }
-            let z = Int(zoneIndex[c])
-            if z != 0 && !allowedZones.contains(z) { blocked[c] = true }
+        let zoneIndex = surface.zoneIndex
+        if !surface.zones.isEmpty {
+            for c in 0..<n {
+                let z = Int(zoneIndex[c])
+                if z != 0 && !allowedZones.contains(z) { blocked[c] = true }
+            }
         }
         for polygon in request.avoid {
             SeaSurface.forEachPolygon(polygon) { rings in
@@ -240,14 +302,14 @@ public struct CableRouter: Sendable {
 
     // MARK: Connectivity
 
-    /// Whether any source cell connects to any goal cell through open cells (8-connected,
-    /// no corner cutting). Floods from both sides in turn and stops as soon as either side
-    /// is exhausted or they meet, so an enclosed end is detected in time proportional to
-    /// its enclosure. Returns nil when connected, else which side is enclosed.
-    func enclosedSide(sources: [Int], goals: [Int], blocked: [Bool]) -> String? {
-        let grid = surface.grid
-        let w = grid.width, h = grid.height
-        var mark = [UInt8](repeating: 0, count: grid.cellCount)
+    /// Whether any source node connects to any goal node through open nodes (4-connected,
+    /// as line of sight needs). Floods from both sides in turn and stops as soon as either
+    /// side is exhausted or they meet, so an enclosed end is detected in time proportional
+    /// to its enclosure. Returns nil when connected, else which side is enclosed.
+    func enclosedSide(sources: [Int], goals: [Int], search: RouteSearch, budget: Int = .max) -> String? {
+        let lattice = surface.lattice
+        let scratch = NodeScratch(count: lattice.nodeCount)
+        let mark = scratch.state
         var queues: [[Int]] = [[], []]
         var heads = [0, 0]
         for c in sources where mark[c] == 0 { mark[c] = 1; queues[0].append(c) }
@@ -255,27 +317,29 @@ public struct CableRouter: Sendable {
             if mark[c] == 1 { return nil }
             if mark[c] == 0 { mark[c] = 2; queues[1].append(c) }
         }
-        let steps: [(Int, Int)] = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1)]
         var side = 0
         while true {
             if heads[side] >= queues[side].count { return side == 0 ? "from" : "to" }
-            // Expand a batch from this side.
+            // Both sides reached far: neither is a pocket; the search decides the rest.
+            if queues[0].count > budget && queues[1].count > budget { return nil }
+            let mine: UInt8 = side == 0 ? 1 : 2
             var batch = 0
-            while heads[side] < queues[side].count && batch < 64 {
+            var met = false
+            while heads[side] < queues[side].count && batch < 64 && !met {
                 let c = queues[side][heads[side]]
                 heads[side] += 1
                 batch += 1
-                let i = c % w, j = c / w
-                for (di, dj) in steps {
-                    let ii = i + di, jj = j + dj
-                    guard ii >= 0, jj >= 0, ii < w, jj < h else { continue }
-                    let m = jj * w + ii
-                    if blocked[m] { continue }
-                    if di != 0 && dj != 0 && (blocked[j * w + ii] || blocked[jj * w + i]) { continue }
-                    let mine: UInt8 = side == 0 ? 1 : 2
-                    if mark[m] == 0 { mark[m] = mine; queues[side].append(m) } else if mark[m] != mine { return nil }
+                lattice.forEachNeighbour(c, diagonal: false) { m in
+                    if met { return }
+                    let current = mark[m]
+                    if current == mine || current == 3 { return }
+                    if current != 0 { met = true; return }
+                    guard search.isOpen(m) else { mark[m] = 3; return }
+                    mark[m] = mine
+                    queues[side].append(m)
                 }
             }
+            if met { return nil }
             side = 1 - side
         }
     }
@@ -283,8 +347,8 @@ public struct CableRouter: Sendable {
     // MARK: Routes
 
     func planSeparated(from: RouteEnd, to: RouteEnd, sources allSources: [Prepared], goals allGoals: [Prepared],
-                       blocked base: [Bool], request: RouteRequest, warnings: inout [String],
-                       progress: ProgressCallback?) throws -> [PlannedRoute] {
+                       blocked base: [Bool], approaches: [RouteSearch.Approach], request: RouteRequest,
+                       warnings: inout [String], progress: ProgressCallback?) throws -> [PlannedRoute] {
         var blocked = base
         var routes: [PlannedRoute] = []
         var usedSources = Set<Int>(), usedGoals = Set<Int>()
@@ -299,8 +363,9 @@ public struct CableRouter: Sendable {
                 warnings.append("found \(k) of \(request.routes) routes: no unused landing left for --distinct-landings")
                 break
             }
-            let enclosed = enclosedSide(sources: sources.map(\.element.terminal.cell),
-                                        goals: goals.map(\.element.terminal.cell), blocked: blocked)
+            let search = search(blocked: blocked, approaches: approaches)
+            let enclosed = enclosedSide(sources: sources.map(\.element.terminal.node),
+                                        goals: goals.map(\.element.terminal.node), search: search, budget: Self.floodBudget)
             if let enclosed {
                 if k == 0 {
                     let end = enclosed == "from" ? from : to
@@ -314,8 +379,6 @@ public struct CableRouter: Sendable {
             var goalTerminals = goals.map(\.element.terminal)
             for i in sourceTerminals.indices { sourceTerminals[i].candidate = sources[i].offset }
             for i in goalTerminals.indices { goalTerminals[i].candidate = goals[i].offset }
-            let search = RouteSearch(grid: surface.grid, multiplier: surface.multiplier, blocked: blocked,
-                                     minMultiplier: minMultiplier)
             let rangeStart = Double(k) / Double(request.routes)
             let routeCount = Double(request.routes)
             var sub: ProgressCallback?
@@ -323,7 +386,12 @@ public struct CableRouter: Sendable {
                 sub = { fraction, stage in progress(rangeStart + fraction / routeCount, stage) }
             }
             guard let result = search.run(sources: sourceTerminals, goals: goalTerminals, progress: sub) else {
-                if k == 0 { throw CableRoutingError.unreachable("no sea route from \(from.label) to \(to.label)") }
+                if k == 0 {
+                    let side = enclosedSide(sources: sourceTerminals.map(\.node), goals: goalTerminals.map(\.node), search: search)
+                    let end = side == "to" ? to : from
+                    throw CableRoutingError.unreachable(
+                        "no sea route from \(from.label) to \(to.label): \(end.label) is enclosed by land, coast clearance or --avoid areas")
+                }
                 warnings.append(fewerRoutesWarning(found: k, request: request))
                 break
             }
@@ -355,8 +423,8 @@ public struct CableRouter: Sendable {
         return text
     }
 
-    func planVia(ends: [RouteEnd], prepared: [[Prepared]], blocked: [Bool], request: RouteRequest,
-                 progress: ProgressCallback?) throws -> PlannedRoute {
+    func planVia(ends: [RouteEnd], prepared: [[Prepared]], blocked: [Bool], approaches: [RouteSearch.Approach],
+                 request: RouteRequest, progress: ProgressCallback?) throws -> PlannedRoute {
         var vertices: [Position] = []
         var chosen: [Prepared] = []
         var current = prepared[0]
@@ -366,13 +434,13 @@ public struct CableRouter: Sendable {
             var goalTerminals = goals.map(\.terminal)
             for i in sourceTerminals.indices { sourceTerminals[i].candidate = i }
             for i in goalTerminals.indices { goalTerminals[i].candidate = i }
-            if let enclosed = enclosedSide(sources: sourceTerminals.map(\.cell), goals: goalTerminals.map(\.cell), blocked: blocked) {
+            let search = search(blocked: blocked, approaches: approaches)
+            if let enclosed = enclosedSide(sources: sourceTerminals.map(\.node), goals: goalTerminals.map(\.node), search: search,
+                                           budget: Self.floodBudget) {
                 let end = enclosed == "from" ? ends[leg - 1] : ends[leg]
                 throw CableRoutingError.unreachable(
                     "no sea route from \(ends[leg - 1].label) to \(ends[leg].label): \(end.label) is enclosed by land, coast clearance or --avoid areas")
             }
-            let search = RouteSearch(grid: surface.grid, multiplier: surface.multiplier, blocked: blocked,
-                                     minMultiplier: minMultiplier)
             let legs = Double(ends.count - 1)
             let legStart = Double(leg - 1)
             var sub: ProgressCallback?
@@ -380,7 +448,10 @@ public struct CableRouter: Sendable {
                 sub = { fraction, stage in progress((legStart + fraction) / legs, stage) }
             }
             guard let result = search.run(sources: sourceTerminals, goals: goalTerminals, progress: sub) else {
-                throw CableRoutingError.unreachable("no sea route from \(ends[leg - 1].label) to \(ends[leg].label)")
+                let side = enclosedSide(sources: sourceTerminals.map(\.node), goals: goalTerminals.map(\.node), search: search)
+                let end = side == "to" ? ends[leg] : ends[leg - 1]
+                throw CableRoutingError.unreachable(
+                    "no sea route from \(ends[leg - 1].label) to \(ends[leg].label): \(end.label) is enclosed by land, coast clearance or --avoid areas")
             }
             let source = current[result.source], goal = goals[result.goal]
             if chosen.isEmpty { chosen.append(source) }
@@ -469,12 +540,58 @@ public struct CableRouter: Sendable {
         let landings = [from] + stops + [to]
         let domestic = landings.filter { !$0.isInternational }
         let subsidy = domestic.allSatisfy { $0.concentrationZone == nil } ? 0.8 : 0
+        let coast = coastMetrics(vertices, landings: landings.map(\.position), approachKm: request.approachKm)
         return PlannedRoute(rank: rank, from: from, to: to, stops: stops, vertices: vertices,
+                            minCoastKm: coast.minCoastKm, narrowestPassageKm: coast.narrowestPassageKm,
                             line: Geodesic.densify(vertices, maxSegmentKm: request.displaySegmentKm),
                             lengthKm: length, geodesicKm: Geodesic.distanceKm(from.position, to.position),
                             cost: cost, minSeparationKm: nil, hazardKm: hazardKm(vertices),
                             subsidyRate: subsidy, oneWayLatencyMs: FiberLatency.oneWayMs(routeKm: length),
                             estimatedCostUSD: length * request.costPerKmUSD)
+    }
+
+    /// The route's smallest distance to the coastline outside the approach circles (exact
+    /// segment–segment distances to the coastline on pieces of ≤ 0.5 km), and the narrowest
+    /// passage it runs through: wherever the route comes closer to the coast than the
+    /// clearance (only inside passages, where clearance narrows), the width across the
+    /// water there — from the nearest coast point through the route to the opposite shore
+    /// (a ray cast against the coastline) — minimised along the route; nil when the route
+    /// keeps the full clearance.
+    func coastMetrics(_ vertices: [Position], landings: [Position], approachKm: Double)
+        -> (minCoastKm: Double?, narrowestPassageKm: Double?) {
+        guard !surface.land.isEmpty, vertices.count >= 2 else { return (nil, nil) }
+        let clearance = surface.options.coastClearanceKm
+        let landingUnits = landings.map(Gnomonic.unitVector)
+        func outside(_ p: Position) -> Bool {
+            let u = Gnomonic.unitVector(p)
+            return landingUnits.allSatisfy { Gnomonic.arcKm($0, u) >= approachKm }
+        }
+        var minCoast: Double?
+        for (limit, spacing) in [(max(10, 3 * clearance + 2), 0.5), (60.0, 3.0), (600.0, 30.0)] {
+            let points = Geodesic.densify(vertices, maxSegmentKm: spacing)
+            var best: Double?
+            var previousOutside = outside(points[0])
+            for k in 1..<points.count {
+                let here = outside(points[k])
+                defer { previousOutside = here }
+                guard here && previousOutside else { continue }
+                if let d = surface.land.distanceToCoastKm(points[k - 1], points[k], below: best ?? limit) { best = d }
+            }
+            if let best { minCoast = best; break }
+            if !points.contains(where: outside) { return (nil, nil) }
+        }
+        guard let minCoast else { return (nil, nil) }
+        // Open fine cells keep the clearance at their centres, so a straight run may pass
+        // up to half a fine diagonal closer; only a clearly closer run is in a passage.
+        let threshold = clearance - 2 * surface.fineCellKm
+        guard minCoast < threshold else { return (minCoast, nil) }
+        var narrowest: Double?
+        for p in Geodesic.densify(vertices, maxSegmentKm: 0.1) where outside(p) {
+            guard let near = surface.land.nearestCoast(to: p, withinKm: threshold) else { continue }
+            guard let width = surface.land.rayToCoastKm(from: near.point, through: p, maxKm: 4 * clearance + 10) else { continue }
+            if narrowest == nil || width < narrowest! { narrowest = width }
+        }
+        return (minCoast, narrowest ?? 2 * minCoast)
     }
 
     /// Mean cost multiplier along a geodesic segment (raster traversal on the gnomonic grid).

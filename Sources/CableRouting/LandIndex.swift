@@ -159,6 +159,93 @@ public struct LandIndex: Sendable {
         return best.map { (point: $0.0, distanceKm: $0.1) }
     }
 
+    /// The nearest point of each coastline segment within `radiusKm` of `p`, nearest first
+    /// (ties by segment order), at most `limit`. Same metric as `nearestCoast`.
+    func coastPoints(near p: Position, withinKm radiusKm: Double, limit: Int) -> [(point: Position, distanceKm: Double)] {
+        let kmPerDegLat = 111.2
+        let kmPerDegLon = 111.32 * cos(p.lat * .pi / 180)
+        guard kmPerDegLon > 1e-6, radiusKm >= 0 else { return [] }
+        let box = BoundingBox(minX: p.x - radiusKm / kmPerDegLon, minY: p.y - radiusKm / kmPerDegLat,
+                              maxX: p.x + radiusKm / kmPerDegLon, maxY: p.y + radiusKm / kmPerDegLat)
+        var found: [Int: (Position, Double)] = [:]
+        _ = candidates(in: box) { index in
+            if found[index] != nil { return true }
+            let s = segments[index]
+            let ax = (s.x - p.x) * kmPerDegLon, ay = (s.y - p.y) * kmPerDegLat
+            let bx = (s.z - p.x) * kmPerDegLon, by = (s.w - p.y) * kmPerDegLat
+            let dx = bx - ax, dy = by - ay
+            let len2 = dx * dx + dy * dy
+            let t = len2 > 0 ? max(0, min(1, -(ax * dx + ay * dy) / len2)) : 0
+            let qx = ax + t * dx, qy = ay + t * dy
+            let d = (qx * qx + qy * qy).squareRoot()
+            if d <= radiusKm { found[index] = (Position(s.x + t * (s.z - s.x), s.y + t * (s.w - s.y)), d) }
+            return true
+        }
+        return found.sorted { $0.value.1 != $1.value.1 ? $0.value.1 < $1.value.1 : $0.key < $1.key }
+            .prefix(limit).map { (point: $0.value.0, distanceKm: $0.value.1) }
+    }
+
+    /// The smallest distance (km) from the lon/lat-straight segment a–b to the coastline,
+    /// if it is below `limitKm` (else nil); 0 when the segment touches land. Local
+    /// equirectangular metric around a (the segment is short). O(segments near a–b).
+    func distanceToCoastKm(_ a: Position, _ b: Position, below limitKm: Double) -> Double? {
+        let kmPerDegLat = 111.2
+        let kmPerDegLon = 111.32 * cos(a.lat * .pi / 180)
+        guard kmPerDegLon > 1e-6 else { return nil }
+        let box = BoundingBox(minX: min(a.x, b.x) - limitKm / kmPerDegLon, minY: min(a.y, b.y) - limitKm / kmPerDegLat,
+                              maxX: max(a.x, b.x) + limitKm / kmPerDegLon, maxY: max(a.y, b.y) + limitKm / kmPerDegLat)
+        var best = limitKm
+        let px = 0.0, py = 0.0
+        let qx = (b.x - a.x) * kmPerDegLon, qy = (b.y - a.y) * kmPerDegLat
+        @inline(__always) func pointSegment(_ x: Double, _ y: Double, _ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> Double {
+            let dx = x1 - x0, dy = y1 - y0
+            let len2 = dx * dx + dy * dy
+            let t = len2 > 0 ? max(0, min(1, ((x - x0) * dx + (y - y0) * dy) / len2)) : 0
+            let ex = x0 + t * dx - x, ey = y0 + t * dy - y
+            return (ex * ex + ey * ey).squareRoot()
+        }
+        _ = candidates(in: box) { index in
+            let s = segments[index]
+            if LandIndex.segmentsIntersect(a, b, Position(s.x, s.y), Position(s.z, s.w)) { best = 0; return false }
+            let cx = (s.x - a.x) * kmPerDegLon, cy = (s.y - a.y) * kmPerDegLat
+            let dx = (s.z - a.x) * kmPerDegLon, dy = (s.w - a.y) * kmPerDegLat
+            let d = min(pointSegment(cx, cy, px, py, qx, qy), pointSegment(dx, dy, px, py, qx, qy),
+                        pointSegment(px, py, cx, cy, dx, dy), pointSegment(qx, qy, cx, cy, dx, dy))
+            if d < best { best = d }
+            return true
+        }
+        if best > 0 && contains(a) { best = 0 }
+        return best < limitKm ? best : nil
+    }
+
+    /// Distance (km) from `origin` along the ray through `p` to the first coastline crossing
+    /// beyond `p` (the far shore of a passage), within `maxKm`. Local equirectangular metric.
+    func rayToCoastKm(from origin: Position, through p: Position, maxKm: Double) -> Double? {
+        let kmPerDegLat = 111.2
+        let kmPerDegLon = 111.32 * cos(origin.lat * .pi / 180)
+        let dx = (p.x - origin.x) * kmPerDegLon, dy = (p.y - origin.y) * kmPerDegLat
+        let length = (dx * dx + dy * dy).squareRoot()
+        guard length > 1e-9, kmPerDegLon > 1e-6 else { return nil }
+        let ux = dx / length, uy = dy / length
+        let end = Position(origin.x + ux * maxKm / kmPerDegLon, origin.y + uy * maxKm / kmPerDegLat)
+        let box = BoundingBox(minX: min(origin.x, end.x), minY: min(origin.y, end.y), maxX: max(origin.x, end.x), maxY: max(origin.y, end.y))
+        var best: Double?
+        _ = candidates(in: box) { index in
+            let s = segments[index]
+            let ax = (s.x - origin.x) * kmPerDegLon, ay = (s.y - origin.y) * kmPerDegLat
+            let bx = (s.z - origin.x) * kmPerDegLon, by = (s.w - origin.y) * kmPerDegLat
+            // Solve origin + t·u = a + r·(b − a), t in (length, maxKm], r in [0, 1].
+            let ex = bx - ax, ey = by - ay
+            let denominator = ux * ey - uy * ex
+            guard abs(denominator) > 1e-12 else { return true }
+            let t = (ax * ey - ay * ex) / denominator
+            let r = (ax * uy - ay * ux) / denominator
+            if r >= 0, r <= 1, t > length, t <= maxKm, best == nil || t < best! { best = t }
+            return true
+        }
+        return best
+    }
+
     /// Whether the lon/lat-straight segment a–b touches land: crosses a coastline edge or
     /// lies inside a polygon. Exact orientation tests; O(segments near a–b).
     public func segmentTouchesLand(_ a: Position, _ b: Position) -> Bool {

@@ -95,6 +95,12 @@ public struct PlannedRoute: Sendable {
     public var stops: [UsedLanding]
     /// Vertices; consecutive vertices are joined by geodesics.
     public var vertices: [Position]
+    /// The smallest distance to the coast outside the approach circles (nil when the
+    /// route lies entirely inside them).
+    public var minCoastKm: Double?
+    /// The narrowest passage the route runs through: twice `minCoastKm` when that is below
+    /// the coast clearance (clearance narrows to half a passage's width), else nil.
+    public var narrowestPassageKm: Double?
     /// `vertices` densified geodesically for display.
     public var line: [Position]
     public var lengthKm: Double

@@ -1,27 +1,39 @@
 import Foundation
 import GeoCore
 
-/// One any-angle least-cost search on a sea surface with a per-query blocked mask.
+/// One any-angle least-cost search on a sea surface with a per-query mask.
 ///
 /// Lazy Theta* (A. Nash, S. Koenig, C. Tovey, "Lazy Theta*: Any-Angle Path Planning and
 /// Path Length Analysis in 3D", AAAI 2010; Theta*: Nash, Daniel, Koenig & Felner, AAAI
-/// 2007) on the gnomonic grid, where a straight segment is a great-circle arc, so the
-/// search returns geodesic polylines. Edge cost = great-circle length × the cost
-/// multiplier integrated along the segment's raster traversal. Lazy Theta* assumes the
-/// line of sight to the grandparent and checks it once, when the vertex is expanded; we
-/// also re-key a vertex whose exact segment cost exceeded its estimate (hazard bands),
-/// so expansions stay in cost order. The result is then tautened (`tauten`).
+/// 2007) on the nested gnomonic lattice (`SeaLattice`): coarse cells offshore, fine cells
+/// near the coast, where a straight segment is a great-circle arc, so the search returns
+/// geodesic polylines. Line of sight is an exact supercover traversal through both levels.
+/// Edge cost = great-circle length × the cost multiplier integrated along the segment.
+/// Lazy Theta* assumes the line of sight to the grandparent and checks it once, when the
+/// vertex is expanded; we also re-key a vertex whose exact segment cost exceeded its
+/// estimate (hazard bands), so expansions stay in cost order. The result is then tautened
+/// (`tauten`).
 struct RouteSearch {
     let grid: SeaGrid
+    let lattice: SeaLattice
     let multiplier: [Float]
-    /// Per cell: bit 0 blocked.
+    /// Per coarse cell: blocked by this query (zones, --avoid, separation corridors).
     let blocked: [Bool]
+    /// Approach circles (grid units): inside them fine water cells are open even within
+    /// the coast clearance.
+    let approaches: [Approach]
     let minMultiplier: Double
 
+    struct Approach {
+        var gx: Double
+        var gy: Double
+        var radius2: Double
+    }
+
     struct Terminal {
-        var cell: Int
-        /// Exact position in grid coordinates (the landing itself, or a cell centre
-        /// when the landing's own cell is blocked).
+        var node: Int
+        /// Exact position in grid coordinates (the landing itself, or a node centre
+        /// when the landing's own node is blocked).
         var gx: Double
         var gy: Double
         /// Cost of the approach leg from the landing to (gx, gy), already in km-cost.
@@ -44,17 +56,67 @@ struct RouteSearch {
         grid.projection.unit(x: grid.minX + gx * grid.cellKm, y: grid.minY + gy * grid.cellKm)
     }
 
-    /// Cost of the straight segment, or nil when it touches a blocked or off-grid cell.
+    @inline(__always)
+    func inApproach(_ gx: Double, _ gy: Double) -> Bool {
+        for a in approaches {
+            let dx = gx - a.gx, dy = gy - a.gy
+            if dx * dx + dy * dy <= a.radius2 { return true }
+        }
+        return false
+    }
+
+    /// Whether a fine cell (index into the fine flags) at grid position (gx, gy) is open.
+    @inline(__always)
+    func fineOpen(_ k: Int, _ gx: Double, _ gy: Double) -> Bool {
+        let f = lattice.fineFlags[k]
+        if f & SeaLattice.Fine.free != 0 { return true }
+        if f & (SeaLattice.Fine.water | SeaLattice.Fine.cut) != SeaLattice.Fine.water { return false }
+        return !approaches.isEmpty && inApproach(gx, gy)
+    }
+
+    /// Whether a node is open for this query.
+    @inline(__always)
+    func isOpen(_ n: Int) -> Bool {
+        if n < lattice.coarseCount { return !blocked[n] && lattice.coarseKind[n] == SeaLattice.openKind }
+        let c = lattice.coarseOf(n)
+        if blocked[c] { return false }
+        let p = lattice.center(n)
+        return fineOpen(n - lattice.coarseCount, p.0, p.1)
+    }
+
+    /// Cost of the straight segment, or nil when it touches a blocked cell (coarse or fine)
+    /// or leaves the grid.
     func segmentCost(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double) -> Double? {
         var weighted = 0.0
-        let ok = blocked.withUnsafeBufferPointer { b in
-            multiplier.withUnsafeBufferPointer { m in
-                grid.traverse(ax, ay, bx, by) { cell, t0, t1 in
-                    if cell < 0 || b[cell] { return false }
-                    weighted += (t1 - t0) * Double(m[cell])
-                    return true
+        let factor = lattice.factor
+        let f = Double(factor)
+        let block = lattice.blockSize
+        let w = grid.width
+        let ok = grid.traverse(ax, ay, bx, by) { cell, t0, t1 in
+            if cell < 0 || blocked[cell] { return false }
+            let kind = lattice.coarseKind[cell]
+            if kind == SeaLattice.blockedKind { return false }
+            if kind >= 0 {
+                let ci = Double(cell % w), cj = Double(cell / w)
+                let base = Int(kind) * block
+                let limit = f - 1e-9
+                let u0 = min(max((ax + (bx - ax) * t0 - ci) * f, 0), limit), v0 = min(max((ay + (by - ay) * t0 - cj) * f, 0), limit)
+                if t1 <= t0 {
+                    let lx = Int(u0), ly = Int(v0)
+                    let gx = ci + (Double(lx) + 0.5) / f, gy = cj + (Double(ly) + 0.5) / f
+                    return fineOpen(base + ly * factor + lx, gx, gy)
                 }
+                let u1 = min(max((ax + (bx - ax) * t1 - ci) * f, 0), limit), v1 = min(max((ay + (by - ay) * t1 - cj) * f, 0), limit)
+                let clear = SeaGrid.supercover(u0, v0, u1, v1, width: factor, height: factor) { local, _, _ in
+                    if local < 0 { return true }
+                    let lx = local % factor, ly = local / factor
+                    let gx = ci + (Double(lx) + 0.5) / f, gy = cj + (Double(ly) + 0.5) / f
+                    return fineOpen(base + local, gx, gy)
+                }
+                if !clear { return false }
             }
+            weighted += (t1 - t0) * Double(multiplier[cell])
+            return true
         }
         guard ok else { return nil }
         return Gnomonic.arcKm(unit(ax, ay), unit(bx, by)) * weighted
@@ -63,20 +125,20 @@ struct RouteSearch {
     // MARK: Search
 
     /// Least-cost path from any source terminal to any goal terminal, or nil when none
-    /// exists. O(E log V) expansions plus one line-of-sight traversal per expansion.
+    /// exists. O(E log V) expansions plus one line-of-sight traversal per expansion; the
+    /// per-node arrays are zero-filled pages, so only the nodes touched cost memory.
     func run(sources: [Terminal], goals: [Terminal], progress: ProgressCallback?) -> Result? {
-        let n = grid.cellCount
-        let w = grid.width, h = grid.height
-        var g = [Double](repeating: .infinity, count: n)
-        var parent = [Int32](repeating: -1, count: n)
-        // Bits: 1 closed, 2 verified, 4 special position, 8 goal.
-        var state = [UInt8](repeating: 0, count: n)
+        let n = lattice.nodeCount
+        let scratch = NodeScratch(count: n)
+        let g = scratch.g, parent = scratch.parent, state = scratch.state, hCache = scratch.h
+        // State bits: 1 closed, 2 verified, 4 special position, 8 goal, 16 g known, 32 h known.
+        @inline(__always) func gValue(_ c: Int) -> Double { state[c] & 16 != 0 ? g[c] : .infinity }
         var specialX: [Int: (Double, Double)] = [:]
         var goalIndex: [Int: Int] = [:]
         for (k, t) in goals.enumerated() {
-            // The best leg wins when candidates share a cell.
-            if let other = goalIndex[t.cell], goals[other].legCost <= t.legCost { continue }
-            goalIndex[t.cell] = k
+            // The best leg wins when candidates share a node.
+            if let other = goalIndex[t.node], goals[other].legCost <= t.legCost { continue }
+            goalIndex[t.node] = k
         }
         let goalUnits = goals.map { unit($0.gx, $0.gy) }
         let goalLegs = goals.map(\.legCost)
@@ -85,18 +147,11 @@ struct RouteSearch {
 
         @inline(__always) func position(_ c: Int) -> (Double, Double) {
             if state[c] & 4 != 0, let p = specialX[c] { return p }
-            return (Double(c % w) + 0.5, Double(c / w) + 0.5)
+            return lattice.center(c)
         }
-        // Each cell's heuristic is computed once: pushes and stale checks reuse it.
-        var hCache = [Double](repeating: -1, count: n)
+        // Each node's heuristic is computed once: pushes and stale checks reuse it.
         @inline(__always) func heuristic(_ c: Int) -> Double {
-            let cached = hCache[c]
-            if cached >= 0 { return cached }
-            let value = computeHeuristic(c)
-            hCache[c] = value
-            return value
-        }
-        func computeHeuristic(_ c: Int) -> Double {
+            if state[c] & 32 != 0 { return hCache[c] }
             let p = position(c)
             let u = unit(p.0, p.1)
             var best = Double.infinity
@@ -104,65 +159,61 @@ struct RouteSearch {
                 let d = Gnomonic.arcKm(u, goalUnits[k]) * hScale + goalLegs[k]
                 if d < best { best = d }
             }
+            hCache[c] = best
+            state[c] |= 32
             return best
         }
 
         for t in goals {
-            state[t.cell] |= 8
-            if !(t.gx == Double(t.cell % w) + 0.5 && t.gy == Double(t.cell / w) + 0.5) {
-                if goalIndex[t.cell].map({ goals[$0].candidate }) == t.candidate {
-                    specialX[t.cell] = (t.gx, t.gy); state[t.cell] |= 4
+            state[t.node] |= 8
+            let center = lattice.center(t.node)
+            if !(t.gx == center.0 && t.gy == center.1) {
+                if goalIndex[t.node].map({ goals[$0].candidate }) == t.candidate {
+                    specialX[t.node] = (t.gx, t.gy); state[t.node] |= 4
                 }
             }
         }
         var sourceOf: [Int: Int] = [:]
         for (k, t) in sources.enumerated() {
-            guard t.legCost < g[t.cell] else { continue }
-            g[t.cell] = t.legCost
-            parent[t.cell] = Int32(t.cell)
-            state[t.cell] |= 2
-            if state[t.cell] & 8 == 0 || specialX[t.cell] == nil {
-                specialX[t.cell] = (t.gx, t.gy); state[t.cell] |= 4
+            guard t.legCost < gValue(t.node) else { continue }
+            g[t.node] = t.legCost
+            state[t.node] |= 16
+            parent[t.node] = Int32(t.node)
+            state[t.node] |= 2
+            if state[t.node] & 8 == 0 || specialX[t.node] == nil {
+                specialX[t.node] = (t.gx, t.gy); state[t.node] |= 4
             }
-            sourceOf[t.cell] = k
+            sourceOf[t.node] = k
         }
-        for t in sources where parent[t.cell] == Int32(t.cell) && sourceOf[t.cell] != nil {
-            heap.push(g[t.cell] + heuristic(t.cell), t.cell)
+        for t in sources where parent[t.node] == Int32(t.node) && sourceOf[t.node] != nil {
+            heap.push(g[t.node] + heuristic(t.node), t.node)
         }
-        let neighbours: [(Int, Int)] = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1)]
         var expanded = 0
         var reached = -1
-
-        func stepAllowed(_ c: Int, _ di: Int, _ dj: Int) -> Int? {
-            let i = c % w + di, j = c / w + dj
-            guard i >= 0, j >= 0, i < w, j < h else { return nil }
-            let m = j * w + i
-            if blocked[m] { return nil }
-            // No corner cutting: a diagonal step needs both side cells open.
-            if di != 0 && dj != 0 && (blocked[j * w + (i - di)] || blocked[(j - dj) * w + i]) { return nil }
-            return m
-        }
+        var neighbours: [Int] = []
+        neighbours.reserveCapacity(64)
 
         while let (key, s) = heap.pop() {
             if state[s] & 1 != 0 { continue }
             let hs = heuristic(s)
-            if key != g[s] + hs { continue }   // stale entry
+            if key != gValue(s) + hs { continue }   // stale entry
             if state[s] & 2 == 0 {
                 // Lazy Theta*: verify the assumed line of sight to the parent now.
                 let p = Int(parent[s])
                 let ps = position(p), ss = position(s)
                 var bestG = Double.infinity, bestParent = -1
-                if let c = segmentCost(ps.0, ps.1, ss.0, ss.1) { bestG = g[p] + c; bestParent = p }
-                for (di, dj) in neighbours {
-                    guard let m = stepAllowed(s, di, dj), state[m] & 1 != 0 else { continue }
+                if let c = segmentCost(ps.0, ps.1, ss.0, ss.1) { bestG = gValue(p) + c; bestParent = p }
+                neighbours.removeAll(keepingCapacity: true)
+                lattice.forEachNeighbour(s, diagonal: true) { neighbours.append($0) }
+                for m in neighbours where state[m] & 1 != 0 {
                     let pm = position(m)
                     guard let c = segmentCost(pm.0, pm.1, ss.0, ss.1) else { continue }
-                    if g[m] + c < bestG { bestG = g[m] + c; bestParent = m }
+                    if gValue(m) + c < bestG { bestG = gValue(m) + c; bestParent = m }
                 }
                 state[s] |= 2
                 guard bestParent >= 0 else { g[s] = .infinity; continue }
                 parent[s] = Int32(bestParent)
-                if bestG > g[s] {
+                if bestG > gValue(s) {
                     g[s] = bestG
                     heap.push(bestG + hs, s)
                     continue
@@ -171,18 +222,21 @@ struct RouteSearch {
             }
             state[s] |= 1
             expanded += 1
-            if expanded & 0xFFFF == 0 { progress?(min(0.95, Double(expanded) / Double(max(1, n / 4))), "search") }
+            if expanded & 0xFFFF == 0 { progress?(min(0.95, Double(expanded) / Double(max(1, n / 8))), "search") }
             if state[s] & 8 != 0 { reached = s; break }
             let p = Int(parent[s])
             let pp = position(p)
             let up = unit(pp.0, pp.1)
-            let mp = Double(multiplier[Int(p)])
-            for (di, dj) in neighbours {
-                guard let m = stepAllowed(s, di, dj), state[m] & 1 == 0 else { continue }
+            let mp = Double(multiplier[lattice.coarseOf(p)])
+            let gp = gValue(p)
+            neighbours.removeAll(keepingCapacity: true)
+            lattice.forEachNeighbour(s, diagonal: true) { neighbours.append($0) }
+            for m in neighbours where state[m] & 1 == 0 && isOpen(m) {
                 let pm = position(m)
-                let estimate = g[p] + Gnomonic.arcKm(up, unit(pm.0, pm.1)) * min(mp, Double(multiplier[m]))
-                if estimate < g[m] {
+                let estimate = gp + Gnomonic.arcKm(up, unit(pm.0, pm.1)) * min(mp, Double(multiplier[lattice.coarseOf(m)]))
+                if estimate < gValue(m) {
                     g[m] = estimate
+                    state[m] |= 16
                     parent[m] = Int32(p)
                     state[m] &= ~2
                     heap.push(estimate + heuristic(m), m)
@@ -201,7 +255,7 @@ struct RouteSearch {
         guard let source = sourceOf[c] else { return nil }
         var points = cells.map { position($0) }.map { (gx: $0.0, gy: $0.1) }
         points = tauten(points)
-        return Result(points: points, source: source, goal: goal, cost: g[reached] + goals[goal].legCost)
+        return Result(points: points, source: source, goal: goal, cost: gValue(reached) + goals[goal].legCost)
     }
 
     // MARK: Post-smoothing
@@ -374,5 +428,33 @@ struct BinaryHeap {
             }
         }
         return (top, Int(topCell))
+    }
+}
+
+/// Per-node search arrays from zero-filled memory (`calloc`), so a search over a lattice
+/// of millions of nodes pays only for the pages it touches. Owned by one search.
+final class NodeScratch {
+    let g: UnsafeMutablePointer<Double>
+    let h: UnsafeMutablePointer<Double>
+    let parent: UnsafeMutablePointer<Int32>
+    let state: UnsafeMutablePointer<UInt8>
+
+    init(count: Int) {
+        let n = max(1, count)
+        guard let g = calloc(n, MemoryLayout<Double>.stride), let h = calloc(n, MemoryLayout<Double>.stride),
+              let parent = calloc(n, MemoryLayout<Int32>.stride), let state = calloc(n, 1) else {
+            fatalError("out of memory for \(n) search nodes")
+        }
+        self.g = g.bindMemory(to: Double.self, capacity: n)
+        self.h = h.bindMemory(to: Double.self, capacity: n)
+        self.parent = parent.bindMemory(to: Int32.self, capacity: n)
+        self.state = state.bindMemory(to: UInt8.self, capacity: n)
+    }
+
+    deinit {
+        free(g)
+        free(h)
+        free(parent)
+        free(state)
     }
 }

@@ -111,6 +111,14 @@ public struct SeaGrid: Sendable, Hashable {
     @inline(__always)
     func traverse(_ gx0: Double, _ gy0: Double, _ gx1: Double, _ gy1: Double,
                   _ body: (_ cell: Int, _ t0: Double, _ t1: Double) -> Bool) -> Bool {
+        SeaGrid.supercover(gx0, gy0, gx1, gy1, width: width, height: height, body)
+    }
+
+    /// The traversal of `traverse` on any `width × height` lattice of unit cells (also used
+    /// inside a refined cell of the sea lattice). Cells off the lattice are reported as -1.
+    @inline(__always)
+    static func supercover(_ gx0: Double, _ gy0: Double, _ gx1: Double, _ gy1: Double, width w: Int, height h: Int,
+                           _ body: (_ cell: Int, _ t0: Double, _ t1: Double) -> Bool) -> Bool {
         var i = Int(gx0.rounded(.down)), j = Int(gy0.rounded(.down))
         let iEnd = Int(gx1.rounded(.down)), jEnd = Int(gy1.rounded(.down))
         let dx = gx1 - gx0, dy = gy1 - gy0
@@ -120,7 +128,6 @@ public struct SeaGrid: Sendable, Hashable {
         var tMaxX = dx > 0 ? (Double(i + 1) - gx0) / dx : (dx < 0 ? (gx0 - Double(i)) / -dx : .infinity)
         var tMaxY = dy > 0 ? (Double(j + 1) - gy0) / dy : (dy < 0 ? (gy0 - Double(j)) / -dy : .infinity)
         var t = 0.0
-        let w = width, h = height
         @inline(__always) func index(_ a: Int, _ b: Int) -> Int {
             (a >= 0 && b >= 0 && a < w && b < h) ? b * w + a : -1
         }

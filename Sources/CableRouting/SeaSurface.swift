@@ -35,49 +35,53 @@ public struct ConcentrationZone: Sendable, Hashable {
 public struct SeaSurfaceOptions: Sendable, Hashable {
     /// The planning region (lon/lat). Default: lon 120–155, lat 20–47.
     public var region: BoundingBox
-    /// Grid cell size on the gnomonic plane; ground cells are never larger.
+    /// Coarse cell size on the gnomonic plane (offshore); ground cells are never larger.
+    /// Near the coast cells are refined to about 0.125 km (`SeaLattice`).
     public var cellKm: Double
-    /// Minimum distance from the coast outside landing approaches.
+    /// Minimum distance from the coast outside landing approaches (narrower inside passages,
+    /// down to half the passage width).
     public var coastClearanceKm: Double
+    /// Passages narrower than this are closed.
+    public var minPassageKm: Double
 
     public static let japanRegion = BoundingBox(minX: 120, minY: 20, maxX: 155, maxY: 47)
 
     public init(region: BoundingBox = SeaSurfaceOptions.japanRegion, cellKm: Double = 2,
-                coastClearanceKm: Double = 2) {
+                coastClearanceKm: Double = 2, minPassageKm: Double = 1) {
         self.region = region
         self.cellKm = cellKm
         self.coastClearanceKm = coastClearanceKm
+        self.minPassageKm = minPassageKm
     }
 }
 
-/// The rasterised sea: which cells are land, within the coast clearance, outside the
-/// region or inside a concentration zone, and each cell's cost multiplier. Immutable and
+/// The sea surface: the nested sea lattice (land, clearance, passages, ocean connectivity),
+/// plus per coarse cell the concentration zone and the cost multiplier. Immutable and
 /// shareable; queries copy what they change.
 public struct SeaSurface: Sendable {
     public let options: SeaSurfaceOptions
     public let grid: SeaGrid
-    /// Bit flags per cell, see `Flag`.
-    let flags: [UInt8]
-    /// 0 = none, k = `zones[k - 1]`.
+    let lattice: SeaLattice
+    /// 0 = none, k = `zones[k - 1]` (coarse cells).
     let zoneIndex: [UInt8]
-    /// Cost multiplier per cell: 1 + Σ hazard weights + depth factor.
+    /// Cost multiplier per coarse cell: 1 + Σ hazard weights + depth factor.
     let multiplier: [Float]
     public let zones: [ConcentrationZone]
     public let hazards: [HazardZone]
     public let land: LandIndex
+    /// The content key of the lattice (land, region, cell size, clearance, passage width).
+    public let latticeKey: String
+    /// True when the lattice was built now rather than taken from `cachedLattice`.
+    public let latticeWasBuilt: Bool
 
-    enum Flag {
-        static let land: UInt8 = 1
-        static let clearance: UInt8 = 2
-        static let outside: UInt8 = 4
-    }
-
-    /// Rasterises land (exact cover: every cell holding any land is land), the coast
-    /// clearance band, zones, hazards and an optional depth grid.
-    /// O(cells + vertices · log); about a second for Japan at 2 km in release.
+    /// Builds the lattice (or takes it from `cachedLattice`, bytes of `latticeData()` for
+    /// the same key; anything else is ignored and rebuilt), then rasterises zones, hazards
+    /// and an optional depth grid on the coarse cells.
+    /// Building is O(coastline · (reach / fine cell)² + cells): about a second for Japan
+    /// at 2 km in release; taking it from the cache is a copy.
     public init(land: [Geometry], zones: [ConcentrationZone] = [], hazards: [HazardZone] = [],
                 bathymetry: BathymetryGrid? = nil, options: SeaSurfaceOptions = SeaSurfaceOptions(),
-                progress: ProgressCallback? = nil) {
+                cachedLattice: Data? = nil, progress: ProgressCallback? = nil) {
         self.options = options
         let grid = SeaGrid(region: options.region, cellKm: options.cellKm)
         self.grid = grid
@@ -86,78 +90,20 @@ public struct SeaSurface: Sendable {
         progress?(0, "sea surface")
         let landIndex = LandIndex(land: land)
         self.land = landIndex
+        let key = SeaSurface.latticeKey(land: land, options: options)
+        latticeKey = key
+        let factor = SeaLattice.factor(cellKm: options.cellKm)
+        if let cachedLattice, let cached = SeaLattice(serialized: cachedLattice, key: key, width: grid.width,
+                                                      height: grid.height, factor: factor) {
+            lattice = cached
+            latticeWasBuilt = false
+        } else {
+            lattice = SeaLattice.build(grid: grid, region: options.region, land: landIndex,
+                                       clearanceKm: options.coastClearanceKm, minPassageKm: options.minPassageKm,
+                                       progress: progress)
+            latticeWasBuilt = true
+        }
         let count = grid.cellCount
-        var flags = [UInt8](repeating: Flag.outside, count: count)
-
-        // Region: cells whose centre lies inside the lon/lat box are in play.
-        let regionRing = SeaGrid.boundary(of: options.region, stepDegrees: 0.05)
-        grid.rasterize(polygon: [regionRing], includeBoundary: false) { flags[$0] = 0 }
-        progress?(0.1, "sea surface")
-
-        // Land: interiors by centre, plus every cell a coastline edge touches.
-        flags.withUnsafeMutableBufferPointer { f in
-            var done = 0
-            for polygon in landIndex.polygons {
-                grid.rasterize(polygon: polygon.rings, includeBoundary: true) { f[$0] |= Flag.land }
-                done += 1
-                if done % 500 == 0 { progress?(0.1 + 0.5 * Double(done) / Double(landIndex.polygons.count), "sea surface") }
-            }
-        }
-        progress?(0.6, "sea surface")
-
-        // Clearance band: a sea cell is blocked when its centre lies within clearance + ½
-        // cell of the real coastline, so every point of an open cell keeps about
-        // clearance − 0.2 cell. Around each coast cell (a land cell with a sea neighbour,
-        // which holds coastline somewhere within 0.71 cell of its centre) cells clearly
-        // inside the band are blocked outright, cells clearly outside stay open, and the
-        // ring between is decided by the exact distance to the coastline segments.
-        if options.coastClearanceKm > 0 {
-            let w = grid.width, h = grid.height
-            var coastCells: [Int] = []
-            for j in 0..<h {
-                for i in 0..<w {
-                    let cell = j * w + i
-                    guard flags[cell] & Flag.land != 0 else { continue }
-                    let sea = (i > 0 && flags[cell - 1] & Flag.land == 0) || (i + 1 < w && flags[cell + 1] & Flag.land == 0)
-                        || (j > 0 && flags[cell - w] & Flag.land == 0) || (j + 1 < h && flags[cell + w] & Flag.land == 0)
-                    if sea { coastCells.append(cell) }
-                }
-            }
-            // 0 = open, 1 = blocked for sure, 2 = decide exactly.
-            var verdict = [UInt8](repeating: 0, count: count)
-            var ring: [Int] = []
-            let targetKm = options.coastClearanceKm + 0.5 * grid.cellKm
-            for cell in coastCells {
-                let c = grid.centerPlane(cell)
-                let scale = grid.projection.maxScale(x: c.x, y: c.y)
-                let target = targetKm * scale / grid.cellKm          // in cells
-                let inner = target - 0.72, outer = target + 0.72
-                let ri = Int(outer.rounded(.up))
-                let i = cell % w, j = cell / w
-                for dj in -ri...ri {
-                    let jj = j + dj
-                    guard jj >= 0, jj < h else { continue }
-                    for di in -ri...ri {
-                        let ii = i + di
-                        guard ii >= 0, ii < w else { continue }
-                        let other = jj * w + ii
-                        if flags[other] & Flag.land != 0 || verdict[other] == 1 { continue }
-                        let d2 = Double(di * di + dj * dj)
-                        if inner > 0 && d2 < inner * inner {
-                            verdict[other] = 1
-                        } else if d2 <= outer * outer && verdict[other] == 0 {
-                            verdict[other] = 2
-                            ring.append(other)
-                        }
-                    }
-                }
-            }
-            for cell in ring where verdict[cell] == 2 {
-                if landIndex.nearestCoast(to: grid.center(cell), withinKm: targetKm) != nil { verdict[cell] = 1 }
-            }
-            for cell in 0..<count where verdict[cell] == 1 { flags[cell] |= Flag.clearance }
-        }
-        progress?(0.7, "sea surface")
 
         var zoneIndex = [UInt8](repeating: 0, count: count)
         for (k, zone) in zones.prefix(255).enumerated() {
@@ -188,19 +134,56 @@ public struct SeaSurface: Sendable {
                 }
             }
         }
-        progress?(0.8, "sea surface")
+        progress?(0.95, "sea surface")
 
         if let bathymetry {
-            for cell in 0..<count where flags[cell] & (Flag.land | Flag.outside) == 0 {
+            let kinds = lattice.coarseKind
+            for cell in 0..<count where kinds[cell] != SeaLattice.blockedKind {
                 if let d = bathymetry.depthMeters(at: grid.center(cell)) {
                     multiplier[cell] += Float(DepthCost.extraFactor(depthMeters: d))
                 }
             }
         }
-        self.flags = flags
         self.zoneIndex = zoneIndex
         self.multiplier = multiplier
         progress?(1, "sea surface")
+    }
+
+    /// The lattice as bytes for a cache file (see `init(cachedLattice:)`).
+    public func latticeData() -> Data { lattice.serialized(key: latticeKey) }
+
+    /// A content key for the lattice: 128 bits of FNV-1a over the format version, the
+    /// options that shape it and every land vertex, as hex. Equal land and options give
+    /// equal keys; any changed vertex or option gives another.
+    public static func latticeKey(land: [Geometry], options: SeaSurfaceOptions) -> String {
+        var h1: UInt64 = 0xcbf2_9ce4_8422_2325, h2: UInt64 = 0x8422_2325_cbf2_9ce4 ^ 0x9e37_79b9_7f4a_7c15
+        @inline(__always) func mix(_ v: UInt64) {
+            var x = v
+            for _ in 0..<8 {
+                let byte = x & 0xff
+                h1 = (h1 ^ byte) &* 0x0000_0100_0000_01b3
+                h2 = (h2 ^ (byte &+ 0x5b)) &* 0x0000_0100_0000_01b3
+                x >>= 8
+            }
+        }
+        mix(SeaLattice.formatVersion)
+        for v in [options.region.minX, options.region.minY, options.region.maxX, options.region.maxY,
+                  options.cellKm, options.coastClearanceKm, options.minPassageKm] { mix(v.bitPattern) }
+        func visit(_ g: Geometry) {
+            switch g {
+            case .polygon(let rings):
+                mix(0x5047)
+                for ring in rings {
+                    mix(UInt64(ring.count))
+                    for p in ring { mix(p.x.bitPattern); mix(p.y.bitPattern) }
+                }
+            case .multiPolygon(let ps): ps.forEach { visit(.polygon($0)) }
+            case .geometryCollection(let gs): gs.forEach(visit)
+            default: break
+            }
+        }
+        land.forEach(visit)
+        return String(format: "%016llx%016llx", h1, h2)
     }
 
     static func forEachPolygon(_ g: Geometry, _ body: ([[Position]]) -> Void) {
@@ -223,8 +206,10 @@ public struct SeaSurface: Sendable {
 
     // MARK: Queries
 
-    public func isLand(cell: Int) -> Bool { flags[cell] & Flag.land != 0 }
-    public func isOutside(cell: Int) -> Bool { flags[cell] & Flag.outside != 0 }
+    /// Whether a coarse cell is all land or outside the region.
+    public func isBlocked(cell: Int) -> Bool { lattice.coarseKind[cell] == SeaLattice.blockedKind }
+    /// Whether a coarse cell is refined into fine cells (it lies near the coast).
+    public func isRefined(cell: Int) -> Bool { lattice.coarseKind[cell] >= 0 }
     /// The concentration zone a cell lies in, if any.
     public func zone(cell: Int) -> ConcentrationZone? {
         let k = Int(zoneIndex[cell])
@@ -236,8 +221,23 @@ public struct SeaSurface: Sendable {
     }
     public func costMultiplier(cell: Int) -> Double { Double(multiplier[cell]) }
 
-    /// Number of cells that are sea inside the region.
-    public var seaCellCount: Int { flags.reduce(0) { $0 + ($1 & (Flag.land | Flag.outside) == 0 ? 1 : 0) } }
+    /// Number of lattice cells (coarse and fine) that are water.
+    public var seaCellCount: Int {
+        var count = 0
+        for n in 0..<lattice.nodeCount where lattice.isWater(n) { count += 1 }
+        return count
+    }
+    /// Number of fine cells (memory: one byte each).
+    public var fineCellCount: Int { lattice.fineFlags.count }
+    /// Fine cell size in plane km.
+    public var fineCellKm: Double { grid.cellKm / Double(lattice.factor) }
+
+    /// Whether `p` lies in water connected to the open ocean (at the fine resolution).
+    public func isOceanWater(_ p: Position) -> Bool {
+        guard let g = grid.gridCoordinates(p) else { return false }
+        let n = lattice.node(gx: g.gx, gy: g.gy)
+        return n >= 0 && lattice.isOcean(n)
+    }
 
     static func geometry(_ g: Geometry, contains p: Position) -> Bool {
         var inside = false

@@ -19,10 +19,16 @@ struct CablePlanner: Planner {
             neither land in nor pass through the Boso and Shima landing-concentration zones unless \
             allowed. Cost per km = 1 + Σ weights of the soft hazards crossed (trench and trough \
             axes within their corridor, earthquake source regions) + a depth term from \
-            --bathymetry. Paths are any-angle and geodesic: Lazy Theta* (Nash, Koenig & Tovey, \
-            AAAI 2010) on a gnomonic grid of --cell-km cells, where straight segments are great \
-            circles, followed by string pulling and vertex sliding; lengths are measured on the \
-            GRS80 ellipsoid (Karney 2013). Deterministic.
+            --bathymetry. Bays, inner seas and straits are reachable: near the coast the --cell-km \
+            grid is refined to about 0.125 km, passages narrower than --min-passage-km are closed, \
+            and inside wider ones the clearance narrows to half the passage width so the route \
+            keeps to the middle. Only water connected to the ocean counts: a landing on land or in \
+            a lake moves to the nearest sea shore within --snap-km. Paths are any-angle and \
+            geodesic: Lazy Theta* (Nash, Koenig & Tovey, AAAI 2010) on a gnomonic two-level grid \
+            (framed quadtree), where straight segments are great circles, followed by string \
+            pulling and vertex sliding; lengths are measured on the GRS80 ellipsoid (Karney 2013). \
+            The sea surface is built once per land, cell size, clearance and passage width and \
+            cached in $XDG_CACHE_HOME/wattbit (or $WATTBIT_CACHE_DIR). Deterministic.
             """,
         inputs: [
             InputSpec(name: "land", description: "Land polygons replacing the embedded GSHHG-high japan-land.",
@@ -57,8 +63,11 @@ struct CablePlanner: Planner {
             ParameterSpec(name: "coast_clearance_km", kind: .number,
                           description: "Minimum distance from the coast outside the approaches",
                           unit: "km", defaultValue: 2, minimum: 0, maximum: 50),
+            ParameterSpec(name: "min_passage_km", kind: .number,
+                          description: "Straits and channels narrower than this are closed (Kanmon, about 0.46 km wide, opens at 0.4)",
+                          unit: "km", defaultValue: 1, minimum: 0.2, maximum: 50),
             ParameterSpec(name: "snap_km", kind: .number,
-                          description: "A landing on land moves to the nearest coast within this distance, else it is refused",
+                          description: "A landing on land (or in a lake) moves to the nearest shore of the sea within this distance, else it is refused",
                           unit: "km", defaultValue: 10, minimum: 0, maximum: 200),
             ParameterSpec(name: "allow_concentration_zones", kind: .boolean,
                           description: "Let routes pass through (not land in) the Boso and Shima zones", defaultValue: false),
@@ -81,10 +90,13 @@ struct CablePlanner: Planner {
                           description: "With --matrix or --pairs, also write one CSV row per pair (pair, from, to, length_km, cost, one_way_latency_ms, est_cost_usd, status, error) to this file"),
         ],
         outputs: [
-            OutputSpec(format: .geojson, roles: ["route": ["LineString"], "landing": ["Point"], "leg": ["LineString"], "unrouted": []],
+            OutputSpec(format: .geojson, roles: ["route": ["LineString"], "landing": ["Point"], "access": ["LineString"],
+                                                 "leg": ["LineString"], "unrouted": []],
                        description: "route: rank, from, to, length_km, geodesic_km, detour_ratio, cost, min_separation_km, "
-                           + "hazard_km (per kind), landing_zones, subsidy_rate, one_way_latency_ms, est_cost_usd; "
-                           + "landing: name, zone, routes (ranks), snapped_km; leg (routes through --via stops, --ring): "
+                           + "min_coast_km, narrowest_passage_km, hazard_km (per kind), landing_zones, subsidy_rate, "
+                           + "one_way_latency_ms, est_cost_usd; landing: name, zone, routes (ranks), snapped_km; "
+                           + "access: the move from a requested point on land to its landing (name, snapped_km); "
+                           + "leg (routes through --via stops, --ring): "
                            + "rank, leg, from, to and the route keys of that leg; route of a --ring: ring; with --pairs/--matrix, one route per pair "
                            + "(plus pair, from_index, to_index, status) and no landings; unrouted (null geometry): "
                            + "pair, from, to, from_index, to_index, status, error"),
@@ -162,7 +174,7 @@ struct CablePlanner: Planner {
 
         let callback = progress.callback
         let surface = makeSurface(parameters, land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
-                                  progress: callback)
+                                  progress: progress)
         let request = makeRequest(parameters, from: ends[0], to: ends[ends.count - 1],
                                   via: Array(ends.dropFirst().dropLast()), avoid: avoid)
         let plan: RoutePlan
@@ -188,11 +200,18 @@ struct CablePlanner: Planner {
     }
 
     func makeSurface(_ parameters: PlannerParameters, land: [Geometry], zones: [ConcentrationZone], hazards: [HazardZone],
-                     bathymetry: BathymetryGrid?, progress: ProgressCallback?) -> SeaSurface {
+                     bathymetry: BathymetryGrid?, progress: ProgressReporter) -> SeaSurface {
         let options = SeaSurfaceOptions(cellKm: parameters.double("cell_km"),
-                                        coastClearanceKm: parameters.double("coast_clearance_km"))
-        return SeaSurface(land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
-                          options: options, progress: progress)
+                                        coastClearanceKm: parameters.double("coast_clearance_km"),
+                                        minPassageKm: parameters.double("min_passage_km"))
+        let cache = LatticeCache(environment: ProcessInfo.processInfo.environment)
+        let key = SeaSurface.latticeKey(land: land, options: options)
+        let surface = SeaSurface(land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
+                                 options: options, cachedLattice: cache?.load(key: key), progress: progress.callback)
+        if surface.latticeWasBuilt, let cache {
+            if let problem = cache.store(surface.latticeData(), key: key) { progress.warning(problem) }
+        }
+        return surface
     }
 
     func makeRequest(_ parameters: PlannerParameters, from: RouteEnd, to: RouteEnd, via: [RouteEnd],
@@ -257,7 +276,7 @@ struct CablePlanner: Planner {
         }
         let callback = progress.callback
         let surface = makeSurface(parameters, land: geodata.land, zones: geodata.zones, hazards: geodata.hazards,
-                                  bathymetry: geodata.bathymetry, progress: callback)
+                                  bathymetry: geodata.bathymetry, progress: progress)
         let template = makeRequest(parameters, from: pairs[0].from, to: pairs[0].to, via: [], avoid: geodata.avoid)
         let outcomes = CableRouter(surface: surface).planBatch(
             pairs, template: template, concurrency: ProcessInfo.processInfo.activeProcessorCount, progress: callback)
@@ -390,6 +409,8 @@ enum CableOutput {
             properties["detour_ratio"] = round(route.detourRatio, 4)
             properties["cost"] = round(route.cost, 2)
             properties["min_separation_km"] = route.minSeparationKm.map { round($0, 2) } ?? .null
+            properties["min_coast_km"] = route.minCoastKm.map { round($0, 3) } ?? .null
+            properties["narrowest_passage_km"] = route.narrowestPassageKm.map { round($0, 3) } ?? .null
             var hazards = JSONObject()
             for kind in route.hazardKm.keys.sorted() { hazards[kind] = round(route.hazardKm[kind] ?? 0, 2) }
             properties["hazard_km"] = .object(hazards)
@@ -434,6 +455,57 @@ enum CableOutput {
             properties["snapped_km"] = round(landing.snappedKm, 2)
             features.append(Feature(geometry: .point(landing.position), properties: properties))
         }
+        for landing in order where landing.snappedKm > 0 && landing.requested != landing.position {
+            var properties = JSONObject()
+            properties["role"] = "access"
+            properties["name"] = .string(landing.name)
+            properties["snapped_km"] = round(landing.snappedKm, 2)
+            features.append(Feature(geometry: .lineString([landing.requested, landing.position]), properties: properties))
+        }
         return features
+    }
+}
+
+/// The sea-lattice cache: one file per content key in `$WATTBIT_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/wattbit`, else `~/.cache/wattbit` (XDG Base Directory Specification),
+/// read memory-mapped and written atomically (temporary file, then rename). A missing,
+/// unreadable or foreign file is simply rebuilt; the engine checks the key inside it.
+struct LatticeCache {
+    let directory: URL
+
+    init?(environment: [String: String]) {
+        if let dir = environment["WATTBIT_CACHE_DIR"], !dir.isEmpty {
+            directory = URL(fileURLWithPath: dir)
+        } else if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
+            directory = URL(fileURLWithPath: xdg).appendingPathComponent("wattbit")
+        } else if let home = environment["HOME"], home.hasPrefix("/") {
+            directory = URL(fileURLWithPath: home).appendingPathComponent(".cache/wattbit")
+        } else {
+            return nil
+        }
+    }
+
+    func url(key: String) -> URL { directory.appendingPathComponent("cable-sea-\(key).lattice") }
+
+    func load(key: String) -> Data? {
+        try? Data(contentsOf: url(key: key), options: .alwaysMapped)
+    }
+
+    /// Writes the lattice; returns a warning when it cannot (planning goes on regardless).
+    func store(_ data: Data, key: String) -> String? {
+        let target = url(key: key)
+        let temporary = directory.appendingPathComponent(".cable-sea-\(key).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try data.write(to: temporary)
+            if rename(temporary.path, target.path) != 0 {
+                try? FileManager.default.removeItem(at: temporary)
+                return "could not cache the sea surface in \(directory.path): rename failed"
+            }
+            return nil
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            return "could not cache the sea surface in \(directory.path): \(error.localizedDescription)"
+        }
     }
 }

@@ -1,0 +1,106 @@
+import Foundation
+import GeoCore
+import Testing
+@testable import CableRouting
+
+/// Narrow water: a straight channel between two walls, open or closed by
+/// `minPassageKm`, followed along its middle; lakes are not sea; the lattice cache is
+/// keyed by content. Distances are checked against the analytic geometry of the walls.
+@Suite struct PassageTests {
+    static let kmPerDegreeLat = 110.574   // GRS80 at the equator (meridian arc)
+
+    /// Two walls from the region's north and south edges leaving a channel of `widthKm`
+    /// (lon 3.95–4.05, about 11 km long) on the equator.
+    static func channel(widthKm: Double) -> [Geometry] {
+        let h = widthKm / 2 / kmPerDegreeLat
+        return [.polygon([SyntheticWorld.box(3.95, h, 4.05, 4.5)]), .polygon([SyntheticWorld.box(3.95, -4.5, 4.05, -h)])]
+    }
+
+    static func surface(widthKm: Double, minPassageKm: Double, clearanceKm: Double = 2) -> SeaSurface {
+        SeaSurface(land: channel(widthKm: widthKm),
+                   options: SeaSurfaceOptions(region: SyntheticWorld.region, cellKm: 2, coastClearanceKm: clearanceKm,
+                                              minPassageKm: minPassageKm))
+    }
+
+    static func request() -> RouteRequest {
+        RouteRequest(from: SyntheticWorld.end("W", Position(3.5, 0.01)), to: SyntheticWorld.end("E", Position(4.5, -0.01)),
+                     approachKm: 5)
+    }
+
+    @Test(arguments: [(0.8, 0.5), (1.5, 1.0), (3.0, 1.0)])
+    func aChannelWiderThanTheMinimumIsOpenAndFollowedInTheMiddle(widthKm: Double, minPassageKm: Double) throws {
+        let route = try #require(try CableRouter(surface: Self.surface(widthKm: widthKm, minPassageKm: minPassageKm))
+            .plan(Self.request()).routes.first)
+        // Through the channel, not round the walls (which reach beyond the region).
+        #expect(route.lengthKm < 120, "\(route.lengthKm) km")
+        // In the channel, the distance to the walls is half the width minus the offset
+        // from the middle: the route keeps within a quarter of the width of the middle.
+        let h = widthKm / 2 / Self.kmPerDegreeLat
+        for p in Geodesic.densify(route.vertices, maxSegmentKm: 0.05) where p.lon > 3.96 && p.lon < 4.04 {
+            let offsetKm = abs(p.lat) * Self.kmPerDegreeLat
+            #expect(abs(p.lat) < h, "outside the channel at \(p)")
+            #expect(offsetKm <= max(0.25 * widthKm, 0.2), "\(offsetKm) km off the middle at \(p)")
+        }
+        let minCoast = try #require(route.minCoastKm)
+        let analytic = Geodesic.densify(route.vertices, maxSegmentKm: 0.05)
+            .filter { $0.lon > 3.95 && $0.lon < 4.05 }
+            .map { (h - abs($0.lat)) * Self.kmPerDegreeLat }.min() ?? .infinity
+        #expect(abs(minCoast - analytic) < 0.02 + 0.01 * analytic, "min_coast_km \(minCoast) vs walls \(analytic)")
+        let passage = try #require(route.narrowestPassageKm)
+        #expect(abs(passage - widthKm) < 0.05 * widthKm + 0.02, "narrowest passage \(passage) km for a \(widthKm) km channel")
+    }
+
+    @Test func aChannelNarrowerThanTheMinimumIsClosed() throws {
+        do {
+            _ = try CableRouter(surface: Self.surface(widthKm: 0.8, minPassageKm: 1.0)).plan(Self.request())
+            Issue.record("planned through a 0.8 km channel with --min-passage-km 1")
+        } catch let CableRoutingError.unreachable(message) {
+            #expect(message.contains("enclosed"), "\(message)")
+        }
+    }
+
+    @Test func aLakeIsNotSeaAndLandSnapsToTheSeaNotTheLake() throws {
+        // An island 2° square with a lake in it; the lake shore is nearer to the inland
+        // point than the sea.
+        let outer = SyntheticWorld.box(3, -1, 5, 1), lake = SyntheticWorld.box(3.6, -0.4, 4.4, 0.4)
+        let land: [Geometry] = [.polygon([outer, Array(lake.reversed())])]
+        let surface = SyntheticWorld.surface(land: land, clearanceKm: 2)
+        #expect(!surface.isOceanWater(Position(4, 0)), "the lake is not sea")
+        #expect(surface.isOceanWater(Position(2.5, 0)), "the sea is sea")
+        // 0.1° from the lake, 0.5° from the sea (west coast at lon 3).
+        let inland = Position(3.5, 0)
+        var request = RouteRequest(from: SyntheticWorld.end("Inland", inland), to: SyntheticWorld.end("Sea", Position(1, 0)),
+                                   snapKm: 30)
+        do {
+            _ = try CableRouter(surface: surface).plan(request)
+            Issue.record("snapped to the lake")
+        } catch let CableRoutingError.landingRefused(message) {
+            #expect(message.contains("lake"), "\(message)")
+        }
+        request.snapKm = 60
+        let route = try #require(try CableRouter(surface: surface).plan(request).routes.first)
+        #expect(abs(route.from.position.lon - 3) < 1e-6, "landed at \(route.from.position), not on the sea coast")
+        #expect(abs(route.from.snappedKm - 0.5 * 111.32) < 0.5)
+    }
+
+    @Test func theLatticeCacheIsKeyedByContent() throws {
+        let a = Self.channel(widthKm: 1.5), b = Self.channel(widthKm: 3.0)
+        let options = SeaSurfaceOptions(region: SyntheticWorld.region, cellKm: 2, coastClearanceKm: 2, minPassageKm: 1)
+        let built = SeaSurface(land: a, options: options)
+        #expect(built.latticeWasBuilt)
+        let reused = SeaSurface(land: a, options: options, cachedLattice: built.latticeData())
+        #expect(!reused.latticeWasBuilt, "the same land and options reuse the bytes")
+        let plannedBuilt = try CableRouter(surface: built).plan(Self.request())
+        let plannedReused = try CableRouter(surface: reused).plan(Self.request())
+        #expect(plannedBuilt.routes.map(\.vertices) == plannedReused.routes.map(\.vertices))
+        // Other land, other options, damaged bytes: rebuilt, never trusted.
+        #expect(SeaSurface(land: b, options: options, cachedLattice: built.latticeData()).latticeWasBuilt)
+        var narrower = options
+        narrower.minPassageKm = 2
+        #expect(SeaSurface(land: a, options: narrower, cachedLattice: built.latticeData()).latticeWasBuilt)
+        var damaged = built.latticeData()
+        damaged.removeLast(10)
+        #expect(SeaSurface(land: a, options: options, cachedLattice: damaged).latticeWasBuilt)
+        #expect(SeaSurface.latticeKey(land: a, options: options) != SeaSurface.latticeKey(land: b, options: options))
+    }
+}
