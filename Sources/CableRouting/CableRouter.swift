@@ -566,19 +566,27 @@ public struct CableRouter: Sendable {
             let u = Gnomonic.unitVector(p)
             return landingUnits.allSatisfy { Gnomonic.arcKm($0, u) >= approachKm }
         }
+        // Runs of the route outside the approaches, cut at 0.5 km resolution; measured in
+        // pieces of `spacing` km against coastline within `limit` (near first, then wider).
+        let points = Geodesic.densify(vertices, maxSegmentKm: 0.5)
+        var runs: [[Position]] = [], run: [Position] = []
+        for p in points {
+            if outside(p) { run.append(p) } else { if run.count >= 2 { runs.append(run) }; run = [] }
+        }
+        if run.count >= 2 { runs.append(run) }
+        guard !runs.isEmpty else { return (nil, nil) }
         var minCoast: Double?
-        for (limit, spacing) in [(max(10, 3 * clearance + 2), 0.5), (60.0, 3.0), (600.0, 30.0)] {
-            let points = Geodesic.densify(vertices, maxSegmentKm: spacing)
+        for (limit, stride) in [(max(10, 3 * clearance + 2), 1), (60.0, 6), (600.0, 60)] {
             var best: Double?
-            var previousOutside = outside(points[0])
-            for k in 1..<points.count {
-                let here = outside(points[k])
-                defer { previousOutside = here }
-                guard here && previousOutside else { continue }
-                if let d = surface.land.distanceToCoastKm(points[k - 1], points[k], below: best ?? limit) { best = d }
+            for run in runs {
+                var k = 0
+                while k < run.count - 1 {
+                    let next = min(run.count - 1, k + stride)
+                    if let d = surface.land.distanceToCoastKm(run[k], run[next], below: best ?? limit) { best = d }
+                    k = next
+                }
             }
             if let best { minCoast = best; break }
-            if !points.contains(where: outside) { return (nil, nil) }
         }
         guard let minCoast else { return (nil, nil) }
         // Open fine cells keep the clearance at their centres, so a straight run may pass

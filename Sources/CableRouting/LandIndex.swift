@@ -186,7 +186,8 @@ public struct LandIndex: Sendable {
     }
 
     /// The smallest distance (km) from the lon/lat-straight segment a–b to the coastline,
-    /// if it is below `limitKm` (else nil); 0 when the segment touches land. Local
+    /// if it is below `limitKm` (else nil); 0 when the segment crosses the coastline (a
+    /// segment wholly inside land is not detected: callers measure routes at sea). Local
     /// equirectangular metric around a (the segment is short). O(segments near a–b).
     func distanceToCoastKm(_ a: Position, _ b: Position, below limitKm: Double) -> Double? {
         let kmPerDegLat = 111.2
@@ -214,7 +215,6 @@ public struct LandIndex: Sendable {
             if d < best { best = d }
             return true
         }
-        if best > 0 && contains(a) { best = 0 }
         return best < limitKm ? best : nil
     }
 

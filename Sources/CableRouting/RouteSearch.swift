@@ -85,38 +85,53 @@ struct RouteSearch {
     }
 
     /// Cost of the straight segment, or nil when it touches a blocked cell (coarse or fine)
-    /// or leaves the grid.
+    /// or leaves the grid. Refined blocks that are all free (or hold no water) are decided
+    /// whole; others are traversed cell by cell on their fine lattice.
     func segmentCost(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double) -> Double? {
         var weighted = 0.0
         let factor = lattice.factor
         let f = Double(factor)
         let block = lattice.blockSize
         let w = grid.width
-        let ok = grid.traverse(ax, ay, bx, by) { cell, t0, t1 in
-            if cell < 0 || blocked[cell] { return false }
-            let kind = lattice.coarseKind[cell]
-            if kind == SeaLattice.blockedKind { return false }
-            if kind >= 0 {
-                let ci = Double(cell % w), cj = Double(cell / w)
-                let base = Int(kind) * block
-                let limit = f - 1e-9
-                let u0 = min(max((ax + (bx - ax) * t0 - ci) * f, 0), limit), v0 = min(max((ay + (by - ay) * t0 - cj) * f, 0), limit)
-                if t1 <= t0 {
-                    let lx = Int(u0), ly = Int(v0)
-                    let gx = ci + (Double(lx) + 0.5) / f, gy = cj + (Double(ly) + 0.5) / f
-                    return fineOpen(base + ly * factor + lx, gx, gy)
+        let ok = blocked.withUnsafeBufferPointer { blockedCells in
+            lattice.coarseKind.withUnsafeBufferPointer { kinds in
+                lattice.coarseFlags.withUnsafeBufferPointer { coarseFlags in
+                    multiplier.withUnsafeBufferPointer { m in
+                        grid.traverse(ax, ay, bx, by) { cell, t0, t1 in
+                            if cell < 0 || blockedCells[cell] { return false }
+                            let kind = kinds[cell]
+                            if kind == SeaLattice.blockedKind { return false }
+                            if kind >= 0 {
+                                let summary = coarseFlags[cell]
+                                if summary & SeaLattice.Coarse.noWater != 0 { return false }
+                                if summary & SeaLattice.Coarse.allFree == 0 {
+                                    let ci = Double(cell % w), cj = Double(cell / w)
+                                    let base = Int(kind) * block
+                                    let limit = f - 1e-9
+                                    let u0 = min(max((ax + (bx - ax) * t0 - ci) * f, 0), limit)
+                                    let v0 = min(max((ay + (by - ay) * t0 - cj) * f, 0), limit)
+                                    if t1 <= t0 {
+                                        let lx = Int(u0), ly = Int(v0)
+                                        let gx = ci + (Double(lx) + 0.5) / f, gy = cj + (Double(ly) + 0.5) / f
+                                        return fineOpen(base + ly * factor + lx, gx, gy)
+                                    }
+                                    let u1 = min(max((ax + (bx - ax) * t1 - ci) * f, 0), limit)
+                                    let v1 = min(max((ay + (by - ay) * t1 - cj) * f, 0), limit)
+                                    let clear = SeaGrid.supercover(u0, v0, u1, v1, width: factor, height: factor) { local, _, _ in
+                                        if local < 0 { return true }
+                                        let lx = local % factor, ly = local / factor
+                                        let gx = ci + (Double(lx) + 0.5) / f, gy = cj + (Double(ly) + 0.5) / f
+                                        return fineOpen(base + local, gx, gy)
+                                    }
+                                    if !clear { return false }
+                                }
+                            }
+                            weighted += (t1 - t0) * Double(m[cell])
+                            return true
+                        }
+                    }
                 }
-                let u1 = min(max((ax + (bx - ax) * t1 - ci) * f, 0), limit), v1 = min(max((ay + (by - ay) * t1 - cj) * f, 0), limit)
-                let clear = SeaGrid.supercover(u0, v0, u1, v1, width: factor, height: factor) { local, _, _ in
-                    if local < 0 { return true }
-                    let lx = local % factor, ly = local / factor
-                    let gx = ci + (Double(lx) + 0.5) / f, gy = cj + (Double(ly) + 0.5) / f
-                    return fineOpen(base + local, gx, gy)
-                }
-                if !clear { return false }
             }
-            weighted += (t1 - t0) * Double(multiplier[cell])
-            return true
         }
         guard ok else { return nil }
         return Gnomonic.arcKm(unit(ax, ay), unit(bx, by)) * weighted

@@ -246,10 +246,15 @@ public struct SeaGrid: Sendable, Hashable {
         let i0 = max(0, Int((g.gx - r).rounded(.down))), i1 = min(width - 1, Int((g.gx + r).rounded(.up)))
         let j0 = max(0, Int((g.gy - r).rounded(.down))), j1 = min(height - 1, Int((g.gy + r).rounded(.up)))
         guard i0 <= i1, j0 <= j1 else { return }
+        // Within the radius ⟺ the unit vectors' dot product ≥ cos(radius / R); the arc
+        // (atan2) is computed only for the cells inside, with a hair of slack for rounding.
+        let cosLimit = cos(min(.pi, radiusKm / Gnomonic.earthRadiusKm)) - 1e-12
         for j in j0...j1 {
             for i in i0...i1 {
                 let cell = j * width + i
-                let d = Gnomonic.arcKm(u, centerUnit(cell))
+                let v = centerUnit(cell)
+                guard (u * v).sum() >= cosLimit else { continue }
+                let d = Gnomonic.arcKm(u, v)
                 if d <= radiusKm { body(cell, d) }
             }
         }

@@ -32,7 +32,7 @@ import GeoCore
 /// segment); coarse decisions are conservative, so an open coarse cell is at least the
 /// clearance from the coast everywhere inside it.
 public struct SeaLattice: Sendable {
-    static let formatVersion: UInt64 = 1
+    static let formatVersion: UInt64 = 2
     static let blockedKind: Int32 = -1
     static let openKind: Int32 = -2
 
@@ -45,6 +45,10 @@ public struct SeaLattice: Sendable {
     }
     enum Coarse {
         static let ocean: UInt8 = 1
+        /// A refined block whose fine cells are all free: line of sight crosses it whole.
+        static let allFree: UInt8 = 2
+        /// A refined block without a water cell: line of sight never crosses it.
+        static let noWater: UInt8 = 4
     }
 
     let width: Int
@@ -520,6 +524,15 @@ extension SeaLattice {
             }
         }
         for node in 0..<n where seen[node] { coarseFlags[node] |= Coarse.ocean }
+        for slot in 0..<slotCoarse.count {
+            var all = true, any = false
+            for k in (slot * block)..<((slot + 1) * block) {
+                if flags[k] & Fine.free == 0 { all = false }
+                if flags[k] & Fine.water != 0 && flags[k] & Fine.cut == 0 { any = true }
+            }
+            if all { coarseFlags[Int(slotCoarse[slot])] |= Coarse.allFree }
+            if !any { coarseFlags[Int(slotCoarse[slot])] |= Coarse.noWater }
+        }
         for k in 0..<fineCount where seen[n + k] { flags[k] |= Fine.ocean }
         lattice = SeaLattice(width: w, height: h, factor: factor, coarseCount: n, coarseKind: coarseKind,
                              coarseFlags: coarseFlags, slotCoarse: slotCoarse, fineFlags: flags)
