@@ -20,6 +20,7 @@ _wattbit_options() {
             '--min-separation-km value' \
             '--approach-km value' \
             '--coast-clearance-km value' \
+            '--min-passage-km value' \
             '--snap-km value' \
             '--allow-concentration-zones flag' \
             '--no-allow-concentration-zones flag' \

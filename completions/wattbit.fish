@@ -21,7 +21,8 @@ function __wattbit_options
                 '--min-separation-km value	Minimum distance between any two routes outside the approaches [km]' \
                 '--approach-km value	Radius around each landing inside which separation and coast clearanc…' \
                 '--coast-clearance-km value	Minimum distance from the coast outside the approaches [km]' \
-                '--snap-km value	A landing on land moves to the nearest coast within this distance, el…' \
+                '--min-passage-km value	Straits and channels narrower than this are closed (Kanmon, about 0.4…' \
+                '--snap-km value	A landing on land (or in a lake) moves to the nearest shore of the se…' \
                 '--allow-concentration-zones flag	Let routes pass through (not land in) the Boso and Shima zones' \
                 '--no-allow-concentration-zones flag	Let routes pass through (not land in) the Boso and Shima zones' \
                 '--allow-concentration-landing flag	Let routes land in the Boso and Shima zones (no subsidy then)' \

@@ -204,12 +204,13 @@ struct CablePlanner: Planner {
         let options = SeaSurfaceOptions(cellKm: parameters.double("cell_km"),
                                         coastClearanceKm: parameters.double("coast_clearance_km"),
                                         minPassageKm: parameters.double("min_passage_km"))
-        let cache = LatticeCache(environment: ProcessInfo.processInfo.environment)
-        let key = SeaSurface.latticeKey(land: land, options: options)
+        // The sea lattice is cached by content (land, region, cell size, clearance, passage).
+        let cache = PlannerCache(environment: ProcessInfo.processInfo.environment)
+        let name = "cable-sea-\(SeaSurface.latticeKey(land: land, options: options)).lattice"
         let surface = SeaSurface(land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
-                                 options: options, cachedLattice: cache?.load(key: key), progress: progress.callback)
-        if surface.latticeWasBuilt, let cache {
-            if let problem = cache.store(surface.latticeData(), key: key) { progress.warning(problem) }
+                                 options: options, cachedLattice: cache?.load(name: name), progress: progress.callback)
+        if surface.latticeWasBuilt, let cache, let problem = cache.store(surface.latticeData(), name: name) {
+            progress.warning(problem)
         }
         return surface
     }
@@ -463,49 +464,5 @@ enum CableOutput {
             features.append(Feature(geometry: .lineString([landing.requested, landing.position]), properties: properties))
         }
         return features
-    }
-}
-
-/// The sea-lattice cache: one file per content key in `$WATTBIT_CACHE_DIR`, else
-/// `$XDG_CACHE_HOME/wattbit`, else `~/.cache/wattbit` (XDG Base Directory Specification),
-/// read memory-mapped and written atomically (temporary file, then rename). A missing,
-/// unreadable or foreign file is simply rebuilt; the engine checks the key inside it.
-struct LatticeCache {
-    let directory: URL
-
-    init?(environment: [String: String]) {
-        if let dir = environment["WATTBIT_CACHE_DIR"], !dir.isEmpty {
-            directory = URL(fileURLWithPath: dir)
-        } else if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
-            directory = URL(fileURLWithPath: xdg).appendingPathComponent("wattbit")
-        } else if let home = environment["HOME"], home.hasPrefix("/") {
-            directory = URL(fileURLWithPath: home).appendingPathComponent(".cache/wattbit")
-        } else {
-            return nil
-        }
-    }
-
-    func url(key: String) -> URL { directory.appendingPathComponent("cable-sea-\(key).lattice") }
-
-    func load(key: String) -> Data? {
-        try? Data(contentsOf: url(key: key), options: .alwaysMapped)
-    }
-
-    /// Writes the lattice; returns a warning when it cannot (planning goes on regardless).
-    func store(_ data: Data, key: String) -> String? {
-        let target = url(key: key)
-        let temporary = directory.appendingPathComponent(".cable-sea-\(key).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try data.write(to: temporary)
-            if rename(temporary.path, target.path) != 0 {
-                try? FileManager.default.removeItem(at: temporary)
-                return "could not cache the sea surface in \(directory.path): rename failed"
-            }
-            return nil
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            return "could not cache the sea surface in \(directory.path): \(error.localizedDescription)"
-        }
     }
 }
