@@ -208,15 +208,21 @@ struct CableSurfaceTests {
             [.polygon([[Position(140.7, 29.2), Position(142.3, 29.2), Position(142.3, 30.8), Position(140.7, 30.8), Position(140.7, 29.2)]])],
             approachKm: 0))
 
-        // Avoid areas change: the route goes round the new one.
-        let avoidFile = try Tool.writeFile(dir, "avoid.geojson", collection([island(142.2, 30, 0.2)]))
+        // Avoid areas change: the route goes round the new one. An area across the northern
+        // passage round the middle island sends the route south; moved to the southern
+        // passage, it sends the route north.
+        let avoidFile = try Tool.writeFile(dir, "avoid.geojson", collection([island(141.5, 30.95, 0.25)]))
         let avoided = try Tool.run("wattbit-cable", args + ["--avoid", avoidFile], environment: ["WATTBIT_CACHE_DIR": cache], timeout: 300)
         #expect(avoided.exitCode == 0, "\(avoided.stderr)")
-        _ = try Tool.writeFile(dir, "avoid.geojson", collection([island(142.2, 30.5, 0.2)]))
+        _ = try Tool.writeFile(dir, "avoid.geojson", collection([island(141.5, 29.05, 0.25)]))
         let moved = try Tool.run("wattbit-cable", args + ["--avoid", avoidFile], environment: ["WATTBIT_CACHE_DIR": cache], timeout: 300)
         #expect(moved.exitCode == 0, "\(moved.stderr)")
-        #expect(avoided.stdout != moved.stdout, "a changed --avoid file changes the route")
-        for (result, box) in [(avoided, (142.0, 29.8, 142.4, 30.2)), (moved, (142.0, 30.3, 142.4, 30.7))] {
+        #expect(try files().count == 2, "avoid areas are applied per request, never baked into the cache")
+        let southOfIsland = try CablePlannerTests.routes(try CablePlannerTests.features(avoided))[0].line.allSatisfy { $0.y < 30.05 || abs($0.x - 141.5) > 0.9 }
+        let northOfIsland = try CablePlannerTests.routes(try CablePlannerTests.features(moved))[0].line.allSatisfy { $0.y > 29.95 || abs($0.x - 141.5) > 0.9 }
+        #expect(southOfIsland, "an --avoid area across the northern passage sends the route south")
+        #expect(northOfIsland, "the moved --avoid area sends the route north")
+        for (result, box) in [(avoided, (141.25, 30.7, 141.75, 31.2)), (moved, (141.25, 28.8, 141.75, 29.3))] {
             let line = CablePlannerTests.routes(try CablePlannerTests.features(result))[0].line
             let ring = [Position(box.0, box.1), Position(box.2, box.1), Position(box.2, box.3), Position(box.0, box.3), Position(box.0, box.1)]
             #expect(try !CablePlannerTests.touches(line, [.polygon([ring])], approachKm: 0), "enters the --avoid area")
