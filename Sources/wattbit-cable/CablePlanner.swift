@@ -58,7 +58,7 @@ struct CablePlanner: Planner {
                           description: "Minimum distance between any two routes outside the approaches",
                           unit: "km", defaultValue: 30, minimum: 0, maximum: 500),
             ParameterSpec(name: "approach_km", kind: .number,
-                          description: "Radius around each landing inside which separation and coast clearance do not apply",
+                          description: "Radius around each landing inside which separation and coast clearance do not apply; when not given and --routes K do not fit out of a landing's bay, widened to 40, 60, 80, then 100 km",
                           unit: "km", defaultValue: 20, minimum: 0, maximum: 300),
             ParameterSpec(name: "coast_clearance_km", kind: .number,
                           description: "Minimum distance from the coast outside the approaches",
@@ -92,7 +92,7 @@ struct CablePlanner: Planner {
         outputs: [
             OutputSpec(format: .geojson, roles: ["route": ["LineString"], "landing": ["Point"], "access": ["LineString"],
                                                  "leg": ["LineString"], "unrouted": []],
-                       description: "route: rank, from, to, length_km, geodesic_km, detour_ratio, cost, min_separation_km, "
+                       description: "route: rank, from, to, approach_km, length_km, geodesic_km, detour_ratio, cost, min_separation_km, "
                            + "min_coast_km, narrowest_passage_km, hazard_km (per kind), landing_zones, subsidy_rate, "
                            + "one_way_latency_ms, est_cost_usd; landing: name, zone, routes (ranks), snapped_km; "
                            + "access: the move from a requested point on land to its landing (name, snapped_km); "
@@ -103,7 +103,7 @@ struct CablePlanner: Planner {
         ],
         examples: [
             "wattbit cable --from Ishikari --to Kitakyushu --routes 3 > routes.geojson",
-            "wattbit cable --from hokkaido-candidates.geojson --to international:north-america --routes 2 --distinct-landings",
+            "wattbit hubs --sites geodata/dc-sites.geojson | wattbit cable --from - --to international:north-america --routes 2 --distinct-landings",
             "wattbit cable --via Ishikari,Akita,Naoetsu,Tsuruga,Kitakyushu",
             "wattbit cable --via Ishikari,Kushiro,Sendai,Kochi,Kitakyushu,Tsuruga,Akita --ring",
             "wattbit cable --from Kagoshima --to international:southeast-asia",
@@ -177,15 +177,30 @@ struct CablePlanner: Planner {
                                   progress: progress)
         let request = makeRequest(parameters, from: ends[0], to: ends[ends.count - 1],
                                   via: Array(ends.dropFirst().dropLast()), avoid: avoid)
+        let router = CableRouter(surface: surface)
         let plan: RoutePlan
+        let approachKm: Double
         do {
-            plan = try CableRouter(surface: surface).plan(request, progress: callback)
+            if parameters.isSet("approach_km") {
+                plan = try router.plan(request, progress: callback)
+                approachKm = request.approachKm
+            } else {
+                // Unset: K routes that do not fit through a narrow bay at the default radius
+                // are tried again with a wider fan-out (see docs/planners/cable.md, Defaults).
+                (plan, approachKm) = try router.planWideningApproach(request, widerApproachKm: Self.widerApproachKm,
+                                                                       progress: callback)
+            }
         } catch let error as CableRoutingError {
             throw Self.plannerError(error)
         }
+        if approachKm != request.approachKm {
+            progress.info("approach widened from \(formatNumber(request.approachKm)) to \(formatNumber(approachKm)) km so that \(plan.routes.count) routes fit out of the landings' bays (--approach-km sets it)")
+        }
         for warning in plan.warnings { progress.warning(warning) }
         var features = CableOutput.features(plan, ring: ring)
-        let router = CableRouter(surface: surface)
+        for k in features.indices where features[k].role == "route" {
+            features[k].properties?["approach_km"] = CableOutput.round(approachKm, 1)
+        }
         var legCount = 0
         for route in plan.routes where !route.stops.isEmpty {
             let legs = router.legs(of: route, request: request)
@@ -198,6 +213,10 @@ struct CablePlanner: Planner {
             : "\(plan.routes.count) route\(plan.routes.count == 1 ? "" : "s"): \(lengths) km"
         return PlannerOutput(FeatureCollection(features), summary: summary)
     }
+
+    /// Approach radii tried, in order, when --approach-km is not given and the default does
+    /// not let --routes K routes leave a shared landing.
+    static let widerApproachKm: [Double] = [40, 60, 80, 100]
 
     func makeSurface(_ parameters: PlannerParameters, land: [Geometry], zones: [ConcentrationZone], hazards: [HazardZone],
                      bathymetry: BathymetryGrid?, progress: ProgressReporter) -> SeaSurface {
