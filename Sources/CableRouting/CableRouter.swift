@@ -297,6 +297,7 @@ public struct CableRouter: Sendable {
                 grid.rasterize(polygon: rings, includeBoundary: true) { blocked[$0] = true }
             }
         }
+        stampExisting(into: &blocked, request: request, landings: landings.map(\.position))
         return blocked
     }
 
@@ -480,7 +481,8 @@ public struct CableRouter: Sendable {
     }
 
     /// Blocks cells within the separation of the route's part outside the approaches.
-    func stampSeparation(route: [Position], into blocked: inout [Bool], request: RouteRequest, exemptions: [Position]) {
+    func stampSeparation(route: [Position], into blocked: inout [Bool], request: RouteRequest, exemptions: [Position],
+                         radiusKm: Double? = nil) {
         let grid = surface.grid
         let exemptUnits = exemptions.map(Gnomonic.unitVector)
         func nearestExemptionKm(_ u: SIMD3<Double>) -> Double {
@@ -489,7 +491,7 @@ public struct CableRouter: Sendable {
         // Discs of radius R every s km cover the band of radius R − s²/8R, so the radius
         // grows by that much; s = R/10 keeps wide separations cheap. Next to an approach
         // circle, where the stamped part begins, discs go every half cell.
-        let base = request.minSeparationKm + grid.cellKm * 0.75
+        let base = (radiusKm ?? request.minSeparationKm) + grid.cellKm * 0.75
         let spacing = max(grid.cellKm / 2, base / 10)
         let radius = base + spacing * spacing / (8 * base)
         var done = Set<Int>()

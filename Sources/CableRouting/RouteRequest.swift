@@ -51,6 +51,10 @@ public struct RouteRequest: Sendable {
     public var costPerKmUSD: Double
     /// Maximum segment length of the densified output line.
     public var displaySegmentKm: Double
+    /// Existing cable systems routes keep away from (and are measured against).
+    public var existing: [ExistingCable] = []
+    /// Distance kept from every existing cable outside the approaches; 0 = measure only.
+    public var minSeparationExistingKm: Double = 0
 
     public init(from: RouteEnd, to: RouteEnd, via: [RouteEnd] = [], routes: Int = 1,
                 minSeparationKm: Double = 30, approachKm: Double = 20, snapKm: Double = 10,

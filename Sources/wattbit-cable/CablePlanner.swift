@@ -40,6 +40,8 @@ struct CablePlanner: Planner {
                       requiredProperties: ["weight"], required: false),
             InputSpec(name: "bathymetry", description: "Depth grid, ESRI ASCII (gdal_translate -of AAIGrid), lon/lat degrees; elevations (negative below sea level) or positive depths.",
                       formats: [.text], required: false),
+            InputSpec(name: "existing", description: "Existing cable systems (LineStrings, optional name): routes are measured against them and keep --min-separation-existing-km away outside the approaches.",
+                      geometryTypes: ["LineString", "MultiLineString"], required: false),
             InputSpec(name: "pairs", description: "Many routes at once: CSV with from,to columns (anything --from accepts; quote \"lon,lat\") or from_lon,from_lat,to_lon,to_lat, or GeoJSON LineStrings/MultiPoints from first to last position. One route per pair, over one sea surface.",
                       formats: [.csv, .geojson], geometryTypes: ["LineString", "MultiPoint"], required: false),
         ],
@@ -52,11 +54,17 @@ struct CablePlanner: Planner {
             ParameterSpec(name: "ring", kind: .boolean,
                           description: "Close the --via chain back to its first stop (a cable around Japan); each leg and the ring total are reported",
                           defaultValue: false),
+            ParameterSpec(name: "replan", kind: .boolean,
+                          description: "After the greedy pass, re-plan pairs of routes in the other order with the rest fixed and keep a pair when the total cost falls (up to 2·K·(K−1) more single-route plans)",
+                          defaultValue: false),
             ParameterSpec(name: "routes", kind: .integer, description: "Number of mutually separated routes",
                           defaultValue: 1, minimum: 1, maximum: 10),
             ParameterSpec(name: "min_separation_km", kind: .number,
                           description: "Minimum distance between any two routes outside the approaches",
                           unit: "km", defaultValue: 30, minimum: 0, maximum: 500),
+            ParameterSpec(name: "min_separation_existing_km", kind: .number,
+                          description: "With --existing: minimum distance from every existing cable outside the approaches (0 = measure only)",
+                          unit: "km", defaultValue: 0, minimum: 0, maximum: 500),
             ParameterSpec(name: "approach_km", kind: .number,
                           description: "Radius around each landing inside which separation and coast clearance do not apply; when not given and --routes K do not fit out of a landing's bay, widened to 40, 60, 80, then 100 km",
                           unit: "km", defaultValue: 20, minimum: 0, maximum: 300),
@@ -93,7 +101,9 @@ struct CablePlanner: Planner {
             OutputSpec(format: .geojson, roles: ["route": ["LineString"], "landing": ["Point"], "access": ["LineString"],
                                                  "leg": ["LineString"], "unrouted": []],
                        description: "route: rank, from, to, approach_km, length_km, geodesic_km, detour_ratio, cost, min_separation_km, "
-                           + "min_coast_km, narrowest_passage_km, hazard_km (per kind), landing_zones, subsidy_rate, "
+                           + "min_coast_km, narrowest_passage_km, "
+                           + "km_near_existing, crossings_existing, closest_existing_km, closest_existing_name (with --existing), "
+                           + "hazard_km (per kind), landing_zones, subsidy_rate, "
                            + "one_way_latency_ms, est_cost_usd; landing: name, zone, routes (ranks), snapped_km; "
                            + "access: the move from a requested point on land to its landing (name, snapped_km); "
                            + "leg (routes through --via stops, --ring): "
@@ -108,7 +118,7 @@ struct CablePlanner: Planner {
             "wattbit cable --via Ishikari,Kushiro,Sendai,Kochi,Kitakyushu,Tsuruga,Akita --ring",
             "wattbit cable --from Kagoshima --to international:southeast-asia",
             "wattbit cable --pairs pairs.csv --matrix-csv lengths.csv > routes.geojson",
-            "wattbit cable --from Ishikari,Niigata --to Kitakyushu,Busan --matrix --format geojsonseq",
+            "wattbit cable --from Ishikari,Niigata --to Kitakyushu,Tsuruga --matrix --format geojsonseq",
         ])
 
     func run(_ inputs: PlannerInputs, _ parameters: PlannerParameters,
@@ -131,6 +141,20 @@ struct CablePlanner: Planner {
             do { bathymetry = try BathymetryGrid(aaigrid: bytes) } catch let error as BathymetryGrid.ParseError {
                 throw PlannerError.data("--bathymetry \(inputs.path("bathymetry") ?? ""):\(error.line): \(error.message)")
             }
+        }
+        var existing: [ExistingCable] = []
+        if let collection = try inputs.features("existing") {
+            for feature in collection.features {
+                let name = feature[property: "name"]?.stringValue ?? feature[property: "name_en"]?.stringValue
+                switch feature.geometry {
+                case .lineString(let line)?: existing.append(ExistingCable(name: name, lines: [line]))
+                case .multiLineString(let lines)?: existing.append(ExistingCable(name: name, lines: lines))
+                default: continue
+                }
+            }
+        }
+        if parameters.isSet("min_separation_existing_km") && existing.isEmpty {
+            throw PlannerError.usage("--min-separation-existing-km needs --existing FILE (the existing cables' LineStrings)")
         }
         // Checked against the manifest: a null geometry, a Point or a GeometryCollection in an
         // exclusion file is an error, never silently not avoided.
@@ -175,10 +199,12 @@ struct CablePlanner: Planner {
         let callback = progress.callback
         let surface = makeSurface(parameters, land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
                                   progress: progress)
-        let request = makeRequest(parameters, from: ends[0], to: ends[ends.count - 1],
+        var request = makeRequest(parameters, from: ends[0], to: ends[ends.count - 1],
                                   via: Array(ends.dropFirst().dropLast()), avoid: avoid)
+        request.existing = existing
+        request.minSeparationExistingKm = parameters.double("min_separation_existing_km")
         let router = CableRouter(surface: surface)
-        let plan: RoutePlan
+        var plan: RoutePlan
         let approachKm: Double
         do {
             if parameters.isSet("approach_km") {
@@ -193,13 +219,32 @@ struct CablePlanner: Planner {
         } catch let error as CableRoutingError {
             throw Self.plannerError(error)
         }
+        if parameters.bool("replan") && plan.routes.count > 1 {
+            var used = request
+            used.approachKm = approachKm
+            let better = router.replan(plan, request: used)
+            plan = better.plan
+            progress.info(String(format: "re-planning: total cost %.1f (greedy %.1f), %d of %d moves kept",
+                                 better.cost, better.greedyCost, better.kept, better.tried))
+        }
         if approachKm != request.approachKm {
             progress.info("approach widened from \(formatNumber(request.approachKm)) to \(formatNumber(approachKm)) km so that \(plan.routes.count) routes fit out of the landings' bays (--approach-km sets it)")
         }
         for warning in plan.warnings { progress.warning(warning) }
         var features = CableOutput.features(plan, ring: ring)
+        var routeIndex = 0
         for k in features.indices where features[k].role == "route" {
             features[k].properties?["approach_km"] = CableOutput.round(approachKm, 1)
+            if !existing.isEmpty, routeIndex < plan.routes.count {
+                var used = request
+                used.approachKm = approachKm
+                let m = router.existingMetrics(plan.routes[routeIndex], request: used)
+                features[k].properties?["km_near_existing"] = CableOutput.round(m.kmNearExisting, 2)
+                features[k].properties?["crossings_existing"] = .number(Double(m.crossings))
+                features[k].properties?["closest_existing_km"] = m.closestKm.map { CableOutput.round($0, 2) } ?? .null
+                features[k].properties?["closest_existing_name"] = m.closestName.map { .string($0) } ?? .null
+            }
+            routeIndex += 1
         }
         var legCount = 0
         for route in plan.routes where !route.stops.isEmpty {

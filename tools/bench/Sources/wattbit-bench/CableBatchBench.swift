@@ -87,3 +87,54 @@ func runCableBatchBench(_ arguments: [String]) throws {
         try Data(text.utf8).write(to: URL(fileURLWithPath: pairsOut))
     }
 }
+
+// `wattbit-bench cable-replan [--geodata DIR]`: K separated routes, greedy and after
+// `CableRouter.replan` (pairwise rip-up and re-route), on the cable benchmark's K-route
+// cases plus a candidate-set case; one JSON line per case with both totals and times.
+func runCableReplanBench(_ arguments: [String]) throws {
+    var geodata = "geodata"
+    if arguments.count == 2, arguments[0] == "--geodata" { geodata = arguments[1] } else if !arguments.isEmpty {
+        throw BenchUsage("usage: wattbit-bench cable-replan [--geodata DIR]")
+    }
+    func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    let land = CableGeodata.land(try GeoJSONReader.read(path: "\(geodata)/japan-land.geojson"))
+    let zones = CableGeodata.concentrationZones(try GeoJSONReader.read(path: "\(geodata)/zones.geojson"))
+    let hazards = try CableGeodata.hazards(try GeoJSONReader.read(path: "\(geodata)/hazards.geojson"))
+    let stations = try GeoJSONReader.read(path: "\(geodata)/landing-stations.geojson")
+    let international = try GeoJSONReader.read(path: "\(geodata)/international-endpoints.geojson")
+    func end(_ names: [String]) throws -> RouteEnd {
+        var candidates: [Landing] = []
+        var isInternational = false
+        for name in names {
+            if let l = CableGeodata.find(name, in: stations) { candidates.append(l); continue }
+            if let l = CableGeodata.find(name, in: international) { candidates.append(l); isInternational = true; continue }
+            throw BenchUsage("unknown endpoint \(name)")
+        }
+        return RouteEnd(label: names.joined(separator: ","), candidates: candidates, isInternational: isInternational)
+    }
+    let router = CableRouter(surface: SeaSurface(land: land, zones: zones, hazards: hazards, options: SeaSurfaceOptions(cellKm: 2)))
+    let cases: [(String, [String], [String], Int, Double, Bool)] = [
+        ("Ishikari-Kitakyushu x3", ["Ishikari"], ["Kitakyushu"], 3, 60, false),
+        ("Tomakomai-Kochi x3", ["Tomakomai"], ["Kochi"], 3, 60, false),
+        ("Japan Sea candidates-Korea x3 distinct", ["Niigata", "Naoetsu", "Tsuruga", "Matsue"], ["international:korea"], 3, 20, true),
+    ]
+    for (name, from, to, k, approach, distinct) in cases {
+        var request = RouteRequest(from: try end(from), to: try end(to), routes: k, approachKm: approach)
+        request.distinctLandings = distinct
+        var t = now()
+        let greedy = try router.plan(request)
+        let greedySeconds = now() - t
+        t = now()
+        let better = router.replan(greedy, request: request)
+        let replanSeconds = now() - t
+        let object: [String: Any] = [
+            "case": name, "routes": greedy.routes.count, "greedy_total_cost": (better.greedyCost * 10).rounded() / 10,
+            "replanned_total_cost": (better.cost * 10).rounded() / 10, "moves_tried": better.tried, "moves_kept": better.kept,
+            "greedy_seconds": greedySeconds, "replan_seconds": replanSeconds,
+            "min_separation_km": better.plan.routes.compactMap(\.minSeparationKm).min() ?? -1,
+        ]
+        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+}

@@ -6,6 +6,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "geojson": runGeoJSONBench,
     "cable": runCableBench,
     "cable-batch": runCableBatchBench,
+    "cable-replan": runCableReplanBench,
     "hubs": runHubsBench,
     "gaps": runGapsBench,
 ]
