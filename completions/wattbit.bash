@@ -10,14 +10,18 @@ _wattbit_options() {
             '--avoid file' \
             '--hazards file' \
             '--bathymetry file' \
+            '--existing file' \
             '--pairs file' \
             '--from file' \
             '--to file' \
             '--via file' \
             '--ring flag' \
             '--no-ring flag' \
+            '--replan flag' \
+            '--no-replan flag' \
             '--routes value' \
             '--min-separation-km value' \
+            '--min-separation-existing-km value' \
             '--approach-km value' \
             '--coast-clearance-km value' \
             '--min-passage-km value' \

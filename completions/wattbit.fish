@@ -11,14 +11,18 @@ function __wattbit_options
                 '--avoid file	Extra hard exclusions: routes never enter these polygons' \
                 '--hazards file	Soft hazards replacing the embedded hazards.geojson (`weight`, option…' \
                 '--bathymetry file	Depth grid, ESRI ASCII (gdal_translate -of AAIGrid), lon/lat degrees' \
+                '--existing file	Existing cable systems (LineStrings, optional name): routes are measu…' \
                 '--pairs file	Many routes at once: CSV with from,to columns (anything --from accepts' \
                 '--from file	Start: landing-station name (name or name_en), lon,lat, an internatio…' \
                 '--to file	End, in the same forms as --from' \
                 '--via file	Comma-separated stops for one route through all of them in order (wit…' \
                 '--ring flag	Close the --via chain back to its first stop (a cable around Japan)' \
                 '--no-ring flag	Close the --via chain back to its first stop (a cable around Japan)' \
+                '--replan flag	After the greedy pass, re-plan pairs of routes in the other order wit…' \
+                '--no-replan flag	After the greedy pass, re-plan pairs of routes in the other order wit…' \
                 '--routes value	Number of mutually separated routes' \
                 '--min-separation-km value	Minimum distance between any two routes outside the approaches [km]' \
+                '--min-separation-existing-km value	With --existing: minimum distance from every existing cable outside t…' \
                 '--approach-km value	Radius around each landing inside which separation and coast clearanc…' \
                 '--coast-clearance-km value	Minimum distance from the coast outside the approaches [km]' \
                 '--min-passage-km value	Straits and channels narrower than this are closed (Kanmon, about 0.4…' \

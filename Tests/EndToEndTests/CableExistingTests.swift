@@ -22,7 +22,7 @@ struct CableExistingTests {
 
     /// GEOS distance in km (UTM 53N) from the route's parts outside the approach to a line.
     static func geosDistanceKm(_ route: [Position], _ line: [Position], approachKm: Double) throws -> Double {
-        let utm = try Projection(from: "OGC:CRS84", to: "+proj=utm +zone=53 +ellps=GRS80 +units=m +type=crs")
+        let utm = try CoordinateTransform(from: "OGC:CRS84", to: "+proj=utm +zone=53 +ellps=GRS80 +units=m")
         let context = GEOSContext()
         let cable = Geometry.lineString(utm.forward(Geodesic.densify(line, maxSegmentKm: 1)))
         var best = Double.infinity

@@ -19,3 +19,12 @@ out="$(mktemp -d)"
 "$scratch/release/wattbit-bench" cable --geodata "$root/geodata" --cell-km "$cell_km" \
   --routes-out "$out/wattbit-routes.geojson" > "$out/wattbit.jsonl"
 "$venv/bin/python" "$root/tools/bench/cable/compare.py" "$root/geodata" "$out/wattbit.jsonl" "$cell_km"
+
+# Many pairs over one surface (wattbit cable --pairs/--matrix): N seeded pairs, beside
+# MCP_Geometric run one-to-many. Pair count: WATTBIT_BATCH_PAIRS (default 1000).
+"$scratch/release/wattbit-bench" cable-batch --geodata "$root/geodata" --pairs "${WATTBIT_BATCH_PAIRS:-1000}" \
+  --pairs-out "$out/pairs.jsonl" > "$out/batch.json"
+"$venv/bin/python" "$root/tools/bench/cable/batch.py" "$root/geodata" "$out/pairs.jsonl" "$out/batch.json" "$cell_km"
+
+# K routes: greedy total cost against CableRouter.replan.
+"$scratch/release/wattbit-bench" cable-replan --geodata "$root/geodata"

@@ -69,7 +69,8 @@ func runCableBatchBench(_ arguments: [String]) throws {
     let seconds = now() - t
     let cpuSeconds = cpu() - c
     let routed = outcomes.filter { $0.route != nil }.count
-    let object: [String: Any] = ["case": "batch", "pairs": pairs.count, "routed": routed, "threads": threads,
+    let distinct = Set(pairs.map { [$0.from.label, $0.to.label].sorted() }).count
+    let object: [String: Any] = ["case": "batch", "pairs": pairs.count, "distinct": distinct, "routed": routed, "threads": threads,
                                  "seconds": seconds, "cpu_seconds": cpuSeconds, "surface_seconds": surfaceSeconds]
     if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
         print(String(decoding: data, as: UTF8.self))
