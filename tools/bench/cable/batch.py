@@ -70,7 +70,7 @@ for source, ks in by_source.items():
 mcp_seconds = time.perf_counter() - t
 
 ratios = [w["length_km"] / m for w, m in zip(pairs, lengths) if w["length_km"] > 0 and m]
-print(f"{len(pairs)} pairs ({ours['distinct']} distinct), {len(by_source)} sources")
+print(f"{len(pairs)} pairs ({ours.get('distinct', '?')} distinct), {len(by_source)} sources")
 print(f"| | wall s | CPU s | routed | median length vs MCP |")
 print(f"|---|---:|---:|---:|---:|")
 print(f"| WattBit planBatch ({ours['threads']} threads) | {ours['seconds']:.1f} | {ours['cpu_seconds']:.1f} | {ours['routed']} | {statistics.median(ratios):.3f} |")
