@@ -17,22 +17,26 @@ struct CableExamplesTests {
         return (json?["examples"] as? [String]) ?? []
     }
 
-    /// Shell commands in README's ```sh blocks that run `wattbit cable` (continuations joined).
-    static func readmeExamples() throws -> [String] {
+    /// Shell commands in README's ```sh blocks that run `wattbit cable` (continuations joined),
+    /// each with the earlier commands of its paragraph that are not cable runs: a pipeline that
+    /// writes `sites.geojson` before the cable command reads it runs as printed.
+    static func readmeExamples() throws -> [(setup: [String], command: String)] {
         let text = try String(contentsOf: Tool.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        var commands: [String] = []
+        var commands: [(setup: [String], command: String)] = []
+        var earlier: [String] = []
         var inShell = false
         var pending = ""
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = String(raw)
-            if line.hasPrefix("```") { inShell = line.hasPrefix("```sh") && !inShell; pending = ""; continue }
+            if line.hasPrefix("```") { inShell = line.hasPrefix("```sh") && !inShell; pending = ""; earlier = []; continue }
             guard inShell else { continue }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if pending.isEmpty && (trimmed.isEmpty || trimmed.hasPrefix("#")) { continue }
+            // A blank or comment line starts a new example paragraph.
+            if pending.isEmpty && (trimmed.isEmpty || trimmed.hasPrefix("#")) { earlier = []; continue }
             if trimmed.hasSuffix("\\") { pending += String(trimmed.dropLast()) + " "; continue }
             let command = pending + trimmed
             pending = ""
-            if command.contains("wattbit cable") { commands.append(command) }
+            if command.contains("wattbit cable") { commands.append((earlier, command)) } else { earlier.append(command) }
         }
         return commands
     }
@@ -59,17 +63,17 @@ struct CableExamplesTests {
 
     @Test("every --help and README cable example returns what it asks for")
     func examplesReturnWhatTheyAskFor() throws {
-        let examples = try Self.manifestExamples() + Self.readmeExamples()
+        let examples = try Self.manifestExamples().map { (setup: [String](), command: $0) } + Self.readmeExamples()
         #expect(examples.count >= 6, "examples not found: \(examples)")
         let bin = try Tool.binDirectory().path
-        for example in examples {
+        for (setup, example) in examples {
             let dir = try Tool.temporaryDirectory("wattbit-cable-example")
             try FileManager.default.createSymbolicLink(atPath: dir + "/geodata",
                                                        withDestinationPath: Tool.packageRoot.appendingPathComponent("geodata").path)
             try Tool.writeFile(dir, "pairs.csv", Self.pairsCSV)
             // The example as printed, on a shell whose PATH finds the built wattbit first; a
             // redirect or -o target is read back, else stdout.
-            let script = "set -o pipefail; " + example
+            let script = "set -e -o pipefail; " + (setup + [example]).joined(separator: "; ")
             let result = try Tool.runExecutable(at: "/bin/bash", ["-c", script], environment: [
                 "PATH": "\(bin):/usr/bin:/bin", "WATTBIT_PLUGIN_PATH": "", "WATTBIT_GEODATA": dir + "/geodata",
             ], timeout: 600, workingDirectory: dir)
