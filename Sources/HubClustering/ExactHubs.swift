@@ -65,10 +65,10 @@ extension MaxPSearch {
         } else {
             // Grid cells of 2R (in degrees, with the conservative km-per-degree bounds of
             // CapacityGrid): two sites within 2R lie in the same or adjacent cells.
-            let latStep = 2 * radiusKm / 110.5
+            let latStep = max(1e-6, 2 * radiusKm / 110.5)
             var maxLat = 0.0
             for i in 0..<siteCount where memberOK[i] { maxLat = max(maxLat, abs(position[i].lat)) }
-            let lonStep = min(360, 2 * radiusKm / (111.3 * cos(min(89.9, maxLat) * .pi / 180)))
+            let lonStep = max(1e-6, min(360, 2 * radiusKm / (111.3 * cos(min(89.9, maxLat) * .pi / 180))))
             var cellOwner: [Int64: Int] = [:]
             func key(_ x: Int, _ y: Int) -> Int64 { Int64(x) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: y))) }
             for i in 0..<siteCount where memberOK[i] {
@@ -177,11 +177,11 @@ extension MaxPSearch {
         var start = startValues(pm, part: part)
         var coverable = 0.0
         for j in part { coverable += weight[j] }
-        let capacityBound = Int(floor(coverable / floorMW + 1e-9))
+        let capacityBound = hubCount(coverable / floorMW, cap: candidates.count)
         // Stage 1: hubs. The count is an integer, so a gap below 1 proves it. Skipped when
         // the heuristic's count already meets the capacity bound.
         let s1: Solution
-        if pm.model.violation(start) <= 1e-6 && Int(pm.model.objectiveValue(start).rounded()) >= capacityBound {
+        if pm.model.violation(start) <= 1e-6 && hubCount(pm.model.objectiveValue(start) + 0.5, cap: candidates.count) >= capacityBound {
             s1 = Solution(status: .optimal, values: start, objective: pm.model.objectiveValue(start),
                           bound: Double(capacityBound), gap: 0, nodes: 0, seconds: 0)
         } else {
@@ -189,8 +189,8 @@ extension MaxPSearch {
                   s.hasSolution else { return nil }
             s1 = s
         }
-        let p = Int((s1.objective ?? 0).rounded())
-        let hubBound = Int(floor(s1.bound + 1e-6))
+        let p = hubCount((s1.objective ?? 0) + 0.5, cap: candidates.count)
+        let hubBound = hubCount(s1.bound + 1e-6, cap: candidates.count)
         var best = s1
         var countProven = hubBound <= p
         var capacityProven = false
@@ -255,10 +255,20 @@ extension MaxPSearch {
         let pm = partModel(sites: part, candidates: candidates)
         guard let s = try? MixedIntegerSolver.solve(pm.model.relaxation, limits: SolveLimits(timeSeconds: seconds)),
               s.status == .optimal || s.status == .feasible else { return nil }
-        return Int(floor(s.bound + 1e-6))
+        return hubCount(s.bound + 1e-6, cap: candidates.count)
     }
 
     static let lpColumnLimit = 60_000
+    static let solverMWLimit = 1e7
+
+    /// ⌊x⌋ as a hub count in 0…cap (a part has no more hubs than candidate centres), safe for
+    /// any double: huge, infinite or NaN capacities from the input never trap.
+    func hubCount(_ x: Double, cap: Int) -> Int {
+        guard x.isFinite else { return x > 0 ? cap : 0 }
+        let f = floor(x + 1e-9)
+        if f >= Double(cap) { return cap }
+        return f <= 0 ? 0 : Int(f)
+    }
 
     /// Replaces the heuristic's hubs in each part that the mode and budget allow with the
     /// integer programme's answer when that is better, and works out the bounds everywhere.
@@ -299,9 +309,13 @@ extension MaxPSearch {
             let part = parts[k]
             var coverable = 0.0
             for j in part { coverable += weight[j] }
-            var bound = Int(floor(coverable / floorMW + 1e-9))
+            var bound = hubCount(coverable / floorMW, cap: candidatesOf[k].count)
             let current = currentObjective(part)
-            let wantExact = !touchedByFixed[k] && (mode == .on || (mode == .auto && part.count <= siteLimit))
+            // CBC's tolerances are absolute (1e-6 to 1e-9): capacities beyond 10 TW a site (input
+            // that is surely an error) would make its answers meaningless, so such parts keep
+            // the heuristic's answer and the capacity bound.
+            let numericallySafe = floorMW <= MaxPSearch.solverMWLimit && part.allSatisfy { weight[$0] <= MaxPSearch.solverMWLimit }
+            let wantExact = numericallySafe && !touchedByFixed[k] && (mode == .on || (mode == .auto && part.count <= siteLimit))
             let left = seconds - elapsed()
             var partOptimal = false
             var partCostBound: Double? = nil
@@ -315,7 +329,7 @@ extension MaxPSearch {
                 if answer.objective < current { install(answer.hubs, part: part) }
                 partOptimal = answer.optimal
                 if answer.countAndCapacityProven { partCostBound = answer.costBound }
-            } else if !candidatesOf[k].isEmpty && current.hubCount < bound {
+            } else if numericallySafe && !candidatesOf[k].isEmpty && current.hubCount < bound {
                 if let lp = relaxationBound(part, candidates: candidatesOf[k], seconds: max(1, min(10, seconds - elapsed()))) {
                     solverUsed = true
                     bound = min(bound, lp)

@@ -84,4 +84,18 @@ struct ExactModelTests {
             }
         }
     }
+
+    @Test("absurd capacities (1e308 MW, found by tools/fuzz) give an answer and a bound, not a trap")
+    func hugeCapacities() throws {
+        var sites = (0..<12).map { HubSite(position: Position(141.6 + 0.01 * Double($0), 42.6), capacityMW: 300) }
+        sites[0].capacityMW = 1e308
+        for mode in HubExactMode.allCases {
+            var options = HubClusteringOptions(minHubMW: 1000)
+            options.exact = mode
+            let result = try HubClustering.solve(sites: sites, options: options)
+            #expect(result.hubs.count >= 1)
+            #expect(result.optimality.hubsUpperBound >= result.hubs.count)
+            #expect(result.optimality.hubsUpperBound <= sites.count)
+        }
+    }
 }
