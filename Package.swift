@@ -19,8 +19,9 @@ let package = Package(
         .executable(name: "wattbit-siting", targets: ["wattbit-siting"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // Pinned to the exact version every build uses (see docs/dependencies.md for why
+        // there is no committed Package.resolved).
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     ],
     targets: [
         // System libraries, linked by their pkg-config names.
@@ -44,12 +45,9 @@ let package = Package(
         .target(name: "MixedInteger", dependencies: ["CCBC"]),
 
         // Engines: pure libraries, no I/O.
-        .target(name: "CableRouting", dependencies: [
-            "GeoCore", .product(name: "Collections", package: "swift-collections")]),
-        .target(name: "HubClustering", dependencies: [
-            "GeoCore", "MixedInteger", .product(name: "Collections", package: "swift-collections")]),
-        .target(name: "FiberCoverage", dependencies: [
-            "GeoCore", "MixedInteger", .product(name: "Collections", package: "swift-collections")]),
+        .target(name: "CableRouting", dependencies: ["GeoCore"]),
+        .target(name: "HubClustering", dependencies: ["GeoCore", "MixedInteger"]),
+        .target(name: "FiberCoverage", dependencies: ["GeoCore", "MixedInteger"]),
         .target(name: "MapRendering", dependencies: ["GeoCore"]),
         .target(name: "Siting", dependencies: ["GeoCore"]),
 

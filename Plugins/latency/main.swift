@@ -16,7 +16,7 @@ import PlannerKit
 struct LatencyPlanner: Planner {
     static let manifest = Manifest(
         name: "latency",
-        version: "1.0.0",
+        version: WattBitVersion.current,
         summary: "Round-trip fiber latency from DC sites to demand centres, and the sites within a budget",
         description: """
             For every site and demand centre: geodesic distance, estimated fiber route length \

@@ -10,7 +10,8 @@ public struct MeshRecord: Sendable, Equatable {
 }
 
 /// An error in a mesh CSV: what and on which line (1-based).
-public struct MeshCSVError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct MeshCSVError: CategorizedError, Equatable {
+    public var category: ErrorCategory { .badData }
     public var line: Int
     public var message: String
     public init(line: Int, message: String) {

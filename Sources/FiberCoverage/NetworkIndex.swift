@@ -33,7 +33,8 @@ public struct NetworkIndex: Sendable {
     /// Longest chord kept between densified vertices.
     public static let maxSegmentKm = 5.0
 
-    public enum BuildError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum BuildError: CategorizedError, Equatable {
+        public var category: ErrorCategory { .badData }
         case unsupportedGeometry(feature: Int, type: String)
         case badReach(feature: Int, value: String)
         case emptyGeometry(feature: Int, type: String)

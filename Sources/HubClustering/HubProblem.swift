@@ -19,7 +19,7 @@ public struct HubClusteringOptions: Sendable, Hashable {
     /// Every hub holds at least this much capacity (MW).
     public var minHubMW: Double
     /// Every member lies within this geodesic distance of its hub centre (km). Derive it from
-    /// a round-trip budget with `Latency.radiusKm(rttMs:routeFactor:)`.
+    /// a round-trip budget with `FiberLatency.radiusKm(rttMs:routeFactor:)`.
     public var maxRadiusKm: Double
     /// No hub centre inside a metro area.
     public var excludeMetroCentres: Bool
@@ -41,7 +41,7 @@ public struct HubClusteringOptions: Sendable, Hashable {
     /// budget does not reach keeps the heuristic's answer and reports its gap.
     public var exactTimeLimitSeconds: Double
 
-    public init(minHubMW: Double = 1000, maxRadiusKm: Double = Latency.radiusKm(rttMs: 1.0, routeFactor: 1.5),
+    public init(minHubMW: Double = 1000, maxRadiusKm: Double = FiberLatency.radiusKm(rttMs: 1.0, routeFactor: 1.5),
                 excludeMetroCentres: Bool = true, allowMetroMembers: Bool = false,
                 restarts: Int? = nil, maxPasses: Int = 50, seed: UInt64 = 20_240_601,
                 exact: HubExactMode = .auto, exactSiteLimit: Int = HubClusteringOptions.defaultExactSiteLimit,
@@ -61,9 +61,6 @@ public struct HubClusteringOptions: Sendable, Hashable {
     /// The part size up to which `auto` solves exactly (measured: docs/planners/hubs.md).
     public static let defaultExactSiteLimit = 200
 }
-
-/// The fiber latency model of GeoCore, under the name the hub engine and its tests use.
-public typealias Latency = FiberLatency
 
 /// A hub: a centre and the sites that run with it as one virtual DC.
 public struct Hub: Sendable, Hashable {
@@ -133,8 +130,14 @@ public struct HubClusteringResult: Sendable {
     public var optimality: HubOptimality
 }
 
-public struct HubClusteringError: Error, CustomStringConvertible, Sendable {
+/// A request the engine cannot plan: options out of range (`usage`) or a site it cannot
+/// use (`badData`).
+public struct HubClusteringError: CategorizedError {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public var category: ErrorCategory
+    public init(_ message: String, category: ErrorCategory = .badData) {
+        self.message = message
+        self.category = category
+    }
     public var description: String { message }
 }

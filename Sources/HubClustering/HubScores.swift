@@ -141,8 +141,8 @@ public enum HubScoring {
             if quake == nil || d < quake!.km { quake = (d, area.name) }
         }
         let outsideMetro = !context.metroAreas.contains { $0.contains(centre) }
-        let rttTokyo = Latency.rttMs(distanceKm: Geodesic.distanceKm(centre, context.tokyo), routeFactor: routeFactor)
-        let rttOsaka = Latency.rttMs(distanceKm: Geodesic.distanceKm(centre, context.osaka), routeFactor: routeFactor)
+        let rttTokyo = FiberLatency.rttMs(distanceKm: Geodesic.distanceKm(centre, context.tokyo), routeFactor: routeFactor)
+        let rttOsaka = FiberLatency.rttMs(distanceKm: Geodesic.distanceKm(centre, context.osaka), routeFactor: routeFactor)
         let load = max(loadMW, 1e-9)
         let power = round4(min(1, decarbonised / load))
         let headroomMW = generation + sitePowerMW - loadMW

@@ -55,10 +55,10 @@ public enum HubClustering {
                              options: HubClusteringOptions = HubClusteringOptions(),
                              progress: ProgressCallback? = nil) throws -> HubClusteringResult {
         guard options.minHubMW.isFinite, options.minHubMW > 0 else {
-            throw HubClusteringError("min_hub_mw must be a positive number, got \(options.minHubMW)")
+            throw HubClusteringError("min_hub_mw must be a positive number, got \(options.minHubMW)", category: .usage)
         }
         guard options.maxRadiusKm.isFinite, options.maxRadiusKm > 0 else {
-            throw HubClusteringError("the latency radius must be a positive number of km, got \(options.maxRadiusKm)")
+            throw HubClusteringError("the latency radius must be a positive number of km, got \(options.maxRadiusKm)", category: .usage)
         }
         for (i, s) in sites.enumerated() {
             guard s.capacityMW.isFinite, s.capacityMW >= 0 else {

@@ -219,7 +219,8 @@ public struct MapStyle: Sendable {
     }
 }
 
-public struct MapStyleError: Error, CustomStringConvertible, Sendable {
+public struct MapStyleError: CategorizedError {
+    public var category: ErrorCategory { .badData }
     public var description: String
     public init(_ description: String) { self.description = description }
 }

@@ -167,11 +167,8 @@ public enum PlannerMain {
     public static func exitError(_ error: any Error) -> PlannerError {
         switch error {
         case let error as PlannerError: return error
-        case let error as GeoJSONError:
-            switch error.kind {
-            case .fileNotFound, .unreadable: return .noInput(error.description)
-            default: return .data(error.description)
-            }
+        case let error as any CategorizedError:
+            return error.category == .internal ? PlannerError(.software, "internal error: \(error)") : PlannerError(error)
         case is CancellationError: return PlannerError(.interrupted, "interrupted")
         default: return PlannerError(.software, "internal error: \(error)")
         }

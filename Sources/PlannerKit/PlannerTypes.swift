@@ -23,6 +23,19 @@ extension PlannerExitCode {
         [.ok, .usage, .dataError, .noInput, .unavailable, .software, .cannotCreate, .timedOut, .interrupted]
 }
 
+extension PlannerExitCode {
+    /// The one mapping from error categories to sysexits statuses.
+    public init(_ category: ErrorCategory) {
+        switch category {
+        case .usage: self = .usage
+        case .badData: self = .dataError
+        case .missingInput: self = .noInput
+        case .unavailable: self = .unavailable
+        case .internal: self = .software
+        }
+    }
+}
+
 /// An error the user can act on: one line saying what and where, and the exit status.
 public struct PlannerError: Error, CustomStringConvertible, Sendable {
     public var code: PlannerExitCode
@@ -30,6 +43,10 @@ public struct PlannerError: Error, CustomStringConvertible, Sendable {
     public init(_ code: PlannerExitCode, _ message: String) {
         self.code = code
         self.message = message
+    }
+    /// A categorised library error, worded by `message` (default: its own description).
+    public init(_ error: any CategorizedError, _ message: String? = nil) {
+        self.init(PlannerExitCode(error.category), message ?? error.description)
     }
     public static func usage(_ message: String) -> PlannerError { .init(.usage, message) }
     public static func data(_ message: String) -> PlannerError { .init(.dataError, message) }

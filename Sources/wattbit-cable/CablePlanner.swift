@@ -9,7 +9,7 @@ import PlannerKit
 struct CablePlanner: Planner {
     static let manifest = Manifest(
         name: "cable",
-        version: "1.0.0",
+        version: WattBitVersion.current,
         summary: "Plan submarine-cable routes over the sea, separated, landing away from Boso and Shima",
         description: """
             Finds the K least-cost cable routes between two ends (landing stations, lon,lat, \

@@ -16,7 +16,7 @@ import PlannerKit
 struct GapsPlanner: Planner {
     static let manifest = Manifest(
         name: "gaps",
-        version: "1.0.0",
+        version: WattBitVersion.current,
         summary: "Fiber coverage gaps: who lives beyond the network's reach and what each connection costs",
         description: """
             Classifies every demand unit (JIS X 0410 mesh cell from an e-Stat style CSV, or a \

@@ -42,7 +42,7 @@ struct HubOutput {
             } else {
                 centreName = hub.fixedCentre.map { fixedNames[$0] } ?? "hub"
             }
-            let maxRtt = Latency.rttMs(distanceKm: hub.maxDistanceKm, routeFactor: routeFactor)
+            let maxRtt = FiberLatency.rttMs(distanceKm: hub.maxDistanceKm, routeFactor: routeFactor)
             var p = JSONObject()
             p["role"] = "hub"
             p["hub_id"] = .string(hubID)
@@ -113,7 +113,7 @@ struct HubOutput {
                 m["power_available_mw"] = site.powerAvailableMW.map { Self.r($0, 3) } ?? .null
                 m["centre"] = .bool(hub.centreSite == j)
                 m["distance_km_to_centre"] = Self.r(hub.memberDistanceKm[k], 3)
-                m["rtt_ms_to_centre"] = Self.r(Latency.rttMs(distanceKm: hub.memberDistanceKm[k], routeFactor: routeFactor), 4)
+                m["rtt_ms_to_centre"] = Self.r(FiberLatency.rttMs(distanceKm: hub.memberDistanceKm[k], routeFactor: routeFactor), 4)
                 m["site_index"] = .number(Double(site.index))
                 memberFeatures.append(Feature(geometry: .point(site.site.position), properties: m))
             }
@@ -134,7 +134,7 @@ struct HubOutput {
             case .beyondLatency(let km):
                 u["reason"] = "beyond-latency"
                 u["nearest_hub_km"] = Self.optional(km, 3)
-                u["nearest_hub_rtt_ms"] = km.map { Self.r(Latency.rttMs(distanceKm: $0, routeFactor: routeFactor), 4) } ?? .null
+                u["nearest_hub_rtt_ms"] = km.map { Self.r(FiberLatency.rttMs(distanceKm: $0, routeFactor: routeFactor), 4) } ?? .null
                 u["reason_detail"] = .string("no hub centre within \(HubsPlanner.fmt(radiusKm, 1)) km; the capacity around it is held by hubs centred out of reach")
             case .shortOfFloor(let mw):
                 u["reason"] = "short-of-floor"

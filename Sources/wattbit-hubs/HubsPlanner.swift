@@ -11,7 +11,7 @@ import PlannerKit
 struct HubsPlanner: Planner {
     static let manifest = Manifest(
         name: "hubs",
-        version: "1.0.0",
+        version: WattBitVersion.current,
         summary: "GW-class data-centre hubs: groups of DC sites within a latency budget, scored for power, cables and resilience",
         description: """
             Groups DC sites (Points with capacity_mw) into hubs whose members all lie within \
@@ -111,7 +111,7 @@ struct HubsPlanner: Planner {
             throw PlannerError.usage("give either --max-rtt-ms or --max-radius-km, not both")
         }
         let radiusKm = parameters.optionalDouble("max_radius_km")
-            ?? Latency.radiusKm(rttMs: parameters.double("max_rtt_ms"), routeFactor: routeFactor)
+            ?? FiberLatency.radiusKm(rttMs: parameters.double("max_rtt_ms"), routeFactor: routeFactor)
         let excludeMetro = parameters.bool("exclude_metro")
         let allowMetroMembers = parameters.bool("allow_metro_members")
         if allowMetroMembers && !excludeMetro {
@@ -181,7 +181,7 @@ struct HubsPlanner: Planner {
                                radiusKm: radiusKm, minHubMW: options.minHubMW)
         let features = output.features()
         let summary = "\(result.hubs.count) hub(s) of ≥ \(formatNumber(options.minHubMW)) MW within \(Self.fmt(radiusKm, 1)) km "
-            + "(RTT \(Self.fmt(Latency.rttMs(distanceKm: radiusKm, routeFactor: routeFactor), 3)) ms); "
+            + "(RTT \(Self.fmt(FiberLatency.rttMs(distanceKm: radiusKm, routeFactor: routeFactor), 3)) ms); "
             + "\(result.hubs.reduce(0) { $0 + $1.members.count }) of \(sites.count) sites in hubs; "
             + Self.optimalityLine(result)
         return PlannerOutput(FeatureCollection(features), summary: summary)

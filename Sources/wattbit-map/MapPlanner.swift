@@ -7,7 +7,7 @@ import PlannerKit
 struct MapPlanner: Planner {
     static let manifest = Manifest(
         name: "map",
-        version: "1.0.0",
+        version: WattBitVersion.current,
         summary: "Draw GeoJSON layers over a map of Japan as standalone SVG or offline HTML",
         description: """
         Reads any number of GeoJSON layers (files or -, FeatureCollection or RFC 8142 \

@@ -13,7 +13,7 @@ import Glibc
 // that everything after NAME reaches the planner untouched (its flags come from its
 // manifest, not from here).
 
-enum Toolkit { static let version = "0.1.0" }
+enum Toolkit { static let version = WattBitVersion.current }
 let subcommands: Set<String> = ["list", "describe", "help", "-h", "--help", "--version", "version", "--generate-completion-script"]
 
 var arguments = Array(CommandLine.arguments.dropFirst())

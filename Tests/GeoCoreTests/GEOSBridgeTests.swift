@@ -3,7 +3,6 @@ import XCTest
 @testable import GeoCore
 
 /// Deterministic pseudo-random numbers for reproducible test points.
-typealias GEOSTestRandom = SplitMix64
 
 /// Axis-aligned square polygon, counter-clockwise.
 func geosSquare(_ x: Double, _ y: Double, side: Double) -> Geometry {
@@ -180,7 +179,7 @@ final class GEOSBridgeTests: XCTestCase {
         let hole = [Position(1, 4), Position(2, 4), Position(2, 6), Position(1, 6), Position(1, 4)]
         let shape = Geometry.polygon([shell, hole])
         let prepared = try PreparedGeometry(shape, context: context)
-        var random = GEOSTestRandom(seed: 42)
+        var random = SplitMix64(seed: 42)
         var inside = 0
         for _ in 0..<5_000 {
             let p = Position(random.uniform(-1, 11), random.uniform(-1, 11))

@@ -10,7 +10,7 @@ final class GEOSSTRtreeTests: XCTestCase {
     override func tearDown() { context = nil; super.tearDown() }
 
     private func randomPoints(_ count: Int, seed: UInt64) -> [Position] {
-        var random = GEOSTestRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         return (0..<count).map { _ in Position(random.uniform(0, 100), random.uniform(0, 100)) }
     }
 
@@ -22,7 +22,7 @@ final class GEOSSTRtreeTests: XCTestCase {
         let points = randomPoints(2_000, seed: 7)
         let tree = try GEOSSTRtree(points.map { .point($0) }, context: context)
         XCTAssertEqual(tree.count, 2_000)
-        var random = GEOSTestRandom(seed: 8)
+        var random = SplitMix64(seed: 8)
         for _ in 0..<300 {
             let q = Position(random.uniform(-10, 110), random.uniform(-10, 110))
             let brute = points.indices.min { planarDistance(points[$0], q) < planarDistance(points[$1], q) }
@@ -34,7 +34,7 @@ final class GEOSSTRtreeTests: XCTestCase {
     func testNearestSegmentMatchesBruteForce() throws {
         // Random segments up to 10 long: envelopes overlap a lot, so only exact distances
         // (computed by GEOS in the callback) can pick the right one.
-        var random = GEOSTestRandom(seed: 21)
+        var random = SplitMix64(seed: 21)
         let segments: [Geometry] = (0..<300).map { _ in
             let a = Position(random.uniform(0, 100), random.uniform(0, 100))
             return .lineString([a, Position(a.x + random.uniform(-10, 10), a.y + random.uniform(-10, 10))])
@@ -65,7 +65,7 @@ final class GEOSSTRtreeTests: XCTestCase {
     func testBoxQueryMatchesBruteForce() throws {
         let points = randomPoints(2_000, seed: 11)
         let tree = try GEOSSTRtree(points.map { .point($0) }, context: context)
-        var random = GEOSTestRandom(seed: 12)
+        var random = SplitMix64(seed: 12)
         for _ in 0..<200 {
             let x = random.uniform(-5, 100), y = random.uniform(-5, 100)
             let box = BoundingBox(minX: x, minY: y, maxX: x + random.uniform(0, 20), maxY: y + random.uniform(0, 20))

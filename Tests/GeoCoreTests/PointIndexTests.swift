@@ -5,7 +5,6 @@ import XCTest
 /// distances, same tie order), wherever the points are.
 final class PointIndexTests: XCTestCase {
     /// A fixed-seed generator so failures reproduce.
-    typealias SeededGenerator = SplitMix64
 
     struct Region {
         let name: String
@@ -21,7 +20,7 @@ final class PointIndexTests: XCTestCase {
         Region(name: "whole globe", lon: -180...180, lat: -90...90, radiusKm: 1500),
     ]
 
-    func randomPoints(_ n: Int, _ r: Region, _ rng: inout SeededGenerator) -> [Position] {
+    func randomPoints(_ n: Int, _ r: Region, _ rng: inout SplitMix64) -> [Position] {
         (0..<n).map { _ in
             var lon = Double.random(in: r.lon, using: &rng)
             if lon > 180 { lon -= 360 }
@@ -36,7 +35,7 @@ final class PointIndexTests: XCTestCase {
     }
 
     func testQueriesEqualBruteForceGeodesicAnswers() {
-        var rng = SeededGenerator(state: 20261123)
+        var rng = SplitMix64(state: 20261123)
         for region in Self.regions {
             let points = randomPoints(1500, region, &rng)
             let index = PointIndex(points)

@@ -119,8 +119,8 @@ struct HubInvariantTests {
 
     @Test("RTT and radius convert both ways: 1 ms at route factor 1.5 is 68.03 km")
     func latencyModel() {
-        #expect(abs(Latency.radiusKm(rttMs: 1, routeFactor: 1.5) - 68.027) < 0.001)
-        #expect(abs(Latency.rttMs(distanceKm: 68.027_210_884, routeFactor: 1.5) - 1) < 1e-9)
+        #expect(abs(FiberLatency.radiusKm(rttMs: 1, routeFactor: 1.5) - 68.027) < 0.001)
+        #expect(abs(FiberLatency.rttMs(distanceKm: 68.027_210_884, routeFactor: 1.5) - 1) < 1e-9)
     }
 
     @Test("padded hull is a closed counter-clockwise ring holding every member")

@@ -39,7 +39,7 @@ func runHubsBench(_ arguments: [String]) throws {
         for s in sites { text += "\(s.position.lon),\(s.position.lat),\(s.capacityMW)\n" }
         try Data(text.utf8).write(to: URL(fileURLWithPath: csvPath))
     }
-    let radiusKm = Latency.radiusKm(rttMs: maxRttMs, routeFactor: routeFactor)
+    let radiusKm = FiberLatency.radiusKm(rttMs: maxRttMs, routeFactor: routeFactor)
     let options = HubClusteringOptions(minHubMW: minHubMW, maxRadiusKm: radiusKm, restarts: restarts)
     let start = DispatchTime.now().uptimeNanoseconds
     let result = try HubClustering.solve(sites: sites, options: options)
@@ -51,7 +51,7 @@ func runHubsBench(_ arguments: [String]) throws {
         if hub.members.reduce(0.0, { $0 + sites[$1].capacityMW }) < minHubMW { valid = false }
         for j in hub.members {
             if !seen.insert(j).inserted { valid = false }
-            let rtt = Latency.rttMs(distanceKm: Geodesic.distanceKm(hub.centre, sites[j].position), routeFactor: routeFactor)
+            let rtt = FiberLatency.rttMs(distanceKm: Geodesic.distanceKm(hub.centre, sites[j].position), routeFactor: routeFactor)
             maxRtt = max(maxRtt, rtt)
             if rtt > maxRttMs + 1e-9 { valid = false }
         }
