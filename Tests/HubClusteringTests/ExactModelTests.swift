@@ -24,7 +24,7 @@ extension SmallInstance {
         let target = (Double(hubs) + 0.02 + 0.23 * rng.unit()) * 1000
         let scale = target / raw.reduce(0, +)
         let sites = zip(positions, raw).map { HubSite(position: $0, capacityMW: ($1 * scale).rounded()) }
-        let radius = Latency.radiusKm(rttMs: 1.0, routeFactor: 1.5) - Double(rng.next() % 3) * 8
+        let radius = FiberLatency.radiusKm(rttMs: 1.0, routeFactor: 1.5) - Double(rng.next() % 3) * 8
         return SmallInstance(name: "tight\(seed)-n\(count)-k\(hubs)", sites: sites,
                              options: HubClusteringOptions(minHubMW: 1000, maxRadiusKm: radius))
     }
