@@ -31,7 +31,23 @@ public enum Criterion: String, CaseIterable, Sendable, Comparable {
     case factor = "factor"
 
     public static func < (a: Criterion, b: Criterion) -> Bool { a.index < b.index }
-    public var index: Int { Criterion.allCases.firstIndex(of: self) ?? 0 }
+    /// Position in `allCases` (the fixed criterion order of properties and sums). O(1).
+    public var index: Int {
+        switch self {
+        case .plantKm: return 0
+        case .decarbonisedMW: return 1
+        case .substationKm: return 2
+        case .gridMW: return 3
+        case .landingKm: return 4
+        case .ixKm: return 5
+        case .rttTokyoMs: return 6
+        case .rttOsakaMs: return 7
+        case .population: return 8
+        case .hazardKm: return 9
+        case .outsideMetro: return 10
+        case .factor: return 11
+        }
+    }
 }
 
 /// A documented value function: linear between two thresholds (`best` scores 1, `worst`

@@ -52,6 +52,16 @@ public struct SitingEngine: Sendable {
     let populationValues: [Double]
     let prefectureBoxes: [BoundingBox?]
     let weightSum: Double
+    let tokyoIndex: PointIndex
+    let osakaIndex: PointIndex
+    /// Distances (km) beyond which a criterion's score no longer changes (`saturation`):
+    /// scoring many cells then needs no geodesic for a place farther than that.
+    let saturationKm: [Double]
+    /// The active criteria's indices, weights and value functions, in `active` order (the
+    /// order of the weighted sum), looked up once rather than per cell.
+    let activeIndices: [Int]
+    let activeWeights: [Double]
+    let activeFunctions: [ValueFunction]
 
     /// Spacing of the points that stand for hazard lines and region boundaries.
     public static let hazardSpacingKm = 1.0
@@ -104,6 +114,34 @@ public struct SitingEngine: Sendable {
             populationValues = []
         }
         prefectureBoxes = layers.prefectures.map { Self.box($0.rings) }
+        tokyoIndex = PointIndex([SitingOptions.tokyo])
+        osakaIndex = PointIndex([SitingOptions.osaka])
+        var saturation = [Double](repeating: .infinity, count: Criterion.allCases.count)
+        for c in [Criterion.plantKm, .substationKm, .landingKm, .ixKm, .hazardKm] {
+            saturation[c.index] = Self.saturation(options.functions[c] ?? SitingDefaults.functions[c])
+        }
+        for c in [Criterion.rttTokyoMs, .rttOsakaMs] {
+            // The RTT also decides --max-rtt-ms, so both must be settled beyond the cutoff.
+            var ms = Self.saturation(options.functions[c] ?? SitingDefaults.functions[c])
+            if let limit = options.maxRTTMs { ms = max(ms, limit) }
+            // A hair wider than the exact inverse of the RTT formula, so rounding in
+            // rttMs(distanceKm:) can never put a cell beyond the cutoff below the threshold.
+            saturation[c.index] = FiberLatency.radiusKm(rttMs: ms, routeFactor: options.routeFactor) * (1 + 1e-9)
+        }
+        saturationKm = saturation
+        activeIndices = active.map(\.index)
+        activeWeights = active.map { options.weights[$0] ?? 0 }
+        activeFunctions = active.map { options.functions[$0] ?? SitingDefaults.functions[$0] ?? .step(threshold: 1) }
+    }
+
+    /// The raw value beyond which a value function is constant (0 or 1): for a linear
+    /// function the larger threshold, for a step its threshold; +inf when unknown.
+    static func saturation(_ f: ValueFunction?) -> Double {
+        switch f {
+        case .linear(let best, let worst)?: return max(best, worst)
+        case .step(let threshold)?: return threshold
+        case nil: return .infinity
+        }
     }
 
     static func box(_ rings: [[Position]]) -> BoundingBox? {
@@ -192,7 +230,7 @@ public struct SitingEngine: Sendable {
     /// the south-west. O(cells · C log F).
     public func scoreTile(_ tile: MeshCode) -> [ScoredCell] {
         var out: [ScoredCell] = []
-        forEachLandCell(tile) { row, column, centre, evaluation, prefecture in
+        forEachLandCell(tile, saturating: true) { row, column, centre, evaluation, prefecture in
             out.append(ScoredCell(row: row, column: column, total: evaluation.total,
                                   excludedBits: evaluation.excluded.reduce(0) { $0 | $1.bit },
                                   prefecture: prefecture))
@@ -200,8 +238,10 @@ public struct SitingEngine: Sendable {
         return out
     }
 
-    /// Calls `body` for every land cell of a tile with its full evaluation (cells output).
-    public func forEachLandCell(_ tile: MeshCode,
+    /// Calls `body` for every land cell of a tile with its full evaluation (cells output);
+    /// with `saturating`, raw distances beyond their criterion's saturation are +inf (the
+    /// scores, total and exclusions are the same to the bit; see `evaluate`).
+    public func forEachLandCell(_ tile: MeshCode, saturating: Bool = false,
                                 _ body: (_ row: Int32, _ column: Int32, _ centre: Position, Evaluation, _ prefecture: UInt8) -> Void) {
         let grid = tile.grid(level: options.level)
         let labels = prefectureLabels(grid, tile: tile)
@@ -217,7 +257,8 @@ public struct SitingEngine: Sendable {
                 let centre = grid.centre(row: r, column: c)
                 let e = evaluate(centre, prefecture: Int(label) - 1, bits: attributes.bits[i],
                                  gridPolygonMW: attributes.grid.isEmpty ? .nan : attributes.grid[i],
-                                 factorPolygon: attributes.factor.isEmpty ? .nan : attributes.factor[i])
+                                 factorPolygon: attributes.factor.isEmpty ? .nan : attributes.factor[i],
+                                 saturating: saturating)
                 body(Int32(rowBase + r), Int32(colBase + c), centre, e, label - 1)
             }
         }
@@ -242,15 +283,26 @@ public struct SitingEngine: Sendable {
 
     /// Evaluates one place given its polygon attributes. The raw values are the facts a
     /// user would check (km, MW, ms, people); scores follow the value functions.
-    func evaluate(_ p: Position, prefecture: Int, bits: UInt8, gridPolygonMW: Double, factorPolygon: Double) -> Evaluation {
+    ///
+    /// With `saturating` (scoring every cell), a nearest-facility distance or an RTT whose
+    /// score is surely saturated — the chord lower bound already exceeds the criterion's
+    /// `saturationKm` — is not computed but set to +inf, which the value function maps to
+    /// the same constant; the exact GRS80 geodesic is computed only for places where the
+    /// value matters. Scores, total and exclusions are bit-identical to the exact path.
+    func evaluate(_ p: Position, prefecture: Int, bits: UInt8, gridPolygonMW: Double, factorPolygon: Double,
+                  saturating: Bool = false) -> Evaluation {
         let n = Criterion.allCases.count
         var raw = [Double](repeating: .nan, count: n)
         var scores = [Double](repeating: .nan, count: n)
-        raw[Criterion.plantKm.index] = plantIndex.nearest(to: p)?.distanceKm ?? .infinity
+        func nearestKm(_ index: PointIndex, _ c: Criterion) -> Double {
+            saturating ? index.nearest(to: p, maxKm: saturationKm[c.index])?.distanceKm ?? .infinity
+                : index.nearest(to: p)?.distanceKm ?? .infinity
+        }
+        raw[Criterion.plantKm.index] = nearestKm(plantIndex, .plantKm)
         var mw = 0.0
         for k in decarbonisedIndex.within(km: options.decarbonisedRadiusKm, of: p) { mw += decarbonisedMW[k] }
         raw[Criterion.decarbonisedMW.index] = mw
-        raw[Criterion.substationKm.index] = substationIndex.nearest(to: p)?.distanceKm ?? .infinity
+        raw[Criterion.substationKm.index] = nearestKm(substationIndex, .substationKm)
         if layers.hasGrid {
             var available = gridPolygonMW.isNaN ? 0 : gridPolygonMW
             if let near = gridPointIndex.nearest(to: p), near.distanceKm <= options.gridRadiusKm {
@@ -258,10 +310,10 @@ public struct SitingEngine: Sendable {
             }
             raw[Criterion.gridMW.index] = available
         }
-        raw[Criterion.landingKm.index] = landingIndex.nearest(to: p)?.distanceKm ?? .infinity
-        raw[Criterion.ixKm.index] = ixIndex.nearest(to: p)?.distanceKm ?? .infinity
-        let rttTokyo = FiberLatency.rttMs(distanceKm: Geodesic.distanceKm(p, SitingOptions.tokyo), routeFactor: options.routeFactor)
-        let rttOsaka = FiberLatency.rttMs(distanceKm: Geodesic.distanceKm(p, SitingOptions.osaka), routeFactor: options.routeFactor)
+        raw[Criterion.landingKm.index] = nearestKm(landingIndex, .landingKm)
+        raw[Criterion.ixKm.index] = nearestKm(ixIndex, .ixKm)
+        let rttTokyo = FiberLatency.rttMs(distanceKm: nearestKm(tokyoIndex, .rttTokyoMs), routeFactor: options.routeFactor)
+        let rttOsaka = FiberLatency.rttMs(distanceKm: nearestKm(osakaIndex, .rttOsakaMs), routeFactor: options.routeFactor)
         raw[Criterion.rttTokyoMs.index] = rttTokyo
         raw[Criterion.rttOsakaMs.index] = rttOsaka
         if let populationIndex {
@@ -270,7 +322,7 @@ public struct SitingEngine: Sendable {
             for k in populationIndex.within(km: radius, of: p) { people += populationValues[k] }
             raw[Criterion.population.index] = people
         }
-        raw[Criterion.hazardKm.index] = bits & Self.hazardBit != 0 ? 0 : (hazardIndex.nearest(to: p)?.distanceKm ?? .infinity)
+        raw[Criterion.hazardKm.index] = bits & Self.hazardBit != 0 ? 0 : nearestKm(hazardIndex, .hazardKm)
         raw[Criterion.outsideMetro.index] = bits & Self.metroBit != 0 ? 0 : 1
         if layers.hasFactor {
             var v = factorPolygon
@@ -278,10 +330,11 @@ public struct SitingEngine: Sendable {
             raw[Criterion.factor.index] = v.isNaN ? 0 : v
         }
         var total = 0.0
-        for c in active {
-            let s = (options.functions[c] ?? SitingDefaults.functions[c] ?? .step(threshold: 1)).score(raw[c.index])
-            scores[c.index] = s
-            total += (options.weights[c] ?? 0) * s
+        for k in activeIndices.indices {
+            let i = activeIndices[k]
+            let s = activeFunctions[k].score(raw[i])
+            scores[i] = s
+            total += activeWeights[k] * s
         }
         total /= weightSum
         var excluded: [Constraint] = []

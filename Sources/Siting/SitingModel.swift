@@ -61,7 +61,15 @@ public enum Constraint: String, CaseIterable, Sendable {
     case exclude = "exclude"
     case minAvailableMW = "min-available-mw"
     case maxRTTMs = "max-rtt-ms"
-    public var bit: UInt8 { UInt8(1) << UInt8(Constraint.allCases.firstIndex(of: self) ?? 0) }
+    /// This constraint's bit in `ScoredCell.excludedBits` (its position in `allCases`).
+    public var bit: UInt8 {
+        switch self {
+        case .metro: return 1
+        case .exclude: return 2
+        case .minAvailableMW: return 4
+        case .maxRTTMs: return 8
+        }
+    }
 }
 
 /// Parameters of one siting run.

@@ -207,9 +207,12 @@ struct SitingPlanner: Planner {
     func report(_ analysis: SitingAnalysis, parameters: PlannerParameters, progress: ProgressReporter,
                 names: [String: String], prefectureOf: (ScoredCell) -> String,
                 cellFeature: (ScoredCell) -> Feature) throws -> PlannerOutput {
-        progress.update(0, stage: "areas")
-        let context = GEOSContext()
-        let areas = try analysis.areas(context: context)
+        let sitesOnly = parameters.bool("sites_only")
+        var areas: [SitingAnalysis.Area] = []
+        if !sitesOnly {   // --sites-only writes no areas: skip the unions
+            progress.update(0, stage: "areas")
+            areas = try analysis.areas(context: GEOSContext())
+        }
         progress.update(0, stage: "sites")
         let sites = analysis.sites()
         let exclusions = analysis.exclusionCounts()
@@ -219,7 +222,6 @@ struct SitingPlanner: Planner {
             features.append(SitingFeatures.site(s, code: cell.code, centre: cell.centre, exclusions: exclusions,
                                                 samples: analysis.options.sensitivitySamples))
         }
-        let sitesOnly = parameters.bool("sites_only")
         if !sitesOnly { for (k, a) in areas.enumerated() { features.append(SitingFeatures.area(a, id: k + 1)) } }
         if parameters.bool("with_cells") && !sitesOnly { for c in analysis.cells { features.append(cellFeature(c)) } }
         var side: [PlannerOutput.SideFile] = []
@@ -227,7 +229,8 @@ struct SitingPlanner: Planner {
             side.append(.init(path: path, contents: SitingFeatures.summaryCSV(analysis, prefectureOf: prefectureOf, names: names, sites: sites)))
         }
         let eligible = analysis.cells.filter(\.eligible).count
-        var text = "\(analysis.cells.count) cells, \(eligible) eligible; \(sites.count) sites, \(areas.count) areas ≥ \(analysis.options.minScore)"
+        var text = "\(analysis.cells.count) cells, \(eligible) eligible; \(sites.count) sites"
+            + (sitesOnly ? "" : ", \(areas.count) areas ≥ \(analysis.options.minScore)")
         if let best = sites.first { text += "; best \(best.evaluation.prefecture) score \(SitingFeatures.rounded(best.evaluation.total, 3))" }
         return PlannerOutput(FeatureCollection(features), sideFiles: side, summary: text)
     }

@@ -46,6 +46,17 @@ final class PointIndexTests: XCTestCase {
                 XCTAssertEqual(nearest?.index, truth[0].index, region.name)
                 XCTAssertEqual(nearest?.distanceKm ?? -1, truth[0].distanceKm, accuracy: 1e-12, region.name)
 
+                // Bounded: the nearest when within maxKm, else nil (both sides of the bound).
+                for maxKm in [region.radiusKm, truth[0].distanceKm, truth[0].distanceKm.nextDown] {
+                    let bounded = index.nearest(to: q, maxKm: maxKm)
+                    if truth[0].distanceKm <= maxKm {
+                        XCTAssertEqual(bounded?.index, truth[0].index, region.name)
+                        XCTAssertEqual(bounded?.distanceKm, truth[0].distanceKm, region.name)
+                    } else {
+                        XCTAssertNil(bounded, "\(region.name): nothing within \(maxKm) km")
+                    }
+                }
+
                 let k = 7
                 let knn = index.kNearest(k, to: q)
                 XCTAssertEqual(knn.map(\.index), truth.prefix(k).map(\.index), region.name)

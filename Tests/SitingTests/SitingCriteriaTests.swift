@@ -36,6 +36,44 @@ enum Embedded {
 
 @Suite("Siting criteria against independent computation")
 struct SitingCriteriaTests {
+    /// Scoring every cell skips the geodesics of saturated criteria (`saturating`); the
+    /// exact evaluation computes all of them. Totals and exclusions must agree bit for bit,
+    /// whatever the value functions: one row per option set that moves a saturation point.
+    static let saturationCases: [(String, SitingOptions)] = {
+        var plain = SitingOptions()
+        plain.top = 1
+        var rtt = plain
+        rtt.maxRTTMs = 9
+        var reversed = plain   // farther is better, steps and thresholds at 0
+        reversed.functions[.plantKm] = .linear(best: 80, worst: 5)
+        reversed.functions[.ixKm] = .step(threshold: 150)
+        reversed.functions[.rttTokyoMs] = .linear(best: 12, worst: 3)
+        reversed.functions[.hazardKm] = .linear(best: 0, worst: 40)
+        reversed.functions[.landingKm] = .step(threshold: 0)
+        var tight = plain      // RTT limit above the criterion's far threshold
+        tight.functions[.rttOsakaMs] = .linear(best: 1, worst: 4)
+        tight.maxRTTMs = 6
+        return [("defaults", plain), ("--max-rtt-ms 9", rtt), ("reversed and step functions", reversed),
+                ("RTT limit beyond the value function", tight)]
+    }()
+
+    @Test("saturated criteria skipped while scoring: totals and exclusions equal the exact evaluation, bit for bit",
+          arguments: saturationCases.indices)
+    func saturationIsExact(_ k: Int) throws {
+        let (label, options) = Self.saturationCases[k]
+        let engine = try SitingEngine(layers: Embedded.layers, options: options)
+        // Hokkaido east, Tokyo, Kyoto, Kyushu, Okinawa: near and far from every threshold.
+        let tiles = ["6545", "5339", "5235", "4930", "3927"].compactMap { try? MeshCode($0) }
+        var compared = 0
+        for cell in engine.scoreAll(tiles: tiles) {
+            let e = engine.evaluation(of: cell)
+            #expect(e.total.bitPattern == cell.total.bitPattern, "\(label): cell \(cell.row),\(cell.column)")
+            #expect(e.excluded.reduce(UInt8(0)) { $0 | $1.bit } == cell.excludedBits, "\(label)")
+            compared += 1
+        }
+        #expect(compared > 10_000, "\(label): \(compared) cells")
+    }
+
     /// Brute force: every facility, Karney's geodesic (GeoCore.Geodesic, GeographicLib's
     /// algorithm), minimum — against the engine's k-d tree answer, on a sample of cells.
     @Test("nearest-facility distances and decarbonised MW equal brute force; RTTs follow the shared fiber model")

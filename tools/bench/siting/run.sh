@@ -2,14 +2,19 @@
 # Siting benchmark, side by side with the peer a GIS analyst would write (peer.py:
 # geopandas spatial joins + scipy cKDTree + pyproj geodesics + numpy weighted sum, same
 # criteria and defaults), both over all of Japan at 1 km with the embedded geodata.
-# Prints wall seconds and peak RSS (median of REPEAT runs), the land-cell counts, and the
-# largest score difference on the cells of six first-level meshes (Swift --cells-only
-# against the peer's arrays; the target is 1e-9). Also times 1000 sensitivity samples.
+# Prints wall and user CPU seconds and peak RSS (medians of REPEAT runs; the peer, which
+# takes minutes, PEER_REPEAT runs), the ratio, the land-cell counts and the largest score
+# difference on the cells of six first-level meshes (Swift --cells-only against the peer's
+# arrays; the target is 1e-9). Also: 1000 sensitivity samples over the best 1000 cells, and
+# a national 250 m run (about 5.8 M land cells).
 #
 #   tools/bench/siting/run.sh          (venv tools/bench/.venv-siting made on first use)
+#   REPEAT=5 PEER_REPEAT=1 WITH_250M=1 tools/bench/siting/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-REPEAT=${REPEAT:-3}
+REPEAT=${REPEAT:-5}
+PEER_REPEAT=${PEER_REPEAT:-1}
+WITH_250M=${WITH_250M:-1}
 OUT=${WATTBIT_BENCH_DATA:-/tmp/wattbit-bench}/siting
 SCRATCH=${WATTBIT_BUILD_DIR:-$PWD/.build}
 VENV=tools/bench/.venv-siting
@@ -24,35 +29,47 @@ fi
 swift build -c release --product wattbit-siting --scratch-path "$SCRATCH" >&2
 BIN="$(swift build -c release --product wattbit-siting --scratch-path "$SCRATCH" --show-bin-path)/wattbit-siting"
 
-timed() {   # prints "wall_s user_s rss_kib"
-    local log="$OUT/time.log"
-    /usr/bin/time -f "%e %U %M" -o "$log" "$@" >"$OUT/stdout.log" 2>"$OUT/stderr.log" || {
+timed() {   # timed NAME COMMAND…: appends "wall user rss_kib" to $OUT/NAME.times
+    local name=$1; shift
+    /usr/bin/time -f "%e %U %M" -o "$OUT/time.log" "$@" >"$OUT/stdout.log" 2>"$OUT/stderr.log" || {
         echo "bench: failed: $*" >&2; cat "$OUT/stderr.log" >&2; return 1; }
-    cat "$log"
+    cat "$OUT/time.log" >> "$OUT/$name.times"
 }
-median() { python3 -c 'import sys, statistics; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
+column_median() {   # column_median NAME COLUMN
+    python3 -c 'import sys, statistics; print(statistics.median(float(l.split()[int(sys.argv[2])]) for l in open(sys.argv[1])))' \
+        "$OUT/$1.times" "$2"
+}
+column_max() { python3 -c 'import sys; print(max(int(l.split()[2]) for l in open(sys.argv[1])))' "$OUT/$1.times"; }
+row() { echo "| $2 | $(column_median "$1" 0) | $(column_median "$1" 1) | $(( $(column_max "$1") / 1024 )) |"; }
 
-echo "$(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)" >&2
-declare -A W U R
-for name in swift peer swift-sens; do W[$name]=""; U[$name]=""; R[$name]=0; done
+echo "$(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg), $(date -u +%FT%TZ)" >&2
+rm -f "$OUT"/*.times
 for i in $(seq "$REPEAT"); do
-    read -r w u r < <(timed "$BIN" run --top 10 --sites-only -o "$OUT/sites.geojson")
-    W[swift]+="$w "; U[swift]+="$u "; R[swift]=$(( r > R[swift] ? r : R[swift] ))
-    read -r w u r < <(timed "$VENV/bin/python" tools/bench/siting/peer.py geodata "$OUT/peer.npz")
-    W[peer]+="$w "; U[peer]+="$u "; R[peer]=$(( r > R[peer] ? r : R[peer] ))
-    read -r w u r < <(timed "$BIN" run --top 10 --sites-only --sensitivity 1000 -o "$OUT/sites-sens.geojson")
-    W[swift-sens]+="$w "; U[swift-sens]+="$u "; R[swift-sens]=$(( r > R[swift-sens] ? r : R[swift-sens] ))
+    timed swift "$BIN" run --top 10 --sites-only --progress none -o "$OUT/sites.geojson"
+    timed swift-sens "$BIN" run --top 10 --sites-only --sensitivity 1000 --progress none -o "$OUT/sites-sens.geojson"
 done
+for i in $(seq "$PEER_REPEAT"); do
+    timed peer "$VENV/bin/python" tools/bench/siting/peer.py geodata "$OUT/peer.npz"
+done
+if [ "$WITH_250M" = 1 ]; then
+    timed swift-250m "$BIN" run --mesh-level 250m --top 10 --sites-only --progress none -o "$OUT/sites-250m.geojson"
+    grep -o "[0-9]* cells, [0-9]* eligible" "$OUT/stderr.log" | head -1 | sed 's/^/250 m land cells: /' || true
+fi
+
 echo
-echo "| all Japan, 1 km | wall s (median of $REPEAT) | user CPU s | peak RSS MiB |"
+echo "| all Japan, 1 km | wall s (median) | user CPU s (median) | peak RSS MiB |"
 echo "|---|---|---|---|"
-for name in swift peer swift-sens; do
-    echo "| $name | $(median ${W[$name]}) | $(median ${U[$name]}) | $(( R[$name] / 1024 )) |"
-done
-echo "ratio peer/swift (wall): $(python3 -c "import sys; print(round($(median ${W[peer]}) / $(median ${W[swift]}), 2))")"
+row swift "wattbit-siting --top 10 --sites-only ($REPEAT runs)"
+row swift-sens "… --sensitivity 1000 ($REPEAT runs)"
+row peer "peer: geopandas + cKDTree + pyproj + numpy ($PEER_REPEAT run)"
+[ "$WITH_250M" = 1 ] && row swift-250m "wattbit-siting --mesh-level 250m --top 10 --sites-only (1 run)"
+echo
+echo "ratio peer/swift, wall: $(python3 -c "print(round($(column_median peer 0) / $(column_median swift 0), 1))")," \
+     "user CPU: $(python3 -c "print(round($(column_median peer 1) / $(column_median swift 1), 1))")"
+echo "1000 sensitivity samples over the best 1000 cells: +$(python3 -c "print(round($(column_median swift-sens 0) - $(column_median swift 0), 2))") s wall"
 
 # Scores: the Swift cells of six first-level meshes against the peer's.
-"$BIN" run --tile 6441,5339,5235,5033,4930,3927 --cells-only --format geojsonseq -o "$OUT/cells.geojsons"
+"$BIN" run --tile 6441,5339,5235,5033,4930,3927 --cells-only --progress none -o "$OUT/cells.geojsons"
 "$VENV/bin/python" - "$OUT/cells.geojsons" "$OUT/peer.npz" <<'PY'
 import json, sys
 import numpy as np
@@ -76,4 +93,4 @@ for line in open(sys.argv[1], encoding="utf-8"):
 print(f"scores: {n} cells compared, {missing} Swift cells not land in the peer, max |Δscore| = {worst:.3g}")
 print(f"land cells: peer {len(peer['rows'])}")
 PY
-grep -o "[0-9]* cells, [0-9]* eligible" "$OUT/stderr.log" | head -1 | sed 's/^/land cells: swift /'
+"$BIN" run --top 10 --sites-only --progress none 2>&1 >/dev/null | grep -o "[0-9]* cells, [0-9]* eligible" | head -1 | sed 's/^/land cells: swift /'
