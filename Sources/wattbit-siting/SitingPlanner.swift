@@ -155,16 +155,22 @@ struct SitingPlanner: Planner {
             tiles = codes
         }
         progress.update(0, stage: "score")
+        if parameters.bool("cells_only") {
+            // Tile by tile (sorted by code), each tile's cells row-major with their exact
+            // evaluation from the tile's own pass: no per-cell re-evaluation. --from-cells
+            // sorts cells itself, so the order never changes its result.
+            let list = (tiles ?? engine.tiles()).sorted()
+            var features: [Feature] = []
+            for (k, tile) in list.enumerated() {
+                engine.forEachLandCell(tile) { row, column, _, evaluation, _ in
+                    features.append(SitingFeatures.cell(code: engine.cell(row: row, column: column).code, evaluation: evaluation))
+                }
+                progress.update(Double(k + 1) / Double(max(list.count, 1)), stage: "score")
+            }
+            return PlannerOutput(FeatureCollection(features), summary: "\(features.count) cells")
+        }
         let callback = progress.callback
         let cells = engine.scoreAll(tiles: tiles) { callback($0, "score") }
-        if parameters.bool("cells_only") {
-            var features: [Feature] = []
-            features.reserveCapacity(cells.count)
-            for c in cells {
-                features.append(SitingFeatures.cell(code: engine.cell(row: c.row, column: c.column).code, evaluation: engine.evaluation(of: c)))
-            }
-            return PlannerOutput(FeatureCollection(features), summary: "\(cells.count) cells")
-        }
         let analysis = SitingAnalysis(level: options.level, options: options, active: engine.active, cells: cells,
                                       evaluate: engine.evaluation(of:))
         let names = Dictionary(uniqueKeysWithValues: layers.prefectures.map { ($0.name, SitingLayerLoader.prefectureName($0.name)) })
