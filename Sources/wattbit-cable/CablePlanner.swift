@@ -217,7 +217,8 @@ struct CablePlanner: Planner {
                                                                        progress: callback)
             }
         } catch let error as CableRoutingError {
-            throw Self.plannerError(error)
+            throw Self.plannerError(error, fileEnds: [("--from", parameters.string("from"), fromEnd),
+                                                      ("--to", parameters.string("to"), toEnd)])
         }
         if parameters.bool("replan") && plan.routes.count > 1 {
             var used = request
@@ -290,6 +291,18 @@ struct CablePlanner: Planner {
             distinctLandings: parameters.bool("distinct_landings"), avoid: avoid,
             costPerKmUSD: parameters.double("cost_per_km_usd"),
             displaySegmentKm: parameters.double("display_segment_km"))
+    }
+
+    /// The error, with `--from FILE: ` in front when it is about a landing read from that
+    /// file, so a user with many files knows which one holds the bad point.
+    static func plannerError(_ error: CableRoutingError, fileEnds: [(flag: String, text: String?, end: RouteEnd?)]) -> PlannerError {
+        let mapped = plannerError(error)
+        for (flag, text, end) in fileEnds {
+            guard let text, let end, end.label == (text == "-" ? "stdin" : text), EndResolver.lonLat(text) == nil,
+                  end.candidates.contains(where: { mapped.message.hasPrefix($0.name + " ") }) else { continue }
+            return PlannerError(mapped.code, "\(flag) \(text): \(mapped.message)")
+        }
+        return mapped
     }
 
     static func plannerError(_ error: CableRoutingError) -> PlannerError {

@@ -9,6 +9,9 @@ import PlannerKit
 // and returns features.
 
 struct HubsPlanner: Planner {
+    /// Upper bound of a plausible site figure in MW (capacity_mw, power_available_mw).
+    static let maxSiteMW = 100_000.0
+
     static let manifest = Manifest(
         name: "hubs",
         version: WattBitVersion.current,
@@ -237,10 +240,15 @@ struct HubsPlanner: Planner {
                 throw PlannerError.data("\(label): capacity_mw must be a number, got \(describe(raw))")
             }
             guard mw >= 0 else { throw PlannerError.data("\(label): capacity_mw is \(formatNumber(mw)); it must be ≥ 0") }
+            // The largest campuses announced anywhere are a few GW; a figure beyond 100 GW is a
+            // unit or typing error, and would overflow the exact model's capacity sums.
+            guard mw <= Self.maxSiteMW else {
+                throw PlannerError.data("\(label): capacity_mw is \(formatNumber(mw)); a site above \(formatNumber(Self.maxSiteMW)) MW is not plausible (MW expected)")
+            }
             var powerAvailable: Double? = nil
             if let raw = feature[property: "power_available_mw"], !raw.isNull {
-                guard let value = raw.doubleValue, value.isFinite, value >= 0 else {
-                    throw PlannerError.data("\(label): power_available_mw must be a number ≥ 0, got \(describe(raw))")
+                guard let value = raw.doubleValue, value.isFinite, value >= 0, value <= Self.maxSiteMW else {
+                    throw PlannerError.data("\(label): power_available_mw must be a number from 0 to \(formatNumber(Self.maxSiteMW)), got \(describe(raw))")
                 }
                 powerAvailable = value
             }
