@@ -51,7 +51,7 @@ function __wattbit_options
                 '--stream flag	with --format geojsonseq: pass features on as they arrive'
         case hubs
             printf '%s\n' \
-                '--sites file	DC sites: Points with capacity_mw (>= 0)' \
+                '--sites file	DC sites: Points with capacity_mw (0 to 100000 MW)' \
                 '--fixed-hubs file	Hub centres to grow first (Points, optional name), e.g' \
                 '--power-plants file	Power stations (Points with capacity_mw, decarbonised)' \
                 '--landings file	Cable landing stations (Points' \

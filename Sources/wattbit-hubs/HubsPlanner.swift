@@ -34,7 +34,7 @@ struct HubsPlanner: Planner {
             """,
         inputs: [
             InputSpec(name: "sites",
-                      description: "DC sites: Points with capacity_mw (>= 0); optional name, status, power_available_mw. Default: embedded dc-sites.geojson.",
+                      description: "DC sites: Points with capacity_mw (0 to 100000 MW); optional name, status, power_available_mw. Default: embedded dc-sites.geojson.",
                       geometryTypes: ["Point"], requiredProperties: ["capacity_mw"], required: false),
             InputSpec(name: "fixed_hubs",
                       description: "Hub centres to grow first (Points, optional name), e.g. a designated Hokkaido or Kyushu site.",
