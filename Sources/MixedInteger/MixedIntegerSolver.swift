@@ -20,7 +20,8 @@ public enum SolveStatus: String, Sendable {
 
 /// When to stop. CBC stops at whichever comes first.
 public struct SolveLimits: Sendable {
-    /// Wall-clock limit for branch and bound (seconds).
+    /// Limit for the solve in CPU seconds of the solving thread (CBC's own clock; on a busy
+    /// machine the wall-clock time is longer).
     public var timeSeconds: Double
     /// Stop when |objective − bound| ≤ relativeGap × |objective|.
     public var relativeGap: Double
@@ -181,6 +182,11 @@ final class CBCModelHandle {
         Cbc_setAllowableFractionGap(pointer, max(0, limits.relativeGap))
         Cbc_setAllowableGap(pointer, max(0, limits.absoluteGap))
         if let nodes = limits.maxNodes { Cbc_setMaximumNodes(pointer, Int32(clamping: nodes)) }
+        // Cbc_solve runs CBC's command-line driver, which applies its own "seconds" over the
+        // model's limit: without it the limit is not kept. (Its "timeMode elapsed" would
+        // make the limit wall-clock, but with it CBC 2.10.8 crashed inside Cgl when the
+        // limit struck mid-cut: the limit counts CPU seconds.)
+        Cbc_setParameter(pointer, "sec", String(format: "%.3f", max(0.01, limits.timeSeconds)))
         Cbc_setParameter(pointer, "log", "0")
         Cbc_setParameter(pointer, "slog", "0")
     }
