@@ -9,6 +9,8 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "cable-replan": runCableReplanBench,
     "hubs": runHubsBench,
     "gaps": runGapsBench,
+    "hubs-exact": runHubsExactBench,
+    "gaps-plan": runGapsPlanBench,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
