@@ -20,8 +20,8 @@ public enum SolveStatus: String, Sendable {
 
 /// When to stop. CBC stops at whichever comes first.
 public struct SolveLimits: Sendable {
-    /// Limit for the solve in CPU seconds of the solving thread (CBC's own clock; on a busy
-    /// machine the wall-clock time is longer).
+    /// Limit for branch and bound in CPU seconds (CBC's own clock). Preprocessing and the
+    /// root cut loop are not interrupted, so a hard model can overrun it several times.
     public var timeSeconds: Double
     /// Stop when |objective − bound| ≤ relativeGap × |objective|.
     public var relativeGap: Double
@@ -182,11 +182,11 @@ final class CBCModelHandle {
         Cbc_setAllowableFractionGap(pointer, max(0, limits.relativeGap))
         Cbc_setAllowableGap(pointer, max(0, limits.absoluteGap))
         if let nodes = limits.maxNodes { Cbc_setMaximumNodes(pointer, Int32(clamping: nodes)) }
-        // Cbc_solve runs CBC's command-line driver, which applies its own "seconds" over the
-        // model's limit: without it the limit is not kept. (Its "timeMode elapsed" would
-        // make the limit wall-clock, but with it CBC 2.10.8 crashed inside Cgl when the
-        // limit struck mid-cut: the limit counts CPU seconds.)
-        Cbc_setParameter(pointer, "sec", String(format: "%.3f", max(0.01, limits.timeSeconds)))
+        // The limits are the model's, which CBC's branch and bound observes; preprocessing and
+        // the root cut loop may overrun them. Also handing the limit to CBC's driver
+        // ("sec") or making it wall-clock ("timeMode elapsed") kept it more closely, but then
+        // CBC 2.10.8 aborted (an assertion in OsiClpSolverInterface::resolve) or crashed in
+        // Cgl when the limit struck mid-cut: a planner must not die, so neither is used.
         Cbc_setParameter(pointer, "log", "0")
         Cbc_setParameter(pointer, "slog", "0")
     }
