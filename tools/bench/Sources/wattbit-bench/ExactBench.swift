@@ -47,7 +47,7 @@ func runHubsExactBench(_ arguments: [String]) throws {
         for s in sites { text += "\(s.position.lon),\(s.position.lat),\(s.capacityMW)\n" }
         try Data(text.utf8).write(to: URL(fileURLWithPath: csvPath))
     }
-    let options = HubClusteringOptions(minHubMW: 1000, maxRadiusKm: Latency.radiusKm(rttMs: 1.0, routeFactor: 1.5),
+    let options = HubClusteringOptions(minHubMW: 1000, maxRadiusKm: FiberLatency.radiusKm(rttMs: 1.0, routeFactor: 1.5),
                                        exact: mode, exactSiteLimit: Int.max, exactTimeLimitSeconds: timeLimit)
     let start = DispatchTime.now().uptimeNanoseconds
     let result = try HubClustering.solve(sites: sites, options: options)
