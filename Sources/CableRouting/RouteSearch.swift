@@ -88,7 +88,13 @@ struct RouteSearch {
     /// or leaves the grid. Refined blocks that are all free (or hold no water) are decided
     /// whole; others are traversed cell by cell on their fine lattice.
     func segmentCost(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double) -> Double? {
+        segment(ax, ay, bx, by)?.cost
+    }
+
+    /// `segmentCost` and the largest cost multiplier of the coarse cells the segment crosses.
+    func segment(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double) -> (cost: Double, maxMultiplier: Float)? {
         var weighted = 0.0
+        var maxMultiplier: Float = 0
         let factor = lattice.factor
         let f = Double(factor)
         let block = lattice.blockSize
@@ -126,7 +132,9 @@ struct RouteSearch {
                                     if !clear { return false }
                                 }
                             }
-                            weighted += (t1 - t0) * Double(m[cell])
+                            let mc = m[cell]
+                            weighted += (t1 - t0) * Double(mc)
+                            if mc > maxMultiplier { maxMultiplier = mc }
                             return true
                         }
                     }
@@ -134,7 +142,7 @@ struct RouteSearch {
             }
         }
         guard ok else { return nil }
-        return Gnomonic.arcKm(unit(ax, ay), unit(bx, by)) * weighted
+        return (Gnomonic.arcKm(unit(ax, ay), unit(bx, by)) * weighted, maxMultiplier)
     }
 
     // MARK: Search
@@ -216,10 +224,21 @@ struct RouteSearch {
                 // Lazy Theta*: verify the assumed line of sight to the parent now.
                 let p = Int(parent[s])
                 let ps = position(p), ss = position(s)
+                // As in Lazy Theta*, the closed neighbours are tried only when the parent is
+                // not seen at the least cost per km: when the line of sight fails, or when
+                // the segment crosses a cell dearer than the cheapest (a hazard band may
+                // then be cheaper to go around). A clear segment at the minimum multiplier
+                // is the cheapest way from the parent, so the neighbours cannot beat it by
+                // more than Theta*'s own approximation (and they cost most of the search).
                 var bestG = Double.infinity, bestParent = -1
-                if let c = segmentCost(ps.0, ps.1, ss.0, ss.1) { bestG = gValue(p) + c; bestParent = p }
+                var cheapest = false
+                if let c = segment(ps.0, ps.1, ss.0, ss.1) {
+                    bestG = gValue(p) + c.cost
+                    bestParent = p
+                    cheapest = Double(c.maxMultiplier) <= hScale
+                }
                 neighbours.removeAll(keepingCapacity: true)
-                lattice.forEachNeighbour(s, diagonal: true) { neighbours.append($0) }
+                if !cheapest { lattice.forEachNeighbour(s, diagonal: true) { neighbours.append($0) } }
                 for m in neighbours where state[m] & 1 != 0 {
                     let pm = position(m)
                     guard let c = segmentCost(pm.0, pm.1, ss.0, ss.1) else { continue }
