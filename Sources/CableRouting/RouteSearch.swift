@@ -74,10 +74,11 @@ struct RouteSearch {
         return !approaches.isEmpty && inApproach(gx, gy)
     }
 
-    /// Whether a node is open for this query.
+    /// Whether a node is open for this query. Coarse nodes of refined blocks are the search
+    /// nodes of all-free blocks (`SeaLattice.searchNode`).
     @inline(__always)
     func isOpen(_ n: Int) -> Bool {
-        if n < lattice.coarseCount { return !blocked[n] && lattice.coarseKind[n] == SeaLattice.openKind }
+        if n < lattice.coarseCount { return !blocked[n] && lattice.isSearchCoarse(n) }
         let c = lattice.coarseOf(n)
         if blocked[c] { return false }
         let p = lattice.center(n)
@@ -151,6 +152,9 @@ struct RouteSearch {
     /// exists. O(E log V) expansions plus one line-of-sight traversal per expansion; the
     /// per-node arrays are zero-filled pages, so only the nodes touched cost memory.
     func run(sources: [Terminal], goals: [Terminal], progress: ProgressCallback?) -> Result? {
+        // Terminals in all-free blocks start from the block's node, at their own position.
+        let sources = sources.map { var t = $0; t.node = lattice.searchNode(t.node); return t }
+        let goals = goals.map { var t = $0; t.node = lattice.searchNode(t.node); return t }
         let n = lattice.nodeCount
         let scratch = NodeScratch(count: n)
         let g = scratch.g, parent = scratch.parent, state = scratch.state, hCache = scratch.h
@@ -238,7 +242,7 @@ struct RouteSearch {
                     cheapest = Double(c.maxMultiplier) <= hScale
                 }
                 neighbours.removeAll(keepingCapacity: true)
-                if !cheapest { lattice.forEachNeighbour(s, diagonal: true) { neighbours.append($0) } }
+                if !cheapest { lattice.forEachSearchNeighbour(s) { neighbours.append($0) } }
                 for m in neighbours where state[m] & 1 != 0 {
                     let pm = position(m)
                     guard let c = segmentCost(pm.0, pm.1, ss.0, ss.1) else { continue }
@@ -264,7 +268,7 @@ struct RouteSearch {
             let mp = Double(multiplier[lattice.coarseOf(p)])
             let gp = gValue(p)
             neighbours.removeAll(keepingCapacity: true)
-            lattice.forEachNeighbour(s, diagonal: true) { neighbours.append($0) }
+            lattice.forEachSearchNeighbour(s) { neighbours.append($0) }
             for m in neighbours where state[m] & 1 == 0 && isOpen(m) {
                 let pm = position(m)
                 let estimate = gp + Gnomonic.arcKm(up, unit(pm.0, pm.1)) * min(mp, Double(multiplier[lattice.coarseOf(m)]))

@@ -237,8 +237,9 @@ public struct SeaGrid: Sendable, Hashable {
     }
 
     /// Calls `body` for each cell whose centre is within `radiusKm` ground-km of `p`
-    /// (great-circle distance on the search sphere).
-    func cells(within radiusKm: Double, of p: Position, _ body: (Int, Double) -> Void) {
+    /// (great-circle distance on the search sphere). Cells for which `skip` is true are
+    /// not measured (a union of overlapping discs measures each cell once).
+    func cells(within radiusKm: Double, of p: Position, skip: ((Int) -> Bool)? = nil, _ body: (Int, Double) -> Void) {
         guard let g = gridCoordinates(p) else { return }
         let u = Gnomonic.unitVector(p)
         let scale = projection.maxScale(x: minX + g.gx * cellKm, y: minY + g.gy * cellKm)
@@ -252,6 +253,7 @@ public struct SeaGrid: Sendable, Hashable {
         for j in j0...j1 {
             for i in i0...i1 {
                 let cell = j * width + i
+                if let skip, skip(cell) { continue }
                 let v = centerUnit(cell)
                 guard (u * v).sum() >= cosLimit else { continue }
                 let d = Gnomonic.arcKm(u, v)

@@ -167,6 +167,58 @@ public struct SeaLattice: Sendable {
         }
     }
 
+    /// The search node of a node: a fine cell of a refined block whose fine cells are all
+    /// free stands for its whole block, as the coarse node of that block; other nodes are
+    /// themselves. The search then expands fine nodes only in blocks that hold coast,
+    /// clearance or a passage (line of sight already crosses all-free blocks whole).
+    @inline(__always) func searchNode(_ n: Int) -> Int {
+        guard n >= coarseCount else { return n }
+        let c = Int(slotCoarse[(n - coarseCount) / blockSize])
+        return coarseFlags[c] & Coarse.allFree != 0 ? c : n
+    }
+
+    /// Whether a coarse node is a search node: open sea, or a refined block that is all free.
+    @inline(__always) func isSearchCoarse(_ c: Int) -> Bool {
+        let k = coarseKind[c]
+        return k == SeaLattice.openKind || (k >= 0 && coarseFlags[c] & Coarse.allFree != 0)
+    }
+
+    /// `forEachNeighbour` (8 directions) on the search nodes (`searchNode`): an all-free
+    /// block is one node, adjacent to its 8 coarse neighbours or to the fine cells along
+    /// a shared edge or corner of a mixed block.
+    @inline(__always)
+    func forEachSearchNeighbour(_ n: Int, _ body: (Int) -> Void) {
+        if n < coarseCount {
+            let i = n % width, j = n / width
+            for (di, dj) in SeaLattice.directions8 {
+                let ii = i + di, jj = j + dj
+                guard ii >= 0, jj >= 0, ii < width, jj < height else { continue }
+                let m = jj * width + ii
+                if isSearchCoarse(m) { body(m); continue }
+                let k = coarseKind[m]
+                guard k >= 0 else { continue }
+                let base = coarseCount + Int(k) * blockSize
+                if di != 0 && dj != 0 {
+                    let lx = di > 0 ? 0 : factor - 1, ly = dj > 0 ? 0 : factor - 1
+                    body(base + ly * factor + lx)
+                } else if di != 0 {
+                    let lx = di > 0 ? 0 : factor - 1
+                    for ly in 0..<factor { body(base + ly * factor + lx) }
+                } else {
+                    let ly = dj > 0 ? 0 : factor - 1
+                    for lx in 0..<factor { body(base + ly * factor + lx) }
+                }
+            }
+        } else {
+            let f = fineCoordinates(n)
+            var last = -1
+            for (di, dj) in SeaLattice.directions8 {
+                let m = searchNode(node(fx: f.fx + di, fy: f.fy + dj))
+                if m >= 0 && m != last { body(m); last = m }
+            }
+        }
+    }
+
     static let directions4: [(Int, Int)] = [(1, 0), (-1, 0), (0, 1), (0, -1)]
     static let directions8: [(Int, Int)] = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1)]
 }

@@ -129,7 +129,7 @@ public struct SeaSurface: Sendable {
                 SeaSurface.forEachLine(hazard.geometry) { line in
                     // Discs every corridor/10 cover the corridor to within 0.5 % of its width.
                     for p in Geodesic.densify(line, maxSegmentKm: max(0.5, grid.cellKm / 2, hazard.corridorKm / 10)) {
-                        grid.cells(within: hazard.corridorKm, of: p) { cell, _ in mark(cell) }
+                        grid.cells(within: hazard.corridorKm, of: p, skip: { stamp[$0] == Int32(k) }) { cell, _ in mark(cell) }
                     }
                 }
             }
