@@ -94,6 +94,15 @@ public final class ProgressReporter: Sendable {
         { [self] fraction, stage in self.update(fraction, stage: stage) }
     }
 
+    /// The callback for one stage of a run that spans `range` of the whole: the stage's own
+    /// 0…1 maps onto the range, so a run of several stages never moves the bar backwards.
+    public func callback(within range: ClosedRange<Double>) -> ProgressCallback {
+        let lower = range.lowerBound, width = range.upperBound - range.lowerBound
+        return { [self] fraction, stage in
+            self.update(lower + width * (fraction.isFinite ? min(max(fraction, 0), 1) : 0), stage: stage)
+        }
+    }
+
     /// Reports that `fraction` (0…1) of the work is done, in `stage`. Cheap to call often:
     /// output is throttled (a bar redraws at most every 0.1 s, JSON lines per 1 %).
     public func update(_ fraction: Double, stage: String) {

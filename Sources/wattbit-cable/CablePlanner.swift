@@ -196,7 +196,8 @@ struct CablePlanner: Planner {
             if let first = ends.first { ends.append(first) }
         }
 
-        let callback = progress.callback
+        // The surface takes the first part of the bar, routing the rest.
+        let callback = progress.callback(within: Self.surfaceShare...1)
         let surface = makeSurface(parameters, land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
                                   progress: progress)
         var request = makeRequest(parameters, from: ends[0], to: ends[ends.count - 1],
@@ -264,6 +265,9 @@ struct CablePlanner: Planner {
     /// not let --routes K routes leave a shared landing.
     static let widerApproachKm: [Double] = [40, 60, 80, 100]
 
+    /// The share of the progress bar for building (or loading) the sea surface.
+    static let surfaceShare = 0.3
+
     func makeSurface(_ parameters: PlannerParameters, land: [Geometry], zones: [ConcentrationZone], hazards: [HazardZone],
                      bathymetry: BathymetryGrid?, progress: ProgressReporter) -> SeaSurface {
         let options = SeaSurfaceOptions(cellKm: parameters.double("cell_km"),
@@ -273,7 +277,8 @@ struct CablePlanner: Planner {
         let cache = PlannerCache(environment: ProcessInfo.processInfo.environment)
         let name = "cable-sea-\(SeaSurface.latticeKey(land: land, options: options)).lattice"
         let surface = SeaSurface(land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
-                                 options: options, cachedLattice: cache?.load(name: name), progress: progress.callback)
+                                 options: options, cachedLattice: cache?.load(name: name),
+                                 progress: progress.callback(within: 0...Self.surfaceShare))
         if surface.latticeWasBuilt, let cache, let problem = cache.store(surface.latticeData(), name: name) {
             progress.warning(problem)
         }
@@ -352,7 +357,8 @@ struct CablePlanner: Planner {
                 pairs.append(RoutePair(from: try end(text.from), to: try end(text.to)))
             }
         }
-        let callback = progress.callback
+        // The surface takes the first part of the bar, routing the rest.
+        let callback = progress.callback(within: Self.surfaceShare...1)
         let surface = makeSurface(parameters, land: geodata.land, zones: geodata.zones, hazards: geodata.hazards,
                                   bathymetry: geodata.bathymetry, progress: progress)
         let template = makeRequest(parameters, from: pairs[0].from, to: pairs[0].to, via: [], avoid: geodata.avoid)
