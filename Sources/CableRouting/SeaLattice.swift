@@ -145,17 +145,7 @@ public struct SeaLattice: Sendable {
                 let k = coarseKind[m]
                 if k == SeaLattice.openKind { body(m); continue }
                 guard k >= 0 else { continue }
-                let base = coarseCount + Int(k) * blockSize
-                if di != 0 && dj != 0 {
-                    let lx = di > 0 ? 0 : factor - 1, ly = dj > 0 ? 0 : factor - 1
-                    body(base + ly * factor + lx)
-                } else if di != 0 {
-                    let lx = di > 0 ? 0 : factor - 1
-                    for ly in 0..<factor { body(base + ly * factor + lx) }
-                } else {
-                    let ly = dj > 0 ? 0 : factor - 1
-                    for lx in 0..<factor { body(base + ly * factor + lx) }
-                }
+                forEachBorderCell(ofSlot: Int(k), enteredAlong: di, dj, body)
             }
         } else {
             let f = fineCoordinates(n)
@@ -164,6 +154,24 @@ public struct SeaLattice: Sendable {
                 let m = node(fx: f.fx + di, fy: f.fy + dj)
                 if m >= 0 && m != last { body(m); last = m }
             }
+        }
+    }
+
+    /// The fine cells of refined block `slot` that touch a coarse neighbour lying in
+    /// direction (di, dj) from it: one corner cell diagonally, one edge row or column
+    /// straight.
+    @inline(__always)
+    func forEachBorderCell(ofSlot slot: Int, enteredAlong di: Int, _ dj: Int, _ body: (Int) -> Void) {
+        let base = coarseCount + slot * blockSize
+        if di != 0 && dj != 0 {
+            let lx = di > 0 ? 0 : factor - 1, ly = dj > 0 ? 0 : factor - 1
+            body(base + ly * factor + lx)
+        } else if di != 0 {
+            let lx = di > 0 ? 0 : factor - 1
+            for ly in 0..<factor { body(base + ly * factor + lx) }
+        } else {
+            let ly = dj > 0 ? 0 : factor - 1
+            for lx in 0..<factor { body(base + ly * factor + lx) }
         }
     }
 
@@ -197,17 +205,7 @@ public struct SeaLattice: Sendable {
                 if isSearchCoarse(m) { body(m); continue }
                 let k = coarseKind[m]
                 guard k >= 0 else { continue }
-                let base = coarseCount + Int(k) * blockSize
-                if di != 0 && dj != 0 {
-                    let lx = di > 0 ? 0 : factor - 1, ly = dj > 0 ? 0 : factor - 1
-                    body(base + ly * factor + lx)
-                } else if di != 0 {
-                    let lx = di > 0 ? 0 : factor - 1
-                    for ly in 0..<factor { body(base + ly * factor + lx) }
-                } else {
-                    let ly = dj > 0 ? 0 : factor - 1
-                    for lx in 0..<factor { body(base + ly * factor + lx) }
-                }
+                forEachBorderCell(ofSlot: Int(k), enteredAlong: di, dj, body)
             }
         } else {
             let f = fineCoordinates(n)
