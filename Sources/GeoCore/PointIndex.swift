@@ -80,11 +80,53 @@ public struct PointIndex: Sendable {
     /// `nearest(to:)` when nothing is that close: the chord lower bound then answers with no
     /// geodesic at all (a caller whose value saturates beyond a threshold needs no more).
     public func nearest(to p: Position, maxKm: Double) -> (index: Int, distanceKm: Double)? {
-        guard count > 0, !maxKm.isNaN, maxKm >= 0, let q = Query(p) else { return nil }
+        guard let location = Location(p) else { return nil }
+        return nearest(to: location, maxKm: maxKm)
+    }
+
+    /// A query position prepared once (its Earth-centred coordinates), for several queries
+    /// about the same place in one or more indexes. nil for a non-finite position or
+    /// |lat| > 90.
+    public struct Location: Sendable {
+        let q: Query
+        public init?(_ p: Position) {
+            guard let q = Query(p) else { return nil }
+            self.q = q
+        }
+    }
+
+    /// `nearest(to:maxKm:)` for a prepared location.
+    public func nearest(to location: Location, maxKm: Double = .infinity) -> (index: Int, distanceKm: Double)? {
+        guard count > 0, !maxKm.isNaN, maxKm >= 0 else { return nil }
         var best = Candidate(distanceKm: .infinity, id: -1)
-        withSearch(q) { search in best = search.nearest(maxKm: maxKm) }
+        withSearch(location.q) { search in best = search.nearest(maxKm: maxKm) }
         guard best.id >= 0, best.distanceKm <= maxKm else { return nil }
         return (Int(best.id), best.distanceKm)
+    }
+
+    /// Bounds on the geodesic distance (km) to the closest point, found without any
+    /// geodesic inverse: the smallest chord is a lower bound (chord ≤ geodesic) and its
+    /// image under the bound in the type doc, 2a·asin((a/b)·chord / 2a), an upper one (the
+    /// closest point by chord is at most that far, so the closest by geodesic is too). The
+    /// bounds are about 0.34 % (a/b − 1) apart, widened by 1e-9 relative for rounding, so
+    /// the exact geodesic of `nearest(to:)` always lies between them. (+inf, +inf) when
+    /// the index is empty. O(log n) typical: the filter step alone of `nearest(to:)`.
+    public func nearestDistanceBounds(to location: Location) -> (lowerKm: Double, upperKm: Double) {
+        guard count > 0 else { return (.infinity, .infinity) }
+        var chord = Candidate(distanceKm: .infinity, id: -1)
+        withSearch(location.q) { search in search.chordNearest1(0, &chord) }
+        guard chord.id >= 0 else { return (.infinity, .infinity) }
+        let c = chord.distanceKm.squareRoot()
+        return (PointIndex.geodesicLowerBound(chordKm: c), PointIndex.geodesicUpperBound(chordKm: c))
+    }
+
+    /// `within(km:of:)` for a prepared location.
+    public func within(km radius: Double, of location: Location) -> [Int] {
+        guard radius >= 0, !radius.isNaN, count > 0 else { return [] }
+        var found: [Int32] = []
+        withSearch(location.q) { search in search.within(0, radiusKm: radius, &found) }
+        found.sort()
+        return found.map { Int($0) }
     }
 
     /// The `k` closest points, nearest first (ties by smaller index). O(k log k + log n)
@@ -99,11 +141,8 @@ public struct PointIndex: Sendable {
     /// Indices of all points whose geodesic distance from `p` is at most `radius` km, in
     /// ascending index order. O(log n + m) typical for m results.
     public func within(km radius: Double, of p: Position) -> [Int] {
-        guard radius >= 0, !radius.isNaN, count > 0, let q = Query(p) else { return [] }
-        var found: [Int32] = []
-        withSearch(q) { search in search.within(0, radiusKm: radius, &found) }
-        found.sort()
-        return found.map { Int($0) }
+        guard let location = Location(p) else { return [] }
+        return within(km: radius, of: location)
     }
 
     // MARK: - Geometry
@@ -124,6 +163,21 @@ public struct PointIndex: Sendable {
     /// Rounding margin on the chord ≤ geodesic bound (relative and absolute, km).
     @inline(__always)
     static func pruneLimit(_ km: Double) -> Double { km * (1 + 1e-12) + 1e-9 }
+
+    /// A lower bound on the geodesic between two surface points `chordKm` apart (computed
+    /// chords), with the same rounding margin as `pruneLimit`.
+    @inline(__always)
+    static func geodesicLowerBound(chordKm c: Double) -> Double { max(0, (c - 1e-9) * (1 - 2e-12)) }
+
+    /// An upper bound on the geodesic between two surface points `chordKm` apart:
+    /// 2a·asin((a/b)·chord / 2a) (type doc), widened by 1e-9 relative and 1 µm for rounding
+    /// in the chord and in Karney's inverse (accurate to 15 nm).
+    @inline(__always)
+    static func geodesicUpperBound(chordKm c: Double) -> Double {
+        let s = (aKm / bKm) * c / (2 * aKm)
+        guard s < 1 else { return .infinity }
+        return 2 * aKm * asin(s) * (1 + 1e-9) + 1e-9
+    }
 
     struct Query {
         var x, y, z, lon, lat: Double
@@ -233,7 +287,7 @@ public struct PointIndex: Sendable {
             return best
         }
 
-        private func chordNearest1(_ index: Int32, _ best: inout Candidate) {
+        func chordNearest1(_ index: Int32, _ best: inout Candidate) {
             let node = nodes[Int(index)]
             if node.left < 0 {
                 for k in Int(node.lo)..<Int(node.hi) {

@@ -4,21 +4,25 @@ import GeoCore
 public enum SiteSelection {
     /// The best `count` eligible cells at least `minSpacingKm` apart (geodesic): greedy in
     /// order of score (ties by row, then column), the standard spatially-dispersed top-N
-    /// rule (as in Church & Meadows' maximal dispersion heuristics). O(n log n + n·count).
+    /// rule (as in Church & Meadows' maximal dispersion heuristics). `cells` must be exact.
+    /// O(n + v log n + v·count) for v cells visited.
     public static func top(_ cells: [ScoredCell], count: Int, minSpacingKm: Double,
                            centre: (ScoredCell) -> Position) -> [ScoredCell] {
+        top(CellRanking(cells, exactTotal: nil), count: count, minSpacingKm: minSpacingKm, centre: centre)
+    }
+
+    /// `top` over a ranking, which resolves provisional cells only as far as it is read.
+    public static func top(_ ranking: CellRanking, count: Int, minSpacingKm: Double,
+                           centre: (ScoredCell) -> Position) -> [ScoredCell] {
         guard count > 0 else { return [] }
-        let order = cells.indices.filter { cells[$0].eligible }.sorted { a, b in
-            let x = cells[a], y = cells[b]
-            if x.total != y.total { return x.total > y.total }
-            return (x.row, x.column) < (y.row, y.column)
-        }
         var chosen: [ScoredCell] = []
         var chosenCentres: [Position] = []
-        for i in order {
-            let p = centre(cells[i])
+        var k = 0
+        while let cell = ranking.cell(at: k) {
+            k += 1
+            let p = centre(cell)
             if chosenCentres.contains(where: { Geodesic.distanceKm($0, p) < minSpacingKm }) { continue }
-            chosen.append(cells[i])
+            chosen.append(cell)
             chosenCentres.append(p)
             if chosen.count == count { break }
         }
@@ -50,6 +54,75 @@ public enum SiteSelection {
             if a[k] > b[k] { better = true }
         }
         return better
+    }
+}
+
+/// The eligible cells in descending order of exact total (ties by row, then column),
+/// produced lazily: a binary heap keyed by each cell's upper bound, where a provisional
+/// cell that reaches the top is resolved (`exactTotal`) and sifted down again, and an
+/// exact cell at the top is the next in order, since every other cell's exact total is at
+/// most its key (best-first search with bounds, as in branch and bound; Lawler & Wood,
+/// Operations Research 14, 1966). Ties put provisional cells first, so an exact cell is
+/// only released once no provisional cell could equal it. Building is O(n); the k-th
+/// cell costs O(log n) per cell released or resolved up to it.
+public final class CellRanking {
+    private var cells: [ScoredCell]
+    /// Heap of indices into `cells`, best on top.
+    private var heap: [Int32]
+    private var produced: [ScoredCell] = []
+    private let resolve: ((ScoredCell) -> Double)?
+    /// Provisional cells resolved so far.
+    public private(set) var resolvedCount = 0
+
+    /// `exactTotal` resolves provisional cells; nil when every cell is exact.
+    public init(_ all: [ScoredCell], exactTotal: ((ScoredCell) -> Double)?) {
+        cells = all.filter(\.eligible)
+        resolve = exactTotal
+        heap = (0..<Int32(cells.count)).map { $0 }
+        var i = heap.count / 2 - 1
+        while i >= 0 { siftDown(i); i -= 1 }
+    }
+
+    /// The k-th best eligible cell (0-based), exact; nil past the last.
+    public func cell(at k: Int) -> ScoredCell? {
+        while produced.count <= k {
+            guard let top = heap.first else { return nil }
+            let i = Int(top)
+            if !cells[i].isExact {
+                let t = resolve?(cells[i]) ?? cells[i].total
+                cells[i].total = t; cells[i].upper = t
+                resolvedCount += 1
+                siftDown(0)
+                continue
+            }
+            produced.append(cells[i])
+            let last = heap.removeLast()
+            if !heap.isEmpty { heap[0] = last; siftDown(0) }
+        }
+        return produced[k]
+    }
+
+    /// Whether `a` comes before `b` in the heap order.
+    @inline(__always)
+    private func before(_ a: Int32, _ b: Int32) -> Bool {
+        let x = cells[Int(a)], y = cells[Int(b)]
+        if x.upper != y.upper { return x.upper > y.upper }
+        let xe = x.isExact, ye = y.isExact
+        if xe != ye { return !xe }
+        return (x.row, x.column) < (y.row, y.column)
+    }
+
+    private func siftDown(_ start: Int) {
+        var i = start
+        let n = heap.count
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var best = i
+            if l < n, before(heap[l], heap[best]) { best = l }
+            if r < n, before(heap[r], heap[best]) { best = r }
+            if best == i { return }
+            heap.swapAt(i, best); i = best
+        }
     }
 }
 

@@ -1,20 +1,38 @@
 import Dispatch
 import GeoCore
 
-/// A cell's score in compact form (24 bytes), so a national 250 m run (≈ 6 M cells) fits
+/// A cell's score in compact form (32 bytes), so a national 250 m run (≈ 6 M cells) fits
 /// in memory; the full `Evaluation` is recomputed for the few cells that are reported.
+///
+/// A cell is either exact (`total` is its weighted sum, `upper == total`) or provisional:
+/// scored by `SitingEngine.scoreAll(tiles:exact: false)` from distance bounds alone, with
+/// `total ≤ exact total ≤ upper`; `SitingEngine.exactTotal(of:)` resolves it.
 public struct ScoredCell: Sendable, Equatable {
     /// Global JIS X 0410 row (south to north) and column (west to east) at the run's level.
     public var row: Int32
     public var column: Int32
+    /// The weighted sum of scores, or a lower bound on it while the cell is provisional.
     public var total: Double
-    /// `Constraint` bits that exclude the cell (0 = eligible).
+    /// An upper bound on the weighted sum (equal to `total` once exact).
+    public var upper: Double
+    /// `Constraint` bits that exclude the cell (0 = eligible); always exact.
     public var excludedBits: UInt8
     /// Index into `SitingLayers.prefectures`.
     public var prefecture: UInt8
+    /// The polygon layers covering the cell (`SitingEngine` metro, hazard and exclusion
+    /// bits), kept so that resolving the cell needs no polygon scan.
+    public var polygonBits: UInt8
     public var eligible: Bool { excludedBits == 0 }
+    /// The total is the exact weighted sum (bounds that meet are exact: the sum lies between them).
+    public var isExact: Bool { total == upper }
     public init(row: Int32, column: Int32, total: Double, excludedBits: UInt8, prefecture: UInt8) {
-        self.row = row; self.column = column; self.total = total; self.excludedBits = excludedBits; self.prefecture = prefecture
+        self.init(row: row, column: column, total: total, upper: total, excludedBits: excludedBits,
+                  prefecture: prefecture, polygonBits: 0)
+    }
+    public init(row: Int32, column: Int32, total: Double, upper: Double, excludedBits: UInt8, prefecture: UInt8,
+                polygonBits: UInt8) {
+        self.row = row; self.column = column; self.total = total; self.upper = upper
+        self.excludedBits = excludedBits; self.prefecture = prefecture; self.polygonBits = polygonBits
     }
 }
 
@@ -227,13 +245,40 @@ public struct SitingEngine: Sendable {
     }
 
     /// The land cells of one first-level tile at the run's level, scored; row-major from
-    /// the south-west. O(cells · C log F).
-    public func scoreTile(_ tile: MeshCode) -> [ScoredCell] {
+    /// the south-west. With `exact` false, cells whose total the distance bounds do not
+    /// settle stay provisional (`ScoredCell.isExact` false; see `scoreBounds`).
+    /// O(cells · C log F).
+    public func scoreTile(_ tile: MeshCode, exact: Bool = true) -> [ScoredCell] {
+        let grid = tile.grid(level: options.level)
+        let labels = prefectureLabels(grid, tile: tile)
+        guard labels.contains(where: { $0 != 0 }) else { return [] }
+        let attributes = polygonAttributes(grid)
+        let rowBase = Int32(tile.row * grid.rows)
+        let colBase = Int32(tile.column * grid.columns)
         var out: [ScoredCell] = []
-        forEachLandCell(tile, saturating: true) { row, column, centre, evaluation, prefecture in
-            out.append(ScoredCell(row: row, column: column, total: evaluation.total,
-                                  excludedBits: evaluation.excluded.reduce(0) { $0 | $1.bit },
-                                  prefecture: prefecture))
+        out.reserveCapacity(labels.reduce(0) { $0 + ($1 != 0 ? 1 : 0) })
+        for r in 0..<grid.rows {
+            for c in 0..<grid.columns {
+                let i = r * grid.columns + c
+                let label = labels[i]
+                if label == 0 { continue }
+                let centre = grid.centre(row: r, column: c)
+                let bits = attributes.bits[i]
+                let gridMW = attributes.grid.isEmpty ? Double.nan : attributes.grid[i]
+                let factor = attributes.factor.isEmpty ? Double.nan : attributes.factor[i]
+                var cell = ScoredCell(row: rowBase + Int32(r), column: colBase + Int32(c), total: 0, upper: 0,
+                                      excludedBits: 0, prefecture: label - 1, polygonBits: bits)
+                if !exact, let location = PointIndex.Location(centre),
+                   let b = scoreBounds(location, bits: bits, gridPolygonMW: gridMW, factorPolygon: factor) {
+                    cell.total = b.lower; cell.upper = b.upper; cell.excludedBits = b.excluded
+                } else {
+                    let e = evaluate(centre, prefecture: Int(label) - 1, bits: bits, gridPolygonMW: gridMW,
+                                     factorPolygon: factor, saturating: true)
+                    cell.total = e.total; cell.upper = e.total
+                    cell.excludedBits = e.excluded.reduce(0) { $0 | $1.bit }
+                }
+                out.append(cell)
+            }
         }
         return out
     }
@@ -265,18 +310,126 @@ public struct SitingEngine: Sendable {
     }
 
     /// Scores every land cell of all tiles (or the given ones) in parallel; cells sorted
-    /// by (row, column). `progress` gets the fraction of tiles done.
-    public func scoreAll(tiles: [MeshCode]? = nil, progress: (@Sendable (Double) -> Void)? = nil) -> [ScoredCell] {
+    /// by (row, column). `progress` gets the fraction of tiles done. With `exact` false the
+    /// cells may be provisional (bounds on the total; see `scoreBounds`), for callers that
+    /// resolve only the cells their answer depends on (`exactTotal(of:)`, `resolve`,
+    /// `CellRanking`).
+    public func scoreAll(tiles: [MeshCode]? = nil, exact: Bool = true,
+                         progress: (@Sendable (Double) -> Void)? = nil) -> [ScoredCell] {
         let list = tiles ?? self.tiles()
         let results = TileResults(count: list.count)
         let engine = self
         DispatchQueue.concurrentPerform(iterations: list.count) { k in
-            results.set(k, engine.scoreTile(list[k]))
+            results.set(k, engine.scoreTile(list[k], exact: exact))
             progress?(results.finishedFraction())
         }
         var all = results.take().flatMap { $0 }
         all.sort { ($0.row, $0.column) < ($1.row, $1.column) }
         return all
+    }
+
+    /// The exact total of a cell (its own total when already exact), bit for bit the total
+    /// of `evaluation(of:)`. O(C log F), about C geodesic inverses.
+    public func exactTotal(of cell: ScoredCell) -> Double {
+        if cell.isExact { return cell.total }
+        if !layers.gridPolygons.isEmpty || !layers.factorPolygons.isEmpty { return evaluation(of: cell).total }
+        let centre = self.cell(row: cell.row, column: cell.column).centre
+        return evaluate(centre, prefecture: Int(cell.prefecture), bits: cell.polygonBits, gridPolygonMW: .nan,
+                        factorPolygon: .nan, saturating: true).total
+    }
+
+    /// Makes every cell that satisfies `predicate` exact, in parallel.
+    public func resolve(_ cells: inout [ScoredCell], where predicate: (ScoredCell) -> Bool) {
+        let pending = cells.indices.filter { !cells[$0].isExact && predicate(cells[$0]) }
+        guard !pending.isEmpty else { return }
+        let totals = ResolvedTotals(count: pending.count)
+        let engine = self, snapshot = cells
+        let chunk = 1024
+        DispatchQueue.concurrentPerform(iterations: (pending.count + chunk - 1) / chunk) { k in
+            for j in k * chunk..<min(pending.count, (k + 1) * chunk) {
+                totals.set(j, engine.exactTotal(of: snapshot[pending[j]]))
+            }
+        }
+        for (j, i) in pending.enumerated() {
+            let t = totals.get(j)
+            cells[i].total = t; cells[i].upper = t
+        }
+    }
+
+    /// Bounds on a cell's total with no geodesic inverse for the nearest-facility
+    /// distances and round trips (the filter step of filter and refine: PointIndex's chord
+    /// bounds, about 0.34 % wide), the other criteria exact. Value functions, the weighted
+    /// sum and the division are monotone in floating point, so the exact total of
+    /// `evaluate` lies between the two bounds, bit for bit; where a distance is beyond a
+    /// threshold both bounds give the same score, so many cells come out exact. nil when
+    /// the bounds leave --max-rtt-ms undecided (the caller evaluates exactly).
+    func scoreBounds(_ l: PointIndex.Location, bits: UInt8, gridPolygonMW: Double,
+                     factorPolygon: Double) -> (lower: Double, upper: Double, excluded: UInt8)? {
+        let n = Criterion.allCases.count
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * n) { buffer in
+            guard let lo = buffer.baseAddress else { return nil }
+            let hi = lo + n
+            for i in 0..<2 * n { lo[i] = .nan }
+            func set(_ c: Criterion, _ b: (lowerKm: Double, upperKm: Double)) { lo[c.index] = b.lowerKm; hi[c.index] = b.upperKm }
+            func exact(_ c: Criterion, _ v: Double) { lo[c.index] = v; hi[c.index] = v }
+            set(.plantKm, plantIndex.nearestDistanceBounds(to: l))
+            var mw = 0.0
+            for k in decarbonisedIndex.within(km: options.decarbonisedRadiusKm, of: l) { mw += decarbonisedMW[k] }
+            exact(.decarbonisedMW, mw)
+            set(.substationKm, substationIndex.nearestDistanceBounds(to: l))
+            if layers.hasGrid { exact(.gridMW, gridAvailable(l, polygonMW: gridPolygonMW)) }
+            set(.landingKm, landingIndex.nearestDistanceBounds(to: l))
+            set(.ixKm, ixIndex.nearestDistanceBounds(to: l))
+            let tokyo = tokyoIndex.nearestDistanceBounds(to: l), osaka = osakaIndex.nearestDistanceBounds(to: l)
+            let rf = options.routeFactor
+            let rtt = (tokyoLow: FiberLatency.rttMs(distanceKm: tokyo.lowerKm, routeFactor: rf),
+                       tokyoHigh: FiberLatency.rttMs(distanceKm: tokyo.upperKm, routeFactor: rf),
+                       osakaLow: FiberLatency.rttMs(distanceKm: osaka.lowerKm, routeFactor: rf),
+                       osakaHigh: FiberLatency.rttMs(distanceKm: osaka.upperKm, routeFactor: rf))
+            lo[Criterion.rttTokyoMs.index] = rtt.tokyoLow; hi[Criterion.rttTokyoMs.index] = rtt.tokyoHigh
+            lo[Criterion.rttOsakaMs.index] = rtt.osakaLow; hi[Criterion.rttOsakaMs.index] = rtt.osakaHigh
+            if let populationIndex { exact(.population, people(l, populationIndex)) }
+            if bits & Self.hazardBit != 0 { exact(.hazardKm, 0) } else { set(.hazardKm, hazardIndex.nearestDistanceBounds(to: l)) }
+            exact(.outsideMetro, bits & Self.metroBit != 0 ? 0 : 1)
+            if layers.hasFactor { exact(.factor, factorValue(l, polygon: factorPolygon)) }
+            var excluded: UInt8 = 0
+            if options.excludeMetro && bits & Self.metroBit != 0 { excluded |= Constraint.metro.bit }
+            if bits & Self.excludeBit != 0 { excluded |= Constraint.exclude.bit }
+            if let min = options.minAvailableMW, lo[Criterion.gridMW.index] < min { excluded |= Constraint.minAvailableMW.bit }
+            if let max = options.maxRTTMs {
+                if Swift.min(rtt.tokyoLow, rtt.osakaLow) > max { excluded |= Constraint.maxRTTMs.bit }
+                else if !(Swift.min(rtt.tokyoHigh, rtt.osakaHigh) <= max) { return nil }
+            }
+            var lower = 0.0, upper = 0.0
+            for k in activeIndices.indices {
+                let i = activeIndices[k], f = activeFunctions[k], w = activeWeights[k]
+                let a = f.score(lo[i]), b = f.score(hi[i])
+                lower += w * Swift.min(a, b)
+                upper += w * Swift.max(a, b)
+            }
+            return (lower / weightSum, upper / weightSum, excluded)
+        }
+    }
+
+    func gridAvailable(_ l: PointIndex.Location, polygonMW: Double) -> Double {
+        var available = polygonMW.isNaN ? 0 : polygonMW
+        if let near = gridPointIndex.nearest(to: l), near.distanceKm <= options.gridRadiusKm {
+            available = max(available, layers.gridPoints[near.index].value)
+        }
+        return available
+    }
+
+    func people(_ l: PointIndex.Location, _ index: PointIndex) -> Double {
+        let radius = FiberLatency.radiusKm(rttMs: options.populationRTTMs, routeFactor: options.routeFactor)
+        var people = 0.0
+        for k in index.within(km: radius, of: l) { people += populationValues[k] }
+        return people
+    }
+
+    func factorValue(_ l: PointIndex.Location, polygon: Double) -> Double {
+        var v = polygon
+        if v.isNaN, let near = factorPointIndex.nearest(to: l) { v = layers.factorPoints[near.index].value }
+        return v.isNaN ? 0 : v
     }
 
     // MARK: - One place
@@ -294,21 +447,18 @@ public struct SitingEngine: Sendable {
         let n = Criterion.allCases.count
         var raw = [Double](repeating: .nan, count: n)
         var scores = [Double](repeating: .nan, count: n)
+        let l = PointIndex.Location(p)
         func nearestKm(_ index: PointIndex, _ c: Criterion) -> Double {
-            saturating ? index.nearest(to: p, maxKm: saturationKm[c.index])?.distanceKm ?? .infinity
-                : index.nearest(to: p)?.distanceKm ?? .infinity
+            guard let l else { return .infinity }
+            return index.nearest(to: l, maxKm: saturating ? saturationKm[c.index] : .infinity)?.distanceKm ?? .infinity
         }
         raw[Criterion.plantKm.index] = nearestKm(plantIndex, .plantKm)
         var mw = 0.0
-        for k in decarbonisedIndex.within(km: options.decarbonisedRadiusKm, of: p) { mw += decarbonisedMW[k] }
+        if let l { for k in decarbonisedIndex.within(km: options.decarbonisedRadiusKm, of: l) { mw += decarbonisedMW[k] } }
         raw[Criterion.decarbonisedMW.index] = mw
         raw[Criterion.substationKm.index] = nearestKm(substationIndex, .substationKm)
         if layers.hasGrid {
-            var available = gridPolygonMW.isNaN ? 0 : gridPolygonMW
-            if let near = gridPointIndex.nearest(to: p), near.distanceKm <= options.gridRadiusKm {
-                available = max(available, layers.gridPoints[near.index].value)
-            }
-            raw[Criterion.gridMW.index] = available
+            raw[Criterion.gridMW.index] = l.map { gridAvailable($0, polygonMW: gridPolygonMW) } ?? (gridPolygonMW.isNaN ? 0 : gridPolygonMW)
         }
         raw[Criterion.landingKm.index] = nearestKm(landingIndex, .landingKm)
         raw[Criterion.ixKm.index] = nearestKm(ixIndex, .ixKm)
@@ -317,17 +467,12 @@ public struct SitingEngine: Sendable {
         raw[Criterion.rttTokyoMs.index] = rttTokyo
         raw[Criterion.rttOsakaMs.index] = rttOsaka
         if let populationIndex {
-            let radius = FiberLatency.radiusKm(rttMs: options.populationRTTMs, routeFactor: options.routeFactor)
-            var people = 0.0
-            for k in populationIndex.within(km: radius, of: p) { people += populationValues[k] }
-            raw[Criterion.population.index] = people
+            raw[Criterion.population.index] = l.map { people($0, populationIndex) } ?? 0
         }
         raw[Criterion.hazardKm.index] = bits & Self.hazardBit != 0 ? 0 : nearestKm(hazardIndex, .hazardKm)
         raw[Criterion.outsideMetro.index] = bits & Self.metroBit != 0 ? 0 : 1
         if layers.hasFactor {
-            var v = factorPolygon
-            if v.isNaN, let near = factorPointIndex.nearest(to: p) { v = layers.factorPoints[near.index].value }
-            raw[Criterion.factor.index] = v.isNaN ? 0 : v
+            raw[Criterion.factor.index] = l.map { factorValue($0, polygon: factorPolygon) } ?? (factorPolygon.isNaN ? 0 : factorPolygon)
         }
         var total = 0.0
         for k in activeIndices.indices {
@@ -422,4 +567,14 @@ final class TileResults: @unchecked Sendable {
         return slots.isEmpty ? 1 : Double(done) / Double(slots.count)
     }
     func take() -> [[ScoredCell]] { lock.wait(); defer { lock.signal() }; return slots }
+}
+
+/// Exact totals written by concurrent workers, each to its own slot (no two workers share
+/// a slot, and the slots are read only after all workers are done).
+final class ResolvedTotals: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<Double>
+    init(count: Int) { slots = .allocate(capacity: count); slots.initialize(repeating: 0) }
+    deinit { slots.deallocate() }
+    func set(_ k: Int, _ value: Double) { slots[k] = value }
+    func get(_ k: Int) -> Double { slots[k] }
 }

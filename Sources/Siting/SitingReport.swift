@@ -11,10 +11,15 @@ public struct SitingAnalysis {
     public var cells: [ScoredCell]
     /// The full evaluation of a cell (recomputed by the engine, or read back).
     public var evaluate: (ScoredCell) -> Evaluation
+    /// The exact total of a provisional cell (`ScoredCell.isExact` false); nil when every
+    /// cell is exact. Ranking resolves cells only as far as the sites and the sensitivity
+    /// pool reach; `areas` needs every eligible cell with `upper ≥ minScore` exact.
+    public var exactTotal: ((ScoredCell) -> Double)?
 
     public init(level: MeshCode.Level, options: SitingOptions, active: [Criterion], cells: [ScoredCell],
-                evaluate: @escaping (ScoredCell) -> Evaluation) {
+                evaluate: @escaping (ScoredCell) -> Evaluation, exactTotal: ((ScoredCell) -> Double)? = nil) {
         self.level = level; self.options = options; self.active = active; self.cells = cells; self.evaluate = evaluate
+        self.exactTotal = exactTotal
     }
 
     public func code(_ cell: ScoredCell) -> MeshCode { SitingGrid.cell(row: cell.row, column: cell.column, level: level).code }
@@ -33,13 +38,14 @@ public struct SitingAnalysis {
 
     /// The top sites with stability (when samples > 0) and Pareto flags.
     public func sites() -> [Site] {
-        let chosen = SiteSelection.top(cells, count: options.top, minSpacingKm: options.minSpacingKm, centre: centre)
+        let ranking = CellRanking(cells, exactTotal: exactTotal)
+        let chosen = SiteSelection.top(ranking, count: options.top, minSpacingKm: options.minSpacingKm, centre: centre)
         let evaluations = chosen.map(evaluate)
         let vectors = evaluations.map { e in active.map { e.scores[$0.index] } }
         let pareto = SiteSelection.paretoFlags(vectors)
         var stability: [Double?] = Array(repeating: nil, count: chosen.count)
         if options.sensitivitySamples > 0 {
-            let freq = stabilityOf(chosen)
+            let freq = stabilityOf(chosen, ranking: ranking)
             stability = freq.map { Optional($0) }
         }
         return chosen.indices.map {
@@ -48,11 +54,9 @@ public struct SitingAnalysis {
     }
 
     /// The sensitivity pool: the best `sensitivityPool` eligible cells plus the sites.
-    func stabilityOf(_ sites: [ScoredCell]) -> [Double] {
-        var pool = cells.filter(\.eligible).sorted { a, b in
-            a.total != b.total ? a.total > b.total : (a.row, a.column) < (b.row, b.column)
-        }
-        if pool.count > options.sensitivityPool { pool.removeLast(pool.count - options.sensitivityPool) }
+    func stabilityOf(_ sites: [ScoredCell], ranking: CellRanking) -> [Double] {
+        var pool: [ScoredCell] = []
+        while pool.count < options.sensitivityPool, let c = ranking.cell(at: pool.count) { pool.append(c) }
         for s in sites where !pool.contains(where: { $0.row == s.row && $0.column == s.column }) { pool.append(s) }
         let sensitivity = Sensitivity.make(pool: pool, active: active, options: options, evaluate: evaluate, centre: centre)
         let freq = sensitivity.selectionFrequency(samples: options.sensitivitySamples, top: options.top, seed: options.seed)
@@ -73,7 +77,14 @@ public struct SitingAnalysis {
     /// Contiguous (4-neighbour) eligible cells scoring at least `minScore`, dissolved with
     /// GEOS unary union; largest maximum score first. O(n log n) plus the unions.
     public func areas(context: GEOSContext) throws -> [Area] {
-        let good = cells.filter { $0.eligible && $0.total >= options.minScore }
+        // Provisional cells that might reach minScore are resolved here unless the caller
+        // already did (in parallel: `SitingEngine.resolve`).
+        let good: [ScoredCell] = cells.compactMap { c in
+            guard c.eligible && c.upper >= options.minScore else { return nil }
+            var c = c
+            if !c.isExact, let exactTotal { c.total = exactTotal(c); c.upper = c.total }
+            return c.total >= options.minScore ? c : nil
+        }
         var index: [Int64: Int] = [:]
         for (i, c) in good.enumerated() { index[key(c.row, c.column)] = i }
         var seen = [Bool](repeating: false, count: good.count)

@@ -170,9 +170,20 @@ struct SitingPlanner: Planner {
             return PlannerOutput(FeatureCollection(features), summary: "\(features.count) cells")
         }
         let callback = progress.callback
-        let cells = engine.scoreAll(tiles: tiles) { callback($0, "score") }
+        // Filter and refine: cells are first scored from distance bounds (no geodesic
+        // inverse), then made exact only where the output depends on them: every cell for
+        // --summary, the cells that may reach --min-score for the areas,
+        // and for the sites only as far down the ranking as the greedy choice and the
+        // sensitivity pool read. Outputs are identical to scoring every cell exactly.
+        let sitesOnly = parameters.bool("sites_only")
+        let everyCell = !(parameters.string("summary") ?? "").isEmpty
+        var cells = engine.scoreAll(tiles: tiles, exact: everyCell) { callback($0, "score") }
+        if !sitesOnly {
+            let minScore = options.minScore
+            engine.resolve(&cells) { $0.eligible && $0.upper >= minScore }
+        }
         let analysis = SitingAnalysis(level: options.level, options: options, active: engine.active, cells: cells,
-                                      evaluate: engine.evaluation(of:))
+                                      evaluate: engine.evaluation(of:), exactTotal: engine.exactTotal(of:))
         let names = Dictionary(uniqueKeysWithValues: layers.prefectures.map { ($0.name, SitingLayerLoader.prefectureName($0.name)) })
         return try report(analysis, parameters: parameters, progress: progress, names: names,
                           prefectureOf: { layers.prefectures[Int($0.prefecture)].name },

@@ -74,6 +74,44 @@ struct SitingCriteriaTests {
         #expect(compared > 10_000, "\(label): \(compared) cells")
     }
 
+    /// Filter and refine: cells scored from chord bounds alone (no geodesic inverse) must
+    /// bracket the exact total bit for bit, keep the exact exclusions, resolve to the exact
+    /// total, and rank, when resolved lazily, exactly as a full sort of the exact cells.
+    @Test("bounded scoring brackets the exact total; lazy ranking and sites equal the exact ones",
+          arguments: saturationCases.indices)
+    func boundsAreExact(_ k: Int) throws {
+        let (label, options) = Self.saturationCases[k]
+        let engine = try SitingEngine(layers: Embedded.layers, options: options)
+        let tiles = ["6545", "5339", "5235", "4930", "3927", "5438"].compactMap { try? MeshCode($0) }
+        let exact = engine.scoreAll(tiles: tiles)
+        let bounded = engine.scoreAll(tiles: tiles, exact: false)
+        #expect(exact.count == bounded.count && exact.count > 10_000, "\(label)")
+        var provisional = 0
+        for (e, b) in zip(exact, bounded) {
+            #expect(e.row == b.row && e.column == b.column && e.excludedBits == b.excludedBits, "\(label)")
+            #expect(b.total <= e.total && e.total <= b.upper, "\(label): cell \(b.row),\(b.column)")
+            #expect(engine.exactTotal(of: b).bitPattern == e.total.bitPattern, "\(label): cell \(b.row),\(b.column)")
+            if !b.isExact { provisional += 1 }
+        }
+        #expect(provisional > 0, "\(label)")
+        // Oracle: a full sort of the exact eligible cells by (total desc, row, column).
+        let sorted = exact.filter(\.eligible).sorted { a, b in
+            a.total != b.total ? a.total > b.total : (a.row, a.column) < (b.row, b.column)
+        }
+        let ranking = CellRanking(bounded, exactTotal: engine.exactTotal(of:))
+        for i in 0..<min(2_000, sorted.count) {
+            let c = ranking.cell(at: i)
+            #expect(c?.row == sorted[i].row && c?.column == sorted[i].column && c?.total == sorted[i].total, "\(label): rank \(i)")
+        }
+        #expect(ranking.resolvedCount < provisional, "\(label): \(ranking.resolvedCount) of \(provisional) resolved")
+        let centre: (ScoredCell) -> Position = { engine.cell(row: $0.row, column: $0.column).centre }
+        let lazy = SiteSelection.top(CellRanking(bounded, exactTotal: engine.exactTotal(of:)), count: 10, minSpacingKm: 30, centre: centre)
+        #expect(lazy == SiteSelection.top(exact, count: 10, minSpacingKm: 30, centre: centre), "\(label)")
+        var resolved = bounded
+        engine.resolve(&resolved) { _ in true }
+        #expect(resolved.map(\.total) == exact.map(\.total) && resolved.allSatisfy(\.isExact), "\(label)")
+    }
+
     /// Brute force: every facility, Karney's geodesic (GeoCore.Geodesic, GeographicLib's
     /// algorithm), minimum — against the engine's k-d tree answer, on a sample of cells.
     @Test("nearest-facility distances and decarbonised MW equal brute force; RTTs follow the shared fiber model")
