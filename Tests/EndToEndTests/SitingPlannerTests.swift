@@ -96,6 +96,15 @@ struct SitingPlannerTests {
         let sites = try Self.features(whole.stdout).filter { $0.role == "site" }
         #expect(sites.count == 8)
         #expect(sites.allSatisfy { $0[property: "stability"]?.doubleValue != nil })
+        // Without --summary (and with --sites-only) the whole run scores from distance
+        // bounds and resolves only the cells its answer needs: still the same bytes.
+        for extra in [[String](), ["--sites-only"]] {
+            let args = ["--top", "8", "--min-spacing-km", "20", "--sensitivity", "100", "--min-score", "0.55"] + extra
+            let bounded = try Tool.run("wattbit-siting", ["run", "--tile", tiles.joined(separator: ",")] + args, timeout: 300)
+            let exact = try Tool.run("wattbit-siting", ["run", "--from-cells", "-"] + args, stdin: stream, timeout: 300)
+            #expect(bounded.exitCode == 0 && exact.exitCode == 0, "\(bounded.stderr) \(exact.stderr)")
+            #expect(bounded.stdout.count > 1_000 && bounded.stdout == exact.stdout, "\(extra): bounded whole run differs from the tiles")
+        }
     }
 
     /// Each constraint excludes exactly the cells it names: metro by GEOS containment in the
