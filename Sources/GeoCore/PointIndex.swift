@@ -112,10 +112,23 @@ public struct PointIndex: Sendable {
     /// the exact geodesic of `nearest(to:)` always lies between them. (+inf, +inf) when
     /// the index is empty. O(log n) typical: the filter step alone of `nearest(to:)`.
     public func nearestDistanceBounds(to location: Location) -> (lowerKm: Double, upperKm: Double) {
+        var hint = -1
+        return nearestDistanceBounds(to: location, hint: &hint)
+    }
+
+    /// `nearestDistanceBounds(to:)` for a run of nearby queries (a scan over a grid):
+    /// `hint` holds the previous answer's point (opaque; start with −1) and is updated. Its
+    /// chord is the search's first bound, so the descent visits only nodes nearer than it.
+    /// The bounds are the same with or without a hint.
+    public func nearestDistanceBounds(to location: Location, hint: inout Int) -> (lowerKm: Double, upperKm: Double) {
         guard count > 0 else { return (.infinity, .infinity) }
         var chord = Candidate(distanceKm: .infinity, id: -1)
-        withSearch(location.q) { search in search.chordNearest1(0, &chord) }
+        withSearch(location.q) { search in
+            if hint >= 0 && hint < count { chord = Candidate(distanceKm: search.chord2(hint), id: Int32(hint)) }
+            search.chordNearest1(0, &chord)
+        }
         guard chord.id >= 0 else { return (.infinity, .infinity) }
+        hint = Int(chord.id)
         let c = chord.distanceKm.squareRoot()
         return (PointIndex.geodesicLowerBound(chordKm: c), PointIndex.geodesicUpperBound(chordKm: c))
     }

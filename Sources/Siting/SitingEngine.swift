@@ -177,16 +177,8 @@ public struct SitingEngine: Sendable {
 
     /// First-level meshes (≈ 80 × 80 km) that hold Japanese land, sorted by code.
     public func tiles() -> [MeshCode] {
-        var codes = Set<MeshCode>()
-        for box in prefectureBoxes.compactMap({ $0 }) {
-            let sw = MeshCode(containing: Position(box.minX, box.minY), level: .first)
-            let ne = MeshCode(containing: Position(box.maxX, box.maxY), level: .first)
-            for r in sw.row...max(sw.row, ne.row) {
-                for c in sw.column...max(sw.column, ne.column) { codes.insert(MeshCode(level: .first, row: r, column: c)) }
-            }
-        }
         // Keep only tiles with at least one land cell centre at the 1 km grid.
-        return codes.sorted().filter { tile in
+        candidateTiles().filter { tile in
             let labels = prefectureLabels(tile.grid(level: .third), tile: tile)
             return labels.contains { $0 != 0 }
         }
@@ -249,15 +241,24 @@ public struct SitingEngine: Sendable {
     /// settle stay provisional (`ScoredCell.isExact` false; see `scoreBounds`).
     /// O(cells · C log F).
     public func scoreTile(_ tile: MeshCode, exact: Bool = true) -> [ScoredCell] {
+        scoreTile(tile, exact: exact, labels: nil)
+    }
+
+    /// `scoreTile` with the tile's prefecture labels at the run's level when already known.
+    func scoreTile(_ tile: MeshCode, exact: Bool, labels known: [UInt8]?) -> [ScoredCell] {
         let grid = tile.grid(level: options.level)
-        let labels = prefectureLabels(grid, tile: tile)
+        let labels = known ?? prefectureLabels(grid, tile: tile)
         guard labels.contains(where: { $0 != 0 }) else { return [] }
         let attributes = polygonAttributes(grid)
         let rowBase = Int32(tile.row * grid.rows)
         let colBase = Int32(tile.column * grid.columns)
         var out: [ScoredCell] = []
         out.reserveCapacity(labels.reduce(0) { $0 + ($1 != 0 ? 1 : 0) })
+        // Nearest-point hints for the bounds: the previous cell's answer, and at the start of
+        // a row the answer at the start of the row before.
+        var hints = Hints(), rowHints = Hints()
         for r in 0..<grid.rows {
+            var first = true
             for c in 0..<grid.columns {
                 let i = r * grid.columns + c
                 let label = labels[i]
@@ -268,8 +269,10 @@ public struct SitingEngine: Sendable {
                 let factor = attributes.factor.isEmpty ? Double.nan : attributes.factor[i]
                 var cell = ScoredCell(row: rowBase + Int32(r), column: colBase + Int32(c), total: 0, upper: 0,
                                       excludedBits: 0, prefecture: label - 1, polygonBits: bits)
+                if first { hints = rowHints }
+                defer { if first { rowHints = hints; first = false } }
                 if !exact, let location = PointIndex.Location(centre),
-                   let b = scoreBounds(location, bits: bits, gridPolygonMW: gridMW, factorPolygon: factor) {
+                   let b = scoreBounds(location, bits: bits, gridPolygonMW: gridMW, factorPolygon: factor, hints: &hints) {
                     cell.total = b.lower; cell.upper = b.upper; cell.excludedBits = b.excluded
                 } else {
                     let e = evaluate(centre, prefecture: Int(label) - 1, bits: bits, gridPolygonMW: gridMW,
@@ -316,16 +319,71 @@ public struct SitingEngine: Sendable {
     /// `CellRanking`).
     public func scoreAll(tiles: [MeshCode]? = nil, exact: Bool = true,
                          progress: (@Sendable (Double) -> Void)? = nil) -> [ScoredCell] {
-        let list = tiles ?? self.tiles()
+        // Without a tile list, the candidate tiles are filtered as `tiles()` does (land at a
+        // 1 km cell centre) inside the parallel loop, and at 1 km those labels are reused.
+        let list = tiles ?? candidateTiles()
+        let filter = tiles == nil
         let results = TileResults(count: list.count)
         let engine = self
         DispatchQueue.concurrentPerform(iterations: list.count) { k in
-            results.set(k, engine.scoreTile(list[k], exact: exact))
+            var labels: [UInt8]? = nil
+            if filter {
+                let land = engine.prefectureLabels(list[k].grid(level: .third), tile: list[k])
+                if land.contains(where: { $0 != 0 }) {
+                    if engine.options.level == .third { labels = land }
+                    results.set(k, engine.scoreTile(list[k], exact: exact, labels: labels))
+                } else {
+                    results.set(k, [])
+                }
+            } else {
+                results.set(k, engine.scoreTile(list[k], exact: exact, labels: nil))
+            }
             progress?(results.finishedFraction())
         }
-        var all = results.take().flatMap { $0 }
-        all.sort { ($0.row, $0.column) < ($1.row, $1.column) }
-        return all
+        return Self.merged(results.take(), tiles: list)
+    }
+
+    /// Tiles' cells (each row-major from the south-west) in global (row, column) order,
+    /// without a sort: the tiles of one band of first-level rows are walked row by row in
+    /// column order. Tiles repeated in the list count once. O(cells + tiles log tiles).
+    static func merged(_ perTile: [[ScoredCell]], tiles: [MeshCode]) -> [ScoredCell] {
+        var seen = Set<MeshCode>()
+        let order = tiles.indices.filter { seen.insert(tiles[$0]).inserted && !perTile[$0].isEmpty }
+            .sorted { (tiles[$0].row, tiles[$0].column) < (tiles[$1].row, tiles[$1].column) }
+        var out: [ScoredCell] = []
+        out.reserveCapacity(order.reduce(0) { $0 + perTile[$1].count })
+        var start = 0
+        while start < order.count {
+            var end = start
+            while end < order.count && tiles[order[end]].row == tiles[order[start]].row { end += 1 }
+            let band = Array(order[start..<end])
+            var cursor = [Int](repeating: 0, count: band.count)
+            while true {
+                // The smallest global row still pending in this band.
+                var row = Int32.max
+                for (j, t) in band.enumerated() where cursor[j] < perTile[t].count { row = min(row, perTile[t][cursor[j]].row) }
+                if row == Int32.max { break }
+                for (j, t) in band.enumerated() {
+                    let cells = perTile[t]
+                    while cursor[j] < cells.count && cells[cursor[j]].row == row { out.append(cells[cursor[j]]); cursor[j] += 1 }
+                }
+            }
+            start = end
+        }
+        return out
+    }
+
+    /// First-level meshes whose bounding boxes meet a prefecture's, sorted by code.
+    func candidateTiles() -> [MeshCode] {
+        var codes = Set<MeshCode>()
+        for box in prefectureBoxes.compactMap({ $0 }) {
+            let sw = MeshCode(containing: Position(box.minX, box.minY), level: .first)
+            let ne = MeshCode(containing: Position(box.maxX, box.maxY), level: .first)
+            for r in sw.row...max(sw.row, ne.row) {
+                for c in sw.column...max(sw.column, ne.column) { codes.insert(MeshCode(level: .first, row: r, column: c)) }
+            }
+        }
+        return codes.sorted()
     }
 
     /// The exact total of a cell (its own total when already exact), bit for bit the total
@@ -363,8 +421,11 @@ public struct SitingEngine: Sendable {
     /// `evaluate` lies between the two bounds, bit for bit; where a distance is beyond a
     /// threshold both bounds give the same score, so many cells come out exact. nil when
     /// the bounds leave --max-rtt-ms undecided (the caller evaluates exactly).
+    /// Nearest-point hints of the bounded queries, one per facility index.
+    struct Hints { var plant = -1, substation = -1, landing = -1, ix = -1, hazard = -1 }
+
     func scoreBounds(_ l: PointIndex.Location, bits: UInt8, gridPolygonMW: Double,
-                     factorPolygon: Double) -> (lower: Double, upper: Double, excluded: UInt8)? {
+                     factorPolygon: Double, hints: inout Hints) -> (lower: Double, upper: Double, excluded: UInt8)? {
         let n = Criterion.allCases.count
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * n) { buffer in
             guard let lo = buffer.baseAddress else { return nil }
@@ -372,14 +433,14 @@ public struct SitingEngine: Sendable {
             for i in 0..<2 * n { lo[i] = .nan }
             func set(_ c: Criterion, _ b: (lowerKm: Double, upperKm: Double)) { lo[c.index] = b.lowerKm; hi[c.index] = b.upperKm }
             func exact(_ c: Criterion, _ v: Double) { lo[c.index] = v; hi[c.index] = v }
-            set(.plantKm, plantIndex.nearestDistanceBounds(to: l))
+            set(.plantKm, plantIndex.nearestDistanceBounds(to: l, hint: &hints.plant))
             var mw = 0.0
             for k in decarbonisedIndex.within(km: options.decarbonisedRadiusKm, of: l) { mw += decarbonisedMW[k] }
             exact(.decarbonisedMW, mw)
-            set(.substationKm, substationIndex.nearestDistanceBounds(to: l))
+            set(.substationKm, substationIndex.nearestDistanceBounds(to: l, hint: &hints.substation))
             if layers.hasGrid { exact(.gridMW, gridAvailable(l, polygonMW: gridPolygonMW)) }
-            set(.landingKm, landingIndex.nearestDistanceBounds(to: l))
-            set(.ixKm, ixIndex.nearestDistanceBounds(to: l))
+            set(.landingKm, landingIndex.nearestDistanceBounds(to: l, hint: &hints.landing))
+            set(.ixKm, ixIndex.nearestDistanceBounds(to: l, hint: &hints.ix))
             let tokyo = tokyoIndex.nearestDistanceBounds(to: l), osaka = osakaIndex.nearestDistanceBounds(to: l)
             let rf = options.routeFactor
             let rtt = (tokyoLow: FiberLatency.rttMs(distanceKm: tokyo.lowerKm, routeFactor: rf),
@@ -389,7 +450,7 @@ public struct SitingEngine: Sendable {
             lo[Criterion.rttTokyoMs.index] = rtt.tokyoLow; hi[Criterion.rttTokyoMs.index] = rtt.tokyoHigh
             lo[Criterion.rttOsakaMs.index] = rtt.osakaLow; hi[Criterion.rttOsakaMs.index] = rtt.osakaHigh
             if let populationIndex { exact(.population, people(l, populationIndex)) }
-            if bits & Self.hazardBit != 0 { exact(.hazardKm, 0) } else { set(.hazardKm, hazardIndex.nearestDistanceBounds(to: l)) }
+            if bits & Self.hazardBit != 0 { exact(.hazardKm, 0) } else { set(.hazardKm, hazardIndex.nearestDistanceBounds(to: l, hint: &hints.hazard)) }
             exact(.outsideMetro, bits & Self.metroBit != 0 ? 0 : 1)
             if layers.hasFactor { exact(.factor, factorValue(l, polygon: factorPolygon)) }
             var excluded: UInt8 = 0

@@ -34,6 +34,34 @@ final class PointIndexTests: XCTestCase {
             .sorted { ($0.distanceKm, $0.index) < ($1.distanceKm, $1.index) }
     }
 
+    /// The filter step alone: bounds that hold the brute-force nearest geodesic, are under
+    /// 0.5 % apart below 1,000 km, do not depend on the hint, and agree with the
+    /// prepared-location queries.
+    func testNearestDistanceBoundsHoldTheBruteForceNearest() {
+        var rng = SplitMix64(state: 20261203)
+        for region in Self.regions {
+            let points = randomPoints(1500, region, &rng)
+            let index = PointIndex(points)
+            var hint = -1
+            for q in randomPoints(60, region, &rng) {
+                guard let location = PointIndex.Location(q) else { return XCTFail("location") }
+                let truth = bruteForce(points, q)[0].distanceKm
+                let bounds = index.nearestDistanceBounds(to: location)
+                XCTAssertLessThanOrEqual(bounds.lowerKm, truth, region.name)
+                XCTAssertGreaterThanOrEqual(bounds.upperKm, truth, region.name)
+                // a/b − 1 ≈ 0.34 %, plus the arc over the chord (≈ 0.1 % at 1,000 km).
+                if truth < 1000 { XCTAssertLessThanOrEqual(bounds.upperKm, bounds.lowerKm * 1.005 + 1e-6, region.name) }
+                let hinted = index.nearestDistanceBounds(to: location, hint: &hint)
+                XCTAssertEqual(hinted.lowerKm, bounds.lowerKm, region.name)
+                XCTAssertEqual(hinted.upperKm, bounds.upperKm, region.name)
+                XCTAssertEqual(index.nearest(to: location)?.distanceKm, truth, region.name)
+                XCTAssertEqual(index.within(km: region.radiusKm, of: location), index.within(km: region.radiusKm, of: q))
+            }
+        }
+        XCTAssertEqual(PointIndex([]).nearestDistanceBounds(to: PointIndex.Location(Position(139, 35))!).lowerKm, .infinity)
+        XCTAssertNil(PointIndex.Location(Position(.nan, 35)))
+    }
+
     func testQueriesEqualBruteForceGeodesicAnswers() {
         var rng = SplitMix64(state: 20261123)
         for region in Self.regions {
