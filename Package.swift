@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "MixedInteger", dependencies: ["CCBC"]),
 
         // Engines: pure libraries, no I/O.
-        .target(name: "CableRouting", dependencies: ["GeoCore"]),
+        .target(name: "CableRouting", dependencies: ["GeoCore", "MixedInteger"]),
         .target(name: "HubClustering", dependencies: ["GeoCore", "MixedInteger"]),
         .target(name: "FiberCoverage", dependencies: ["GeoCore", "MixedInteger"]),
         .target(name: "MapRendering", dependencies: ["GeoCore"]),
