@@ -20,6 +20,9 @@ _wattbit_options() {
             '--replan flag' \
             '--no-replan flag' \
             '--routes value' \
+            '--select enum joint greedy' \
+            '--candidates value' \
+            '--select-time-limit value' \
             '--min-separation-km value' \
             '--min-separation-existing-km value' \
             '--approach-km value' \

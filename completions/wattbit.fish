@@ -21,6 +21,9 @@ function __wattbit_options
                 '--replan flag	After the greedy pass, re-plan pairs of routes in the other order wit…' \
                 '--no-replan flag	After the greedy pass, re-plan pairs of routes in the other order wit…' \
                 '--routes value	Number of mutually separated routes' \
+                '--select enum joint greedy	How --routes K ≥ 2 are chosen: joint = the least total cost over dive…' \
+                '--candidates value	With --select joint: alternative first routes (the best of each landi…' \
+                '--select-time-limit value	With --select joint: CBC'\''s limit for the selection' \
                 '--min-separation-km value	Minimum distance between any two routes outside the approaches [km]' \
                 '--min-separation-existing-km value	With --existing: minimum distance from every existing cable outside t…' \
                 '--approach-km value	Radius around each landing inside which separation and coast clearanc…' \

@@ -4,9 +4,9 @@ import MixedInteger
 /// routes conflict, as a 0–1 programme solved by CBC (`MixedInteger`).
 ///
 /// Model (a minimum-cost independent set of fixed size in the conflict graph, i.e. the
-/// selection step of the "K disjoint/dissimilar paths" problems; Akgün, Erkut & Batta,
-/// "On finding dissimilar paths", EJOR 121(2), 2000, §4, pose it as choosing among
-/// generated candidates):
+/// selection step of the dissimilar-paths method of Akgün, Erkut & Batta, "On finding
+/// dissimilar paths", EJOR 121(2), 2000: generate many candidate paths, then select a subset;
+/// they maximise dispersion, here the separation is a constraint and the cost is minimised):
 ///
 ///     minimise   Σ_c cost_c · x_c
 ///     subject to Σ_c x_c = count

@@ -28,3 +28,8 @@ out="$(mktemp -d)"
 
 # K routes: greedy total cost against CableRouter.replan.
 "$scratch/release/wattbit-bench" cable-replan --geodata "$root/geodata"
+
+# K routes: greedy against the joint selection (candidates on the sea surface, CBC), side by
+# side: total length and cost, proven optimality and gap, seconds. Repeats per case for the
+# median times: WATTBIT_JOINT_REPEATS (default 1).
+"$scratch/release/wattbit-bench" cable-joint --geodata "$root/geodata" --repeats "${WATTBIT_JOINT_REPEATS:-1}"

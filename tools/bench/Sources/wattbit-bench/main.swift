@@ -7,6 +7,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "cable": runCableBench,
     "cable-batch": runCableBatchBench,
     "cable-replan": runCableReplanBench,
+    "cable-joint": runCableJointBench,
     "hubs": runHubsBench,
     "gaps": runGapsBench,
     "hubs-exact": runHubsExactBench,
