@@ -103,6 +103,7 @@ extension CableRouter {
     /// `planJoint` with the candidate pool it chose from (nil when it built none).
     func jointSelection(_ request: RouteRequest, greedy: RoutePlan, options: JointOptions,
                         progress: ProgressCallback?) -> (plan: JointPlan, pool: CandidatePool?) {
+        defer { progress?(1, "selection") }
         let clock = ContinuousClock()
         let began = clock.now
         func elapsed() -> Double {

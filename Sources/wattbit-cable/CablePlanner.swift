@@ -205,8 +205,14 @@ struct CablePlanner: Planner {
             if let first = ends.first { ends.append(first) }
         }
 
-        // The surface takes the first part of the bar, routing the rest.
-        let callback = progress.callback(within: Self.surfaceShare...1)
+        // The surface takes the first part of the bar, routing the rest; with a joint
+        // selection the greedy pass takes a share of the routing (about 1 / (1 + candidates)
+        // of its searches) and the candidates the rest, so the bar never runs backwards.
+        let selectsJointly = parameters.string("select") == "joint" && parameters.int("routes") > 1
+            && viaEnds.isEmpty && !ring
+        let greedyEnd = selectsJointly
+            ? Self.surfaceShare + (1 - Self.surfaceShare) / Double(1 + max(1, parameters.int("candidates"))) : 1
+        let callback = progress.callback(within: Self.surfaceShare...greedyEnd)
         let surface = makeSurface(parameters, land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
                                   progress: progress)
         var request = makeRequest(parameters, from: ends[0], to: ends[ends.count - 1],
@@ -231,14 +237,15 @@ struct CablePlanner: Planner {
                                                       ("--to", parameters.string("to"), toEnd)])
         }
         var joint: JointPlan?
-        if parameters.string("select") == "joint" && request.routes > 1 && request.via.isEmpty {
+        if selectsJointly && request.routes > 1 && request.via.isEmpty {
             var used = request
             used.approachKm = approachKm
             var options = JointOptions()
             options.seeds = parameters.int("candidates")
             options.timeLimitSeconds = parameters.double("select_time_limit")
             options.concurrency = ProcessInfo.processInfo.activeProcessorCount
-            let selection = router.planJoint(used, greedy: plan, options: options, progress: callback)
+            let selection = router.planJoint(used, greedy: plan, options: options,
+                                             progress: progress.callback(within: greedyEnd...1))
             plan = selection.plan
             joint = selection
             if let reason = selection.fallbackReason { progress.warning("joint selection: \(reason)") }

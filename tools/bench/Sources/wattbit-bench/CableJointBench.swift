@@ -2,7 +2,7 @@ import CableRouting
 import Foundation
 import GeoCore
 
-// `wattbit-bench cable-joint [--geodata DIR] [--repeats N] [--seeds N]`: K separated routes
+// `wattbit-bench cable-joint [--geodata DIR] [--repeats N] [--seeds N] [--penalty F] [--case TEXT]`: K separated routes
 // chosen greedily (`CableRouter.plan`) and jointly (`CableRouter.planJoint`: candidates on
 // the sea surface, selection by CBC), side by side on real cases over the embedded geodata.
 // One JSON line per case (totals of length and cost, candidates, optimality, gap, seconds:
@@ -12,15 +12,17 @@ func runCableJointBench(_ arguments: [String]) throws {
     var repeats = 1
     var seeds = JointOptions().seeds
     var penalty = JointOptions().penaltyFactor
+    var only: String?
     var k = 0
     while k < arguments.count {
-        guard k + 1 < arguments.count else { throw BenchUsage("usage: wattbit-bench cable-joint [--geodata DIR] [--repeats N] [--seeds N]") }
+        guard k + 1 < arguments.count else { throw BenchUsage("usage: wattbit-bench cable-joint [--geodata DIR] [--repeats N] [--seeds N] [--penalty F] [--case TEXT]") }
         switch arguments[k] {
         case "--geodata": geodata = arguments[k + 1]
         case "--repeats": repeats = max(1, Int(arguments[k + 1]) ?? 1)
         case "--seeds": seeds = max(0, Int(arguments[k + 1]) ?? seeds)
         case "--penalty": penalty = Double(arguments[k + 1]) ?? penalty
-        default: throw BenchUsage("usage: wattbit-bench cable-joint [--geodata DIR] [--repeats N] [--seeds N]")
+        case "--case": only = arguments[k + 1]
+        default: throw BenchUsage("usage: wattbit-bench cable-joint [--geodata DIR] [--repeats N] [--seeds N] [--penalty F] [--case TEXT]")
         }
         k += 2
     }
@@ -61,7 +63,7 @@ func runCableJointBench(_ arguments: [String]) throws {
     ]
     var gains: [Double] = [], ratios: [Double] = [], gaps: [Double] = []
     var optimalCount = 0
-    for (name, from, to, k, approach, distinct) in cases {
+    for (name, from, to, k, approach, distinct) in cases where only.map({ name.contains($0) }) ?? true {
         var request = RouteRequest(from: try end(from), to: try end(to), routes: k, approachKm: approach)
         request.distinctLandings = distinct
         var greedyTimes: [Double] = [], jointTimes: [Double] = []
