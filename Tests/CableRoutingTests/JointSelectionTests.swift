@@ -139,6 +139,42 @@ import Testing
         #expect(joint.improvement ?? 0 > 0.01)
     }
 
+    @Test func distinctLandingsAreNeverSharedAndTheSelectionMatchesEnumeration() throws {
+        // Three candidate landings each side of an island; two routes, distinct landings.
+        let island: [Geometry] = [SyntheticWorld.disc(center: Position(4.0, 0.3), radiusKm: 70)]
+        let surface = SyntheticWorld.surface(land: island, clearanceKm: 2)
+        let router = CableRouter(surface: surface)
+        let west = RouteEnd(label: "W", candidates: [Landing(name: "W1", position: Position(1.0, -0.6)),
+                                                     Landing(name: "W2", position: Position(1.0, 0.3)),
+                                                     Landing(name: "W3", position: Position(1.2, 1.2))])
+        let east = RouteEnd(label: "E", candidates: [Landing(name: "E1", position: Position(7.0, -0.4)),
+                                                     Landing(name: "E2", position: Position(7.0, 0.5)),
+                                                     Landing(name: "E3", position: Position(6.8, 1.4))])
+        let request = RouteRequest(from: west, to: east, routes: 2, minSeparationKm: 30, approachKm: 20, distinctLandings: true)
+        let greedy = try router.plan(request)
+        #expect(greedy.routes.count == 2)
+        let (joint, pool) = router.jointSelection(request, greedy: greedy, options: JointOptions(seeds: 3, concurrency: 2),
+                                                  progress: nil)
+        #expect(joint.method == .joint, "\(joint.fallbackReason ?? "")")
+        #expect(joint.plan.routes.count == 2)
+        #expect(joint.cost <= greedy.routes.reduce(0) { $0 + $1.cost } + 1e-6)
+        #expect(Set(joint.plan.routes.map(\.from.name)).count == 2 && Set(joint.plan.routes.map(\.to.name)).count == 2,
+                "\(joint.plan.routes.map { "\($0.from.name)→\($0.to.name)" })")
+        for route in joint.plan.routes {
+            #expect(try !ConstraintTests.touchesLandOutsideApproach(route, land: island, approachKm: 0), "rank \(route.rank) crosses land")
+        }
+        let candidates = try #require(pool)
+        var groups: [[Int]] = []
+        for key in [\PlannedRoute.from.name, \PlannedRoute.to.name] {
+            let names = Set(candidates.routes.map { $0[keyPath: key] })
+            groups += names.sorted().map { name in candidates.routes.indices.filter { candidates.routes[$0][keyPath: key] == name } }
+        }
+        let optimum = try #require(Self.bruteForce(costs: candidates.routes.map(\.cost),
+                                                   conflicts: candidates.conflicts(minSeparationKm: 30, approachKm: 20),
+                                                   groups: groups, count: 2))
+        #expect(abs(optimum - joint.cost) < 1e-6, "enumeration \(optimum), joint \(joint.cost)")
+    }
+
     @Test func oneRouteOrAViaChainKeepsGreedy() throws {
         let surface = SyntheticWorld.surface(land: Self.walls, clearanceKm: 2)
         let router = CableRouter(surface: surface)
