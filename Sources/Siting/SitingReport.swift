@@ -149,11 +149,10 @@ extension Sensitivity {
         let weights = active.map { max(options.weights[$0] ?? 0, 0) }
         let centres = pool.map(centre)
         let tree = PointIndex(centres)
-        let conflicts = centres.indices.map { i in
-            tree.within(km: options.minSpacingKm, of: centres[i]).filter {
-                $0 != i && Geodesic.distanceKm(centres[i], centres[$0]) < options.minSpacingKm
-            }.sorted()
-        }
+        // Closer than the spacing: geodesic ≤ the next double below it, which the index
+        // settles mostly from chord bounds (a geodesic only near the radius).
+        let below = options.minSpacingKm.nextDown
+        let conflicts = centres.indices.map { i in tree.within(km: below, of: centres[i]).filter { $0 != i } }
         return Sensitivity(scores: scores, weights: weights, concentration: options.sensitivityConcentration,
                            conflicts: conflicts)
     }
