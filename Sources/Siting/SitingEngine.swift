@@ -49,9 +49,13 @@ public struct ScoredCell: Sendable, Equatable {
 /// (k-d tree over Earth-centred coordinates, answers confirmed with Karney's geodesic),
 /// polygon criteria by scanline fill of the mesh grid (`ScanlineFill`), round trips from
 /// the shared fiber model (`FiberLatency`).
+/// Scoring every cell is filter and refine: `scoreAll(exact: false)` bounds each cell's
+/// total from chord bounds on its distances with no geodesic inverse (`scoreBounds`), and
+/// callers make exact only the cells their answer depends on (`resolve`, `CellRanking`).
 /// Complexity: O(C·(log F + k)) per cell for C criteria and F facilities (k points within
 /// the decarbonised radius), plus O(E + cells) per first-level tile for the polygon
-/// layers with E polygon edges. Tiles run in parallel on all cores.
+/// layers with E polygon edges; an exact cell costs about C geodesic inverses more. Tiles
+/// run in parallel on all cores.
 public struct SitingEngine: Sendable {
     public let layers: SitingLayers
     public let options: SitingOptions

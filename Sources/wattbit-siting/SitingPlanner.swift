@@ -176,7 +176,10 @@ struct SitingPlanner: Planner {
         // and for the sites only as far down the ranking as the greedy choice and the
         // sensitivity pool read. Outputs are identical to scoring every cell exactly.
         let sitesOnly = parameters.bool("sites_only")
+        // With grid or factor polygons a cell's exact total needs a polygon scan of its own,
+        // so every cell is scored exactly in its tile's pass instead.
         let everyCell = !(parameters.string("summary") ?? "").isEmpty
+            || !layers.gridPolygons.isEmpty || !layers.factorPolygons.isEmpty
         var cells = engine.scoreAll(tiles: tiles, exact: everyCell) { callback($0, "score") }
         if !sitesOnly {
             let minScore = options.minScore

@@ -52,7 +52,8 @@ for i in $(seq "$PEER_REPEAT"); do
     timed peer "$VENV/bin/python" tools/bench/siting/peer.py geodata "$OUT/peer.npz"
 done
 if [ "$WITH_250M" = 1 ]; then
-    timed swift-250m "$BIN" run --mesh-level 250m --top 10 --sites-only --progress none -o "$OUT/sites-250m.geojson"
+    # --progress json: the run's one-line summary (cell counts) goes to stderr with it.
+    timed swift-250m "$BIN" run --mesh-level 250m --top 10 --sites-only --progress json -o "$OUT/sites-250m.geojson"
     grep -o "[0-9]* cells, [0-9]* eligible" "$OUT/stderr.log" | head -1 | sed 's/^/250 m land cells: /' || true
 fi
 
@@ -93,4 +94,4 @@ for line in open(sys.argv[1], encoding="utf-8"):
 print(f"scores: {n} cells compared, {missing} Swift cells not land in the peer, max |Δscore| = {worst:.3g}")
 print(f"land cells: peer {len(peer['rows'])}")
 PY
-"$BIN" run --top 10 --sites-only --progress none 2>&1 >/dev/null | grep -o "[0-9]* cells, [0-9]* eligible" | head -1 | sed 's/^/land cells: swift /'
+"$BIN" run --top 10 --sites-only --progress json 2>&1 >/dev/null | grep -o "[0-9]* cells, [0-9]* eligible" | head -1 | sed 's/^/land cells: swift /'
