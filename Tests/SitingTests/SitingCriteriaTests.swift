@@ -77,11 +77,31 @@ struct SitingCriteriaTests {
     /// Filter and refine: cells scored from chord bounds alone (no geodesic inverse) must
     /// bracket the exact total bit for bit, keep the exact exclusions, resolve to the exact
     /// total, and rank, when resolved lazily, exactly as a full sort of the exact cells.
+    /// The option sets above on the embedded layers, plus one with every user layer that
+    /// the bounds take exactly (grid points with --min-available-mw, population, factor
+    /// points, an --exclude polygon).
+    static let boundsCases: [(String, SitingLayers, SitingOptions)] = {
+        var rows = saturationCases.map { ($0.0, Embedded.layers, $0.1) }
+        var layers = Embedded.layers
+        layers.gridPoints = layers.plants.map { WeightedPoint($0.position, $0.capacityMW / 4) }
+        layers.population = layers.substations.map { WeightedPoint($0, 250_000) }
+        layers.factorPoints = layers.ixs.enumerated().map { WeightedPoint($0.element, Double($0.offset % 7)) }
+        layers.exclusions = [ValuedPolygon(rings: [[Position(135.6, 34.9), Position(135.9, 34.9), Position(135.9, 35.2),
+                                                     Position(135.6, 35.2), Position(135.6, 34.9)]])]
+        var options = SitingOptions()
+        options.top = 1
+        options.minAvailableMW = 100
+        options.gridRadiusKm = 40
+        options.maxRTTMs = 10
+        rows.append(("user layers: grid points, population, factor points, exclusion", layers, options))
+        return rows
+    }()
+
     @Test("bounded scoring brackets the exact total; lazy ranking and sites equal the exact ones",
-          arguments: saturationCases.indices)
+          arguments: boundsCases.indices)
     func boundsAreExact(_ k: Int) throws {
-        let (label, options) = Self.saturationCases[k]
-        let engine = try SitingEngine(layers: Embedded.layers, options: options)
+        let (label, layers, options) = Self.boundsCases[k]
+        let engine = try SitingEngine(layers: layers, options: options)
         let tiles = ["6545", "5339", "5235", "4930", "3927", "5438"].compactMap { try? MeshCode($0) }
         let exact = engine.scoreAll(tiles: tiles)
         let bounded = engine.scoreAll(tiles: tiles, exact: false)
