@@ -70,6 +70,8 @@ public final class CellRanking {
     /// Heap of indices into `cells`, best on top.
     private var heap: [Int32]
     private var produced: [ScoredCell] = []
+    /// Cells already resolved (so that even a NaN total, which equals no bound, is released).
+    private var settled: [Bool]
     private let resolve: ((ScoredCell) -> Double)?
     /// Provisional cells resolved so far.
     public private(set) var resolvedCount = 0
@@ -77,6 +79,7 @@ public final class CellRanking {
     /// `exactTotal` resolves provisional cells; nil when every cell is exact.
     public init(_ all: [ScoredCell], exactTotal: ((ScoredCell) -> Double)?) {
         cells = all.filter(\.eligible)
+        settled = cells.map(\.isExact)
         resolve = exactTotal
         heap = (0..<Int32(cells.count)).map { $0 }
         var i = heap.count / 2 - 1
@@ -88,9 +91,10 @@ public final class CellRanking {
         while produced.count <= k {
             guard let top = heap.first else { return nil }
             let i = Int(top)
-            if !cells[i].isExact {
+            if !settled[i] {
                 let t = resolve?(cells[i]) ?? cells[i].total
                 cells[i].total = t; cells[i].upper = t
+                settled[i] = true
                 resolvedCount += 1
                 siftDown(0)
                 continue
@@ -107,7 +111,7 @@ public final class CellRanking {
     private func before(_ a: Int32, _ b: Int32) -> Bool {
         let x = cells[Int(a)], y = cells[Int(b)]
         if x.upper != y.upper { return x.upper > y.upper }
-        let xe = x.isExact, ye = y.isExact
+        let xe = settled[Int(a)], ye = settled[Int(b)]
         if xe != ye { return !xe }
         return (x.row, x.column) < (y.row, y.column)
     }
