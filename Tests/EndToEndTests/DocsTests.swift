@@ -1,11 +1,11 @@
 import Foundation
-import XCTest
+import Testing
 
 /// The docs a user reads agree with the planners they run: the parameter tables in
 /// docs/planners/*.md and Plugins/README.md are generated from each planner's manifest by
 /// tools/gen-docs (and must be current), `wattbit list` shows every built-in planner, and
 /// each planner's `--help` names every parameter its manifest declares.
-final class DocsTests: XCTestCase {
+@Suite struct DocsTests {
     /// The planners that ship with WattBit. A new built-in planner is one more row.
     static let builtInPlanners = ["cable", "hubs", "gaps", "map", "siting", "latency"]
     /// The Python plugin in the tree, run by path (it is not built by SwiftPM).
@@ -16,10 +16,10 @@ final class DocsTests: XCTestCase {
 
     // MARK: generated docs
 
-    func testPlannerDocsAreCurrent() throws {
+    @Test func plannerDocsAreCurrent() throws {
         let bin = try Tool.binDirectory().path
         let result = try Tool.runExecutable(at: genDocs, ["--check", "--bin-dir", bin], timeout: 300)
-        XCTAssertEqual(result.exitCode, 0, """
+        #expect(result.exitCode == 0, """
             planner docs are stale or could not be checked; run tools/gen-docs (with the planners \
             built, e.g. `swift build -c release`) and commit the regenerated tables.
             \(result.stdoutText)\(result.stderr)
@@ -30,7 +30,7 @@ final class DocsTests: XCTestCase {
     /// --check with its path and exit 1, and regenerating restores the committed page without
     /// touching a byte outside the markers. A page without markers gets them, under
     /// "## Parameters".
-    func testCheckNamesAStalePageAndRegenerationRestoresIt() throws {
+    @Test func checkNamesAStalePageAndRegenerationRestoresIt() throws {
         let bin = try Tool.binDirectory().path
         let root = try Tool.temporaryDirectory("wattbit-gen-docs")
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -53,54 +53,49 @@ final class DocsTests: XCTestCase {
                 options: .regularExpression)),
         ]
         for testCase in cases {
-            XCTAssertNotEqual(testCase.page, committed, "\(testCase.label): the fixture did not change the page")
+            #expect(testCase.page != committed, "\(testCase.label): the fixture did not change the page")
             try testCase.page.write(toFile: page, atomically: true, encoding: .utf8)
 
             let check = try Tool.runExecutable(at: "\(root)/tools/gen-docs", ["--check", "--bin-dir", bin, "map"])
-            XCTAssertEqual(check.exitCode, 1, "\(testCase.label): --check must fail: \(check.stderr)")
-            XCTAssertTrue(check.stdoutText.contains("docs/planners/map.md"),
-                          "\(testCase.label): --check must name the stale page: \(check.stdoutText)")
-            XCTAssertEqual(try String(contentsOfFile: page, encoding: .utf8), testCase.page,
-                           "\(testCase.label): --check must not write")
+            #expect(check.exitCode == 1, "\(testCase.label): --check must fail: \(check.stderr)")
+            #expect(check.stdoutText.contains("docs/planners/map.md"), "\(testCase.label): --check must name the stale page: \(check.stdoutText)")
+            #expect(try String(contentsOfFile: page, encoding: .utf8) == testCase.page, "\(testCase.label): --check must not write")
 
             let write = try Tool.runExecutable(at: "\(root)/tools/gen-docs", ["--bin-dir", bin, "map"])
-            XCTAssertEqual(write.exitCode, 0, "\(testCase.label): \(write.stderr)")
-            XCTAssertEqual(try String(contentsOfFile: page, encoding: .utf8), committed,
-                           "\(testCase.label): regenerating must give back the committed page exactly")
+            #expect(write.exitCode == 0, "\(testCase.label): \(write.stderr)")
+            #expect(try String(contentsOfFile: page, encoding: .utf8) == committed, "\(testCase.label): regenerating must give back the committed page exactly")
             let recheck = try Tool.runExecutable(at: "\(root)/tools/gen-docs", ["--check", "--bin-dir", bin, "map"])
-            XCTAssertEqual(recheck.exitCode, 0, "\(testCase.label): after regeneration: \(recheck.stdoutText)")
+            #expect(recheck.exitCode == 0, "\(testCase.label): after regeneration: \(recheck.stdoutText)")
         }
     }
 
     // MARK: list and describe
 
-    func testListShowsEveryBuiltInPlannerWithAVersion() throws {
+    @Test func listShowsEveryBuiltInPlannerWithAVersion() throws {
         let result = try Tool.run("wattbit", ["list", "--json"])
-        XCTAssertEqual(result.exitCode, 0, result.stderr)
-        let entries = try XCTUnwrap(try result.json() as? [[String: Any]], "wattbit list --json: not an array")
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let entries = try #require(try result.json() as? [[String: Any]], "wattbit list --json: not an array")
         for name in Self.builtInPlanners {
             let entry = entries.first { $0["name"] as? String == name && $0["status"] as? String == "ok" }
-            XCTAssertNotNil(entry, "wattbit list does not show a working \(name): \(result.stdoutText)")
+            #expect(entry != nil, "wattbit list does not show a working \(name): \(result.stdoutText)")
             let version = entry?["version"] as? String ?? ""
-            XCTAssertNotNil(version.range(of: #"^\d+\.\d+"#, options: .regularExpression),
-                            "\(name): version \"\(version)\" is not a version number")
+            #expect(version.range(of: #"^\d+\.\d+"#, options: .regularExpression) != nil, "\(name): version \"\(version)\" is not a version number")
 
             let describe = try Tool.run("wattbit", ["describe", name, "--json"])
-            XCTAssertEqual(describe.exitCode, 0, "wattbit describe \(name) --json: \(describe.stderr)")
-            let manifest = try XCTUnwrap(try describe.json() as? [String: Any],
-                                         "wattbit describe \(name) --json: not a JSON object")
-            XCTAssertEqual(manifest["name"] as? String, name)
-            XCTAssertEqual(manifest["protocol"] as? String, "wattbit-planner/1", name)
-            XCTAssertEqual(manifest["version"] as? String, version, "\(name): list and describe disagree on the version")
+            #expect(describe.exitCode == 0, "wattbit describe \(name) --json: \(describe.stderr)")
+            let manifest = try #require(try describe.json() as? [String: Any], "wattbit describe \(name) --json: not a JSON object")
+            #expect((manifest["name"] as? String) == name)
+            #expect((manifest["protocol"] as? String) == "wattbit-planner/1", "\(name)")
+            #expect((manifest["version"] as? String) == version, "\(name): list and describe disagree on the version")
         }
         // The human table names them too.
         let table = try Tool.run("wattbit", ["list"])
-        XCTAssertEqual(table.exitCode, 0, table.stderr)
+        #expect(table.exitCode == 0, "\(table.stderr)")
         let namesShown = Set(table.stdoutText.split(separator: "\n").compactMap {
             $0.split(separator: " ", omittingEmptySubsequences: true).first.map(String.init)
         })
         for name in Self.builtInPlanners {
-            XCTAssertTrue(namesShown.contains(name), "wattbit list does not show \(name):\n\(table.stdoutText)")
+            #expect(namesShown.contains(name), "wattbit list does not show \(name):\n\(table.stdoutText)")
         }
     }
 
@@ -108,7 +103,7 @@ final class DocsTests: XCTestCase {
 
     /// Every input and parameter flag of each manifest appears in `--help`, both from the
     /// planner itself and through `wattbit NAME --help`.
-    func testHelpMentionsEveryManifestParameter() throws {
+    @Test func helpMentionsEveryManifestParameter() throws {
         let pluginPath = Tool.packageRoot.appendingPathComponent(Self.pythonPlugin.path).path
         let environment = ["WATTBIT_PLUGIN_PATH": (pluginPath as NSString).deletingLastPathComponent]
         var planners: [(name: String, executable: String)] = try Self.builtInPlanners.map {
@@ -118,11 +113,11 @@ final class DocsTests: XCTestCase {
 
         for planner in planners {
             let describe = try Tool.runExecutable(at: planner.executable, ["describe"])
-            XCTAssertEqual(describe.exitCode, 0, "\(planner.name) describe: \(describe.stderr)")
-            let manifest = try XCTUnwrap(try describe.json() as? [String: Any], "\(planner.name): manifest")
+            #expect(describe.exitCode == 0, "\(planner.name) describe: \(describe.stderr)")
+            let manifest = try #require(try describe.json() as? [String: Any], "\(planner.name): manifest")
             let parameters = manifest["parameters"] as? [[String: Any]] ?? []
             let inputs = manifest["inputs"] as? [[String: Any]] ?? []
-            XCTAssertFalse(parameters.isEmpty && inputs.isEmpty, "\(planner.name): manifest declares nothing")
+            #expect(!(parameters.isEmpty && inputs.isEmpty), "\(planner.name): manifest declares nothing")
 
             let helps = [
                 ("wattbit-\(planner.name) --help", try Tool.runExecutable(at: planner.executable, ["--help"])),
@@ -130,19 +125,18 @@ final class DocsTests: XCTestCase {
                  try Tool.run("wattbit", [planner.name, "--help"], environment: environment)),
             ]
             for (command, help) in helps {
-                XCTAssertEqual(help.exitCode, 0, "\(command): \(help.stderr)")
+                #expect(help.exitCode == 0, "\(command): \(help.stderr)")
                 let text = help.stdoutText + help.stderr
                 for input in inputs {
                     let flag = Self.flag(input["name"] as? String ?? "")
-                    XCTAssertTrue(text.contains(flag), "\(command) does not mention input \(flag)")
+                    #expect(text.contains(flag), "\(command) does not mention input \(flag)")
                 }
                 for parameter in parameters {
                     let name = parameter["name"] as? String ?? ""
                     let flag = Self.flag(name)
                     let spelled = parameter["type"] as? String == "boolean"
                         ? [flag, "--[no-]" + flag.dropFirst(2)] : [flag]
-                    XCTAssertTrue(spelled.contains { Self.mentions(text, $0) },
-                                  "\(command) does not mention parameter \(flag)")
+                    #expect(spelled.contains { Self.mentions(text, $0) }, "\(command) does not mention parameter \(flag)")
                 }
             }
         }

@@ -1,5 +1,5 @@
 import Foundation
-import XCTest
+import Testing
 @testable import GeoCore
 
 /// Deterministic pseudo-random numbers for reproducible test points.
@@ -15,16 +15,14 @@ private var bowTie: Geometry {
     .polygon([[Position(0, 0), Position(2, 2), Position(2, 0), Position(0, 2), Position(0, 0)]])
 }
 
-final class GEOSBridgeTests: XCTestCase {
-    // Made per test and released in tearDown: XCTest on Linux keeps its test-case objects
-    // alive until exit, and the leak check must see every GEOS handle freed.
-    private var context: GEOSContext!
-    override func setUp() { super.setUp(); context = GEOSContext() }
-    override func tearDown() { context = nil; super.tearDown() }
+@Suite struct GEOSBridgeTests {
+    // A suite instance is made per test and released when it ends, so the leak check
+    // sees every GEOS handle freed.
+    private let context = GEOSContext()
 
     // MARK: Conversion
 
-    func testRoundTripKeepsEveryGeometryType() throws {
+    @Test func roundTripKeepsEveryGeometryType() throws {
         let cases: [(String, Geometry)] = [
             ("point", .point(Position(139.7671, 35.6812))),
             ("point with z", .point(Position(1, 2, 3))),
@@ -53,98 +51,97 @@ final class GEOSBridgeTests: XCTestCase {
         ]
         for (name, g) in cases {
             let back = try context.geometry(context.geos(g))
-            XCTAssertEqual(back, g, name)
+            #expect(back == g, "\(name)")
         }
     }
 
-    func testWKTShowsTypesEmptiesAndZ() throws {
-        XCTAssertEqual(try context.wkt(.point(Position(1, 2, 3))), "POINT Z (1 2 3)")
-        XCTAssertEqual(try context.wkt(.polygon([])), "POLYGON EMPTY")
-        XCTAssertEqual(try context.wkt(.multiPoint([])), "MULTIPOINT EMPTY")
-        XCTAssertEqual(try context.geometry(wkt: "LINESTRING (0 0, 2 1)"),
-                       .lineString([Position(0, 0), Position(2, 1)]))
+    @Test func wktShowsTypesEmptiesAndZ() throws {
+        #expect(try context.wkt(.point(Position(1, 2, 3))) == "POINT Z (1 2 3)")
+        #expect(try context.wkt(.polygon([])) == "POLYGON EMPTY")
+        #expect(try context.wkt(.multiPoint([])) == "MULTIPOINT EMPTY")
+        #expect(try context.geometry(wkt: "LINESTRING (0 0, 2 1)") == .lineString([Position(0, 0), Position(2, 1)]))
         // GeoCore has no empty point: GEOS's POINT EMPTY comes back as an empty multipoint.
-        XCTAssertEqual(try context.geometry(wkt: "POINT EMPTY"), .multiPoint([]))
+        #expect(try context.geometry(wkt: "POINT EMPTY") == .multiPoint([]))
     }
 
-    func testGEOSMessagesReachTheSwiftError() {
+    @Test func geosMessagesReachTheSwiftError() throws {
         let cases: [(String, Geometry, String)] = [
             ("unclosed ring", .polygon([[Position(0, 0), Position(1, 0), Position(1, 1), Position(0, 1)]]),
              "closed linestring"),
             ("line of one position", .lineString([Position(0, 0)]), "must contain 0 or >1 elements"),
         ]
         for (name, g, expected) in cases {
-            XCTAssertThrowsError(try context.area(g), name) { error in
+            if let error = #expect(throws: (any Error).self, "\(name)", performing: { try context.area(g) }) {
                 let message = (error as? GEOSError)?.message ?? "\(error)"
-                XCTAssertTrue(message.contains(expected), "\(name): \(message)")
+                #expect(message.contains(expected), "\(name): \(message)")
             }
         }
-        XCTAssertThrowsError(try context.geometry(wkt: "POLYGON ((0 0, 1")) { error in
-            XCTAssertTrue("\(error)".contains("ParseException"), "\(error)")
+        if let error = #expect(throws: (any Error).self, performing: { try context.geometry(wkt: "POLYGON ((0 0, 1") }) {
+            #expect("\(error)".contains("ParseException"), "\(error)")
         }
         // The context stays usable after a failure.
-        XCTAssertEqual(try context.area(geosSquare(0, 0, side: 2)), 4)
+        #expect(try context.area(geosSquare(0, 0, side: 2)) == 4)
     }
 
     // MARK: Validity
 
-    func testBowTieIsInvalidWithTheSelfIntersectionNamed() throws {
+    @Test func bowTieIsInvalidWithTheSelfIntersectionNamed() throws {
         let result = try context.isValid(bowTie)
-        XCTAssertFalse(result.valid)
-        XCTAssertEqual(result.reason, "Self-intersection at (1.0, 1.0)")
+        #expect(!result.valid)
+        #expect(result.reason == "Self-intersection at (1.0, 1.0)")
         let square = try context.isValid(geosSquare(0, 0, side: 1))
-        XCTAssertTrue(square.valid)
-        XCTAssertNil(square.reason)
+        #expect(square.valid)
+        #expect(square.reason == nil)
         // GEOS 3.11 builds a ring of three positions and leaves the verdict to isValid.
         let collapsed = try context.isValid(.polygon([[Position(0, 0), Position(1, 0), Position(0, 0)]]))
-        XCTAssertFalse(collapsed.valid)
-        XCTAssertEqual(collapsed.reason?.hasPrefix("Too few points"), true, collapsed.reason ?? "nil")
+        #expect(!collapsed.valid)
+        #expect(collapsed.reason?.hasPrefix("Too few points") == true, "\(collapsed.reason ?? "nil")")
     }
 
-    func testMakeValidSplitsTheBowTieIntoTwoUnitTriangles() throws {
+    @Test func makeValidSplitsTheBowTieIntoTwoUnitTriangles() throws {
         let fixed = try context.makeValid(bowTie)
-        guard case .multiPolygon(let parts) = fixed else { return XCTFail("expected a multipolygon, got \(fixed)") }
-        XCTAssertEqual(parts.count, 2)
+        guard case .multiPolygon(let parts) = fixed else { Issue.record("expected a multipolygon, got \(fixed)"); return }
+        #expect(parts.count == 2)
         // Each triangle has base 2 and height 1: area 1.
         for part in parts {
-            XCTAssertEqual(try context.area(.polygon(part)), 1, accuracy: 1e-12)
-            XCTAssertEqual(part[0].count, 4)
+            #expect(try abs(context.area(.polygon(part)) - 1) <= 1e-12)
+            #expect(part[0].count == 4)
         }
-        XCTAssertTrue(try context.isValid(fixed).valid)
+        #expect(try context.isValid(fixed).valid)
         // Valid input is returned untouched.
         let square = geosSquare(0, 0, side: 1)
-        XCTAssertEqual(try context.makeValid(square), square)
+        #expect(try context.makeValid(square) == square)
     }
 
     // MARK: Overlay
 
-    func testBufferOfUnitSquareHasTheAreaOfItsRoundedOutline() throws {
+    @Test func bufferOfUnitSquareHasTheAreaOfItsRoundedOutline() throws {
         // Square + four 1×1 side strips + the four corner arcs, which together are a regular
         // 32-gon inscribed in the unit circle (8 segments per quadrant): 16·sin(π/16).
         let buffered = try context.buffer(geosSquare(0, 0, side: 1), distance: 1, quadrantSegments: 8)
-        XCTAssertEqual(try context.area(buffered), 1 + 4 + 16 * sin(Double.pi / 16), accuracy: 1e-9)
+        #expect(try abs(context.area(buffered) - (1 + 4 + 16 * sin(Double.pi / 16))) <= 1e-9)
         // A negative distance shrinks: 4×4 square by -1 leaves the 2×2 core.
-        XCTAssertEqual(try context.area(try context.buffer(geosSquare(0, 0, side: 4), distance: -1)), 4, accuracy: 1e-12)
-        XCTAssertThrowsError(try context.buffer(geosSquare(0, 0, side: 1), distance: 1, quadrantSegments: 0))
+        #expect(try abs(context.area(try context.buffer(geosSquare(0, 0, side: 4), distance: -1)) - 4) <= 1e-12)
+        #expect(throws: (any Error).self) { try context.buffer(geosSquare(0, 0, side: 1), distance: 1, quadrantSegments: 0) }
     }
 
-    func testOverlayOfTwoOffsetSquares() throws {
+    @Test func overlayOfTwoOffsetSquares() throws {
         // [0,2]² and [1,3]² overlap in [1,2]².
         let a = geosSquare(0, 0, side: 2), b = geosSquare(1, 1, side: 2)
-        XCTAssertEqual(try context.area(context.intersection(a, b)), 1, accuracy: 1e-12)
-        XCTAssertEqual(try context.area(context.union(a, b)), 7, accuracy: 1e-12)
-        XCTAssertEqual(try context.area(context.difference(a, b)), 3, accuracy: 1e-12)
-        XCTAssertTrue(try context.equalsTopologically(context.intersection(a, b), geosSquare(1, 1, side: 1)))
-        XCTAssertEqual(try context.area(context.unaryUnion(.multiPolygon([
+        #expect(try abs(context.area(context.intersection(a, b)) - 1) <= 1e-12)
+        #expect(try abs(context.area(context.union(a, b)) - 7) <= 1e-12)
+        #expect(try abs(context.area(context.difference(a, b)) - 3) <= 1e-12)
+        #expect(try context.equalsTopologically(context.intersection(a, b), geosSquare(1, 1, side: 1)))
+        #expect(try abs(context.area(context.unaryUnion(.multiPolygon([
             [[Position(0, 0), Position(2, 0), Position(2, 2), Position(0, 2), Position(0, 0)]],
-            [[Position(1, 1), Position(3, 1), Position(3, 3), Position(1, 3), Position(1, 1)]]]))), 7, accuracy: 1e-12)
-        XCTAssertTrue(try context.intersects(a, b))
-        XCTAssertFalse(try context.intersects(a, geosSquare(5, 5, side: 1)))
+            [[Position(1, 1), Position(3, 1), Position(3, 3), Position(1, 3), Position(1, 1)]]]))) - 7) <= 1e-12)
+        #expect(try context.intersects(a, b))
+        #expect(try !context.intersects(a, geosSquare(5, 5, side: 1)))
         // Disjoint inputs intersect in an empty polygon.
-        XCTAssertEqual(try context.intersection(a, geosSquare(5, 5, side: 1)), .polygon([]))
+        #expect(try context.intersection(a, geosSquare(5, 5, side: 1)) == .polygon([]))
     }
 
-    func testPolygonsComeBackInRightHandRuleOrder() throws {
+    @Test func polygonsComeBackInRightHandRuleOrder() throws {
         // A clockwise shell with a counter-clockwise hole goes in; RFC 7946 order comes out.
         let clockwise = Geometry.polygon([
             [Position(0, 0), Position(0, 10), Position(10, 10), Position(10, 0), Position(0, 0)],
@@ -152,9 +149,9 @@ final class GEOSBridgeTests: XCTestCase {
         for result in [try context.unaryUnion(clockwise),
                        try context.intersection(clockwise, geosSquare(-1, -1, side: 20)),
                        try context.buffer(clockwise, distance: 0)] {
-            guard case .polygon(let rings) = result, rings.count == 2 else { return XCTFail("\(result)") }
-            XCTAssertGreaterThan(signedArea(rings[0]), 0, "shell must be counter-clockwise")
-            XCTAssertLessThan(signedArea(rings[1]), 0, "hole must be clockwise")
+            guard case .polygon(let rings) = result, rings.count == 2 else { Issue.record("\(result)"); return }
+            #expect(signedArea(rings[0]) > 0, "shell must be counter-clockwise")
+            #expect(signedArea(rings[1]) < 0, "hole must be clockwise")
         }
     }
 
@@ -162,17 +159,17 @@ final class GEOSBridgeTests: XCTestCase {
         zip(ring, ring.dropFirst()).reduce(0) { $0 + ($1.0.x * $1.1.y - $1.1.x * $1.0.y) } / 2
     }
 
-    func testOverlayKeepsZ() throws {
+    @Test func overlayKeepsZ() throws {
         let line = Geometry.lineString([Position(0, 0, 5), Position(10, 0, 5)])
         let clipped = try context.intersection(line, geosSquare(2, -1, side: 2))
-        guard case .lineString(let positions) = clipped else { return XCTFail("\(clipped)") }
-        XCTAssertEqual(positions.map(\.x), [2, 4])
-        XCTAssertEqual(positions.map(\.z), [5, 5])
+        guard case .lineString(let positions) = clipped else { Issue.record("\(clipped)"); return }
+        #expect(positions.map(\.x) == [2, 4])
+        #expect(positions.map(\.z) == [5, 5])
     }
 
     // MARK: Prepared geometry
 
-    func testPreparedContainsAgreesWithRayCastingOnRandomPoints() throws {
+    @Test func preparedContainsAgreesWithRayCastingOnRandomPoints() throws {
         // A concave "C" shape with a hole in its spine.
         let shell = [Position(0, 0), Position(10, 0), Position(10, 3), Position(3, 3), Position(3, 7),
                      Position(10, 7), Position(10, 10), Position(0, 10), Position(0, 0)]
@@ -184,32 +181,32 @@ final class GEOSBridgeTests: XCTestCase {
         for _ in 0..<5_000 {
             let p = Position(random.uniform(-1, 11), random.uniform(-1, 11))
             let expected = evenOddContains([shell, hole], p)
-            XCTAssertEqual(try prepared.contains(p), expected, "\(p)")
-            XCTAssertEqual(try prepared.contains(.point(p)), expected, "\(p)")
-            XCTAssertEqual(try prepared.intersects(.point(p)), expected, "\(p)")
+            #expect(try prepared.contains(p) == expected, "\(p)")
+            #expect(try prepared.contains(.point(p)) == expected, "\(p)")
+            #expect(try prepared.intersects(.point(p)) == expected, "\(p)")
             if expected { inside += 1 }
         }
         // Area share of the C: (100 - 28 - 2) / 144 of the sampling box.
-        XCTAssertEqual(Double(inside) / 5_000, 70.0 / 144.0, accuracy: 0.03)
+        #expect(abs((Double(inside) / 5_000) - (70.0 / 144.0)) <= 0.03)
     }
 
-    func testPreparedContainsAndCoversDifferOnTheBoundary() throws {
+    @Test func preparedContainsAndCoversDifferOnTheBoundary() throws {
         let prepared = try PreparedGeometry(geosSquare(0, 0, side: 2), context: context)
         let edge = Geometry.lineString([Position(0, 0), Position(2, 0)])
-        XCTAssertFalse(try prepared.contains(edge))
-        XCTAssertTrue(try prepared.covers(edge))
-        XCTAssertFalse(try prepared.contains(Position(0, 1)))
-        XCTAssertTrue(try prepared.covers(.point(Position(0, 1))))
-        XCTAssertTrue(try prepared.contains(geosSquare(0.5, 0.5, side: 1)))
-        XCTAssertTrue(try prepared.intersects(geosSquare(1.5, 1.5, side: 1)))
-        XCTAssertFalse(try prepared.intersects(geosSquare(3, 3, side: 1)))
+        #expect(try !prepared.contains(edge))
+        #expect(try prepared.covers(edge))
+        #expect(try !prepared.contains(Position(0, 1)))
+        #expect(try prepared.covers(.point(Position(0, 1))))
+        #expect(try prepared.contains(geosSquare(0.5, 0.5, side: 1)))
+        #expect(try prepared.intersects(geosSquare(1.5, 1.5, side: 1)))
+        #expect(try !prepared.intersects(geosSquare(3, 3, side: 1)))
     }
 
     // MARK: Threads
 
-    func testPerThreadContextsAreDistinctPerThreadAndStablePerThread() throws {
+    @Test func perThreadContextsAreDistinctPerThreadAndStablePerThread() throws {
         let here = GEOSContext.perThread
-        XCTAssertTrue(here === GEOSContext.perThread)
+        #expect(here === GEOSContext.perThread)
         let hereID = ObjectIdentifier(here)
         let areas = ResultBox()
         let threads = (0..<4).map { i in
@@ -226,8 +223,8 @@ final class GEOSBridgeTests: XCTestCase {
         threads.forEach { $0.start() }
         let deadline = Date().addingTimeInterval(30)
         while areas.count < 4, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        XCTAssertEqual(areas.values, [200, 200, 200, 200])
-        XCTAssertEqual(areas.distinct, [true, true, true, true])
+        #expect(areas.values == [200, 200, 200, 200])
+        #expect(areas.distinct == [true, true, true, true])
     }
 }
 

@@ -1,13 +1,12 @@
-import XCTest
+import Foundation
+import Testing
 @testable import GeoCore
 
 /// The STRtree must give exactly the brute-force answers.
-final class GEOSSTRtreeTests: XCTestCase {
-    // Made per test and released in tearDown: XCTest on Linux keeps its test-case objects
-    // alive until exit, and the leak check must see every GEOS handle freed.
-    private var context: GEOSContext!
-    override func setUp() { super.setUp(); context = GEOSContext() }
-    override func tearDown() { context = nil; super.tearDown() }
+@Suite struct GEOSSTRtreeTests {
+    // A suite instance is made per test and released when it ends, so the leak check
+    // sees every GEOS handle freed.
+    private let context = GEOSContext()
 
     private func randomPoints(_ count: Int, seed: UInt64) -> [Position] {
         var random = SplitMix64(seed: seed)
@@ -18,20 +17,20 @@ final class GEOSSTRtreeTests: XCTestCase {
         ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot()
     }
 
-    func testNearestNeighbourMatchesBruteForceOnRandomPoints() throws {
+    @Test func nearestNeighbourMatchesBruteForceOnRandomPoints() throws {
         let points = randomPoints(2_000, seed: 7)
         let tree = try GEOSSTRtree(points.map { .point($0) }, context: context)
-        XCTAssertEqual(tree.count, 2_000)
+        #expect(tree.count == 2_000)
         var random = SplitMix64(seed: 8)
         for _ in 0..<300 {
             let q = Position(random.uniform(-10, 110), random.uniform(-10, 110))
             let brute = points.indices.min { planarDistance(points[$0], q) < planarDistance(points[$1], q) }
             let found = try tree.nearest(to: q)
-            XCTAssertEqual(found, brute, "query \(q)")
+            #expect(found == brute, "query \(q)")
         }
     }
 
-    func testNearestSegmentMatchesBruteForce() throws {
+    @Test func nearestSegmentMatchesBruteForce() throws {
         // Random segments up to 10 long: envelopes overlap a lot, so only exact distances
         // (computed by GEOS in the callback) can pick the right one.
         var random = SplitMix64(seed: 21)
@@ -43,12 +42,12 @@ final class GEOSSTRtreeTests: XCTestCase {
         for _ in 0..<100 {
             let q = Geometry.point(Position(random.uniform(0, 100), random.uniform(0, 100)))
             let distances = try segments.map { try context.distance($0, q) }
-            let found = try XCTUnwrap(try tree.nearest(to: q))
-            XCTAssertEqual(distances[found], distances.min() ?? .nan, accuracy: 1e-12, "query \(q)")
+            let found = try #require(try tree.nearest(to: q))
+            #expect(abs(distances[found] - (distances.min() ?? .nan)) <= 1e-12, "query \(q)")
         }
     }
 
-    func testNearestNeighbourUsesExactGeometryDistance() throws {
+    @Test func nearestNeighbourUsesExactGeometryDistance() throws {
         // A long thin line whose box contains the query, and a small square whose box is
         // nearer than the line itself: the answer must come from real distances.
         let geometries: [Geometry] = [
@@ -57,41 +56,41 @@ final class GEOSSTRtreeTests: XCTestCase {
             .polygon([]),                                      // 2: empty, never returned
         ]
         let tree = try GEOSSTRtree(geometries, context: context)
-        XCTAssertEqual(try tree.nearest(to: Position(2, 6)), 1)
-        XCTAssertEqual(try tree.nearest(to: Position(9, 8)), 0)
-        XCTAssertThrowsError(try tree.nearest(to: .polygon([])))
+        #expect(try tree.nearest(to: Position(2, 6)) == 1)
+        #expect(try tree.nearest(to: Position(9, 8)) == 0)
+        #expect(throws: (any Error).self) { try tree.nearest(to: .polygon([])) }
     }
 
-    func testBoxQueryMatchesBruteForce() throws {
+    @Test func boxQueryMatchesBruteForce() throws {
         let points = randomPoints(2_000, seed: 11)
         let tree = try GEOSSTRtree(points.map { .point($0) }, context: context)
         var random = SplitMix64(seed: 12)
         for _ in 0..<200 {
             let x = random.uniform(-5, 100), y = random.uniform(-5, 100)
             let box = BoundingBox(minX: x, minY: y, maxX: x + random.uniform(0, 20), maxY: y + random.uniform(0, 20))
-            XCTAssertEqual(tree.query(box), points.indices.filter { box.contains(points[$0]) }, "\(box)")
+            #expect(tree.query(box) == (points.indices.filter { box.contains(points[$0]) }), "\(box)")
         }
         // Inverted boxes match nothing.
-        XCTAssertEqual(tree.query(BoundingBox(minX: 50, minY: 50, maxX: 40, maxY: 60)), [])
+        #expect(tree.query(BoundingBox(minX: 50, minY: 50, maxX: 40, maxY: 60)) == [])
     }
 
-    func testBoxQueryReturnsCandidatesByEnvelope() throws {
+    @Test func boxQueryReturnsCandidatesByEnvelope() throws {
         let tree = try GEOSSTRtree([
             geosSquare(0, 0, side: 1),
             .lineString([Position(5, 5), Position(6, 6)]),
             .geometryCollection([]),
             geosSquare(0.5, 0.5, side: 1),
         ], context: context)
-        XCTAssertEqual(tree.query(BoundingBox(minX: 0.9, minY: 0.9, maxX: 1.1, maxY: 1.1)), [0, 3])
-        XCTAssertEqual(tree.query(BoundingBox(minX: 5.5, minY: 5.5, maxX: 5.5, maxY: 5.5)), [1])
-        XCTAssertEqual(tree.query(BoundingBox(minX: 10, minY: 10, maxX: 11, maxY: 11)), [])
+        #expect(tree.query(BoundingBox(minX: 0.9, minY: 0.9, maxX: 1.1, maxY: 1.1)) == [0, 3])
+        #expect(tree.query(BoundingBox(minX: 5.5, minY: 5.5, maxX: 5.5, maxY: 5.5)) == [1])
+        #expect(tree.query(BoundingBox(minX: 10, minY: 10, maxX: 11, maxY: 11)) == [])
     }
 
-    func testEmptyTreeAnswersNothing() throws {
+    @Test func emptyTreeAnswersNothing() throws {
         let tree = try GEOSSTRtree([], context: context)
-        XCTAssertNil(try tree.nearest(to: Position(0, 0)))
-        XCTAssertEqual(tree.query(BoundingBox(minX: -1, minY: -1, maxX: 1, maxY: 1)), [])
+        #expect(try tree.nearest(to: Position(0, 0)) == nil)
+        #expect(tree.query(BoundingBox(minX: -1, minY: -1, maxX: 1, maxY: 1)) == [])
         let onlyEmpty = try GEOSSTRtree([.polygon([])], context: context)
-        XCTAssertNil(try onlyEmpty.nearest(to: Position(0, 0)))
+        #expect(try onlyEmpty.nearest(to: Position(0, 0)) == nil)
     }
 }

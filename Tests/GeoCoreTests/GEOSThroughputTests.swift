@@ -1,12 +1,12 @@
 import Foundation
-import XCTest
+import Testing
 @testable import GeoCore
 
 /// Real-size throughput figures for docs/geos-bridge.md. Skipped unless
 /// WATTBIT_GEOS_THROUGHPUT=1 (run in release:
 /// `WATTBIT_GEOS_THROUGHPUT=1 swift test -c release --filter GEOSThroughputTests`).
 /// Asserts correctness of the large results only; CPU timings are printed, not asserted.
-final class GEOSThroughputTests: XCTestCase {
+@Suite struct GEOSThroughputTests {
     /// CPU seconds of this thread: the build machine is shared, so wall time would mostly
     /// measure the other processes.
     private func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -32,10 +32,10 @@ final class GEOSThroughputTests: XCTestCase {
         return ring
     }
 
-    func testThroughput() throws {
-        guard ProcessInfo.processInfo.environment["WATTBIT_GEOS_THROUGHPUT"] == "1" else {
-            throw XCTSkip("set WATTBIT_GEOS_THROUGHPUT=1 to measure")
-        }
+    /// Off unless WATTBIT_GEOS_THROUGHPUT=1 (it measures, it does not check).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["WATTBIT_GEOS_THROUGHPUT"] == "1",
+                   "set WATTBIT_GEOS_THROUGHPUT=1 to measure"))
+    func throughput() throws {
         let context = GEOSContext()
         var report: [String] = []
 
@@ -43,7 +43,7 @@ final class GEOSThroughputTests: XCTestCase {
         let big = Geometry.polygon([star(vertices: 1_000_000)])
         var back: Geometry = .polygon([])
         let roundTrip = try seconds { back = try context.geometry(context.geos(big)) }
-        XCTAssertEqual(back, big)
+        #expect(back == big)
         report.append(String(format: "round trip of a 1,000,000-vertex polygon: %.3f s (%.1f M vertices/s)",
                              roundTrip, 1.0 / roundTrip))
 
@@ -55,7 +55,7 @@ final class GEOSThroughputTests: XCTestCase {
         var inside = 0
         let contains = try seconds { for p in points where try prepared.contains(p) { inside += 1 } }
         let shareInside = Double(inside) / Double(points.count)
-        XCTAssertEqual(shareInside, try context.area(shape) / (2.2 * 2.2), accuracy: 0.01)
+        #expect(try abs(shareInside - (context.area(shape) / (2.2 * 2.2))) <= 0.01)
         report.append(String(format: "prepared contains, 1,000,000 points vs 10,000-vertex polygon: %.3f s (%.2f M points/s)",
                              contains, 1.0 / contains))
 
@@ -63,12 +63,12 @@ final class GEOSThroughputTests: XCTestCase {
         let sites = points.prefix(100_000).map { Geometry.point($0) }
         var tree: GEOSSTRtree?
         let build = try seconds { tree = try GEOSSTRtree(Array(sites), context: context) }
-        let index = try XCTUnwrap(tree)
+        let index = try #require(tree)
         var found = 0
         let nearest = try seconds {
             for p in points.suffix(100_000) where try index.nearest(to: p) != nil { found += 1 }
         }
-        XCTAssertEqual(found, 100_000)
+        #expect(found == 100_000)
         report.append(String(format: "STRtree of 100,000 points: build %.3f s; 100,000 nearest queries %.3f s (%.0f queries/s)",
                              build, nearest, 100_000 / nearest))
         print(report.map { "GEOS throughput: " + $0 }.joined(separator: "\n"))

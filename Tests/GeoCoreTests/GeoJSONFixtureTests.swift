@@ -1,5 +1,5 @@
 import Foundation
-import XCTest
+import Testing
 @testable import GeoCore
 
 /// Table-driven GeoJSON fixtures:
@@ -10,7 +10,7 @@ import XCTest
 ///   error line a user sees.
 /// Set WATTBIT_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change, then
 /// review the diff.
-final class GeoJSONFixtureTests: XCTestCase {
+@Suite struct GeoJSONFixtureTests {
     static let fixtures: URL = {
         Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
     }()
@@ -34,15 +34,15 @@ final class GeoJSONFixtureTests: XCTestCase {
         case "FeatureCollection": return writer.encode(collection)
         case "Feature": return writer.encode(feature: collection.features[0])
         default:
-            XCTAssertEqual(collection.features.count, 1, source)
-            XCTAssertNil(collection.features[0].properties, "a bare geometry reads as a feature with null properties")
-            return writer.encode(geometry: try XCTUnwrap(collection.features[0].geometry))
+            #expect(collection.features.count == 1, "\(source)")
+            #expect(collection.features[0].properties == nil, "a bare geometry reads as a feature with null properties")
+            return writer.encode(geometry: try #require(collection.features[0].geometry))
         }
     }
 
-    func testRFC7946ExamplesRoundTripByteIdentically() throws {
+    @Test func rfC7946ExamplesRoundTripByteIdentically() throws {
         let inputs = try files(in: "rfc7946/in", extensions: ["geojson"])
-        XCTAssertGreaterThanOrEqual(inputs.count, 12)
+        #expect(inputs.count >= 12)
         for input in inputs {
             let name = input.lastPathComponent
             let written = try rewrite(Array(try Data(contentsOf: input)), source: name)
@@ -52,17 +52,17 @@ final class GeoJSONFixtureTests: XCTestCase {
                 continue
             }
             let golden = Array(try Data(contentsOf: Self.fixtures.appendingPathComponent(goldenPath)))
-            XCTAssertEqual(String(decoding: written, as: UTF8.self), String(decoding: golden, as: UTF8.self), name)
+            #expect(String(decoding: written, as: UTF8.self) == String(decoding: golden, as: UTF8.self), "\(name)")
             // write → read → write is a fixed point.
-            XCTAssertEqual(try rewrite(written, source: name), written, name)
+            #expect(try rewrite(written, source: name) == written, "\(name)")
         }
     }
 
     /// RS-delimited (pretty records) and newline-delimited sequences are written as RFC 8142
     /// sequences, byte-identical to the goldens and a fixed point of read → write.
-    func testSequencesRoundTripByteIdentically() throws {
+    @Test func sequencesRoundTripByteIdentically() throws {
         let inputs = try files(in: "rfc8142/in", extensions: ["geojsons"])
-        XCTAssertEqual(inputs.count, 2)
+        #expect(inputs.count == 2)
         let writer = GeoJSONWriter(format: .sequence)
         for input in inputs {
             let name = input.lastPathComponent
@@ -74,48 +74,48 @@ final class GeoJSONFixtureTests: XCTestCase {
                 continue
             }
             let golden = Array(try Data(contentsOf: Self.fixtures.appendingPathComponent(goldenPath)))
-            XCTAssertEqual(String(decoding: written, as: UTF8.self), String(decoding: golden, as: UTF8.self), name)
-            XCTAssertEqual(writer.encode(try GeoJSONReader.read(bytes: written, source: name)), written, name)
-            XCTAssertEqual(written.filter { $0 == 0x1E }.count, collection.features.count, "one RS per record")
+            #expect(String(decoding: written, as: UTF8.self) == String(decoding: golden, as: UTF8.self), "\(name)")
+            #expect(writer.encode(try GeoJSONReader.read(bytes: written, source: name)) == written, "\(name)")
+            #expect((written.filter { $0 == 0x1E }.count) == collection.features.count, "one RS per record")
         }
         let stations = try GeoJSONReader.read(path: Self.fixtures.appendingPathComponent("rfc8142/in/landing-stations.geojsons").path)
-        XCTAssertEqual(stations.features.map { $0[property: "zone"]?.stringValue }, ["boso", "shima", "other"])
-        XCTAssertEqual(stations.features[1][property: "cables"], ["JUPITER", "SJC2"])
+        #expect((stations.features.map { $0[property: "zone"]?.stringValue }) == ["boso", "shima", "other"])
+        #expect(stations.features[1][property: "cables"] == ["JUPITER", "SJC2"])
     }
 
-    func testRFC7946ExamplesReadAsTheRFCDescribes() throws {
+    @Test func rfC7946ExamplesReadAsTheRFCDescribes() throws {
         func read(_ name: String) throws -> FeatureCollection {
             let url = Self.fixtures.appendingPathComponent("rfc7946/in/" + name)
             return try GeoJSONReader.read(path: url.path)
         }
         guard case .polygon(let rings) = try read("A3-polygon-with-hole.geojson").features[0].geometry else {
-            return XCTFail("A.3 is a Polygon")
+            Issue.record("A.3 is a Polygon"); return
         }
-        XCTAssertEqual(rings.count, 2, "exterior ring and one hole")
-        XCTAssertEqual(rings[1][0], Position(100.8, 0.8))
+        #expect(rings.count == 2, "exterior ring and one hole")
+        #expect(rings[1][0] == Position(100.8, 0.8))
         guard case .multiPolygon(let polygons) = try read("A6-multipolygon.geojson").features[0].geometry else {
-            return XCTFail("A.6 is a MultiPolygon")
+            Issue.record("A.6 is a MultiPolygon"); return
         }
-        XCTAssertEqual(polygons.map(\.count), [1, 2])
+        #expect(polygons.map(\.count) == [1, 2])
         guard case .geometryCollection(let members) = try read("A7-geometrycollection.geojson").features[0].geometry else {
-            return XCTFail("A.7 is a GeometryCollection")
+            Issue.record("A.7 is a GeometryCollection"); return
         }
-        XCTAssertEqual(members.map(\.typeName), ["Point", "LineString"])
+        #expect(members.map(\.typeName) == ["Point", "LineString"])
         let example = try read("1.5-featurecollection.geojson")
-        XCTAssertEqual(example.features.count, 3)
-        XCTAssertEqual(example.features[1][property: "prop1"], .number(0))
-        XCTAssertEqual(example.features[2][property: "prop1"], .object(["this": "that"]))
+        #expect(example.features.count == 3)
+        #expect(example.features[1][property: "prop1"] == .number(0))
+        #expect(example.features[2][property: "prop1"] == .object(["this": "that"]))
         let bboxed = try read("5-bbox-featurecollection.geojson")
-        XCTAssertEqual(bboxed.bbox, [100, 0, 105, 1])
-        XCTAssertEqual(bboxed.features[0].bbox, [-10, -10, 10, 10])
+        #expect(bboxed.bbox == [100, 0, 105, 1])
+        #expect(bboxed.features[0].bbox == [-10, -10, 10, 10])
         let foreign = try read("6.1-foreign-members.geojson").features[0]
-        XCTAssertEqual(foreign.id, .string("f1"))
-        XCTAssertEqual(foreign.foreignMembers["title"], .string("Example Feature"))
+        #expect(foreign.id == .string("f1"))
+        #expect(foreign.foreignMembers["title"] == .string("Example Feature"))
     }
 
-    func testBadInputsFailWithTheExpectedErrorLine() throws {
+    @Test func badInputsFailWithTheExpectedErrorLine() throws {
         let inputs = try files(in: "bad", extensions: ["geojson", "geojsons", "json"])
-        XCTAssertGreaterThanOrEqual(inputs.count, 30)
+        #expect(inputs.count >= 30)
         for input in inputs {
             let name = input.lastPathComponent
             let expectedURL = input.deletingPathExtension().appendingPathExtension("expected")
@@ -134,8 +134,8 @@ final class GeoJSONFixtureTests: XCTestCase {
             }
             let expected = try String(contentsOf: expectedURL, encoding: .utf8)
                 .trimmingCharacters(in: .newlines)
-            XCTAssertEqual(actual, expected, name)
-            XCTAssertNotNil(kind, "\(name) must be rejected")
+            #expect(actual == expected, "\(name)")
+            #expect(kind != nil, "\(name) must be rejected")
             // The same error when the file is streamed in small chunks.
             var streamed = "no error"
             do {
@@ -144,7 +144,7 @@ final class GeoJSONFixtureTests: XCTestCase {
             } catch let error as GeoJSONError {
                 streamed = error.description.replacingOccurrences(of: input.path, with: name)
             }
-            XCTAssertEqual(streamed, expected, "\(name), streamed in 5-byte chunks")
+            #expect(streamed == expected, "\(name), streamed in 5-byte chunks")
         }
     }
 }

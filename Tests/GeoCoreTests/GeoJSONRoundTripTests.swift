@@ -1,8 +1,9 @@
-import XCTest
+import Foundation
+import Testing
 @testable import GeoCore
 
-final class GeoJSONRoundTripTests: XCTestCase {
-    func testFeatureCollectionRoundTripsWithJapaneseNamesAndForeignMembers() throws {
+@Suite struct GeoJSONRoundTripTests {
+    @Test func featureCollectionRoundTripsWithJapaneseNamesAndForeignMembers() throws {
         let text = """
         {"type":"FeatureCollection","features":[
         {"type":"Feature","id":"hub-1","geometry":{"type":"Point","coordinates":[139.7671234,35.681236]},"properties":{"name":"東京駅","capacity_mw":1200,"share":0.25,"tags":["dc",null,true]},"role":"hub"},
@@ -11,18 +12,18 @@ final class GeoJSONRoundTripTests: XCTestCase {
 
         """
         let collection = try GeoJSONReader.read(bytes: Array(text.utf8), source: "demo.geojson")
-        XCTAssertEqual(collection.features.count, 2)
-        XCTAssertEqual(collection.features[0].id, .string("hub-1"))
-        XCTAssertEqual(collection.features[0][property: "name"], .string("東京駅"))
-        XCTAssertEqual(collection.features[0].foreignMembers["role"], .string("hub"))
-        XCTAssertEqual(collection.features[0].geometry, .point(Position(139.7671234, 35.681236)))
-        XCTAssertNil(collection.features[1].properties)
-        XCTAssertEqual(collection.foreignMembers["name"], .string("demo"))
+        #expect(collection.features.count == 2)
+        #expect(collection.features[0].id == .string("hub-1"))
+        #expect(collection.features[0][property: "name"] == .string("東京駅"))
+        #expect(collection.features[0].foreignMembers["role"] == .string("hub"))
+        #expect(collection.features[0].geometry == .point(Position(139.7671234, 35.681236)))
+        #expect(collection.features[1].properties == nil)
+        #expect(collection.foreignMembers["name"] == .string("demo"))
         let written = GeoJSONWriter().encode(collection)
-        XCTAssertEqual(String(decoding: written, as: UTF8.self), text)
+        #expect(String(decoding: written, as: UTF8.self) == text)
     }
 
-    func testSequenceRoundTrip() throws {
+    @Test func sequenceRoundTrip() throws {
         let features = [
             Feature(id: .number(7), geometry: .lineString([Position(139.1, 35.2), Position(139.3, 35.4)]),
                     properties: ["role": "route", "length_km": 12.5]),
@@ -30,19 +31,18 @@ final class GeoJSONRoundTripTests: XCTestCase {
         ]
         let writer = GeoJSONWriter(format: .sequence)
         let bytes = writer.encode(FeatureCollection(features))
-        XCTAssertEqual(bytes.first, 0x1E)
+        #expect(bytes.first == 0x1E)
         let back = try GeoJSONReader.read(bytes: bytes, source: "seq")
-        XCTAssertEqual(back.features, features)
-        XCTAssertEqual(writer.encode(back), bytes)
+        #expect(back.features == features)
+        #expect(writer.encode(back) == bytes)
     }
 
-    func testJSONTextRoundTrip() throws {
+    @Test func jsonTextRoundTrip() throws {
         let value: JSONValue = ["name": "wattbit-cable", "n": 3, "x": 0.1, "list": [1, 2.5, "ア"], "nested": ["a": nil]]
         let compact = JSONText.encode(value)
-        XCTAssertEqual(String(decoding: compact, as: UTF8.self),
-                       #"{"name":"wattbit-cable","n":3,"x":0.1,"list":[1,2.5,"ア"],"nested":{"a":null}}"#)
-        XCTAssertEqual(try JSONText.parse(compact, source: "m"), value)
-        XCTAssertEqual(try JSONText.parse(JSONText.encode(value, pretty: true), source: "m"), value)
-        XCTAssertEqual(try JSONText.parse(Array("42".utf8), source: "m"), 42)
+        #expect(String(decoding: compact, as: UTF8.self) == #"{"name":"wattbit-cable","n":3,"x":0.1,"list":[1,2.5,"ア"],"nested":{"a":null}}"#)
+        #expect(try JSONText.parse(compact, source: "m") == value)
+        #expect(try JSONText.parse(JSONText.encode(value, pretty: true), source: "m") == value)
+        #expect(try JSONText.parse(Array("42".utf8), source: "m") == 42)
     }
 }

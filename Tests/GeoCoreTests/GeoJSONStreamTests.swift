@@ -1,15 +1,21 @@
 import Foundation
-import XCTest
+import Testing
 @testable import GeoCore
 
 /// Streaming: RFC 8142 sequences, newline-delimited features, FeatureCollections read in
 /// chunks of any size with bounded memory, and robustness against mutated input.
-final class GeoJSONStreamTests: XCTestCase {
+@Suite final class GeoJSONStreamTests {
+    /// Directories made by `temporaryFile`, removed when the test's suite instance ends.
+    private var temporaryDirectories: [URL] = []
+    deinit {
+        for directory in temporaryDirectories { try? FileManager.default.removeItem(at: directory) }
+    }
+
     func temporaryFile(_ bytes: [UInt8], name: String = "input.geojson") throws -> String {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("wattbit-geojson-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        temporaryDirectories.append(directory)
         let url = directory.appendingPathComponent(name)
         try Data(bytes).write(to: url)
         return url.path
@@ -34,7 +40,7 @@ final class GeoJSONStreamTests: XCTestCase {
         }
     }
 
-    func testSequencesAndCollectionsReadTheSameFeaturesInAnyChunkSize() throws {
+    @Test func sequencesAndCollectionsReadTheSameFeaturesInAnyChunkSize() throws {
         let features = sampleFeatures(60)
         let collection = GeoJSONWriter().encode(FeatureCollection(features))
         let sequence = GeoJSONWriter(format: .sequence).encode(FeatureCollection(features))
@@ -50,27 +56,27 @@ final class GeoJSONStreamTests: XCTestCase {
                     indices.append(index)
                     streamed.append(feature)
                 }
-                XCTAssertTrue(streamed == features, "\(label), chunk \(chunkSize)")
-                XCTAssertEqual(indices, Array(0..<features.count), "\(label): indices are 0-based and in order")
+                #expect(streamed == features, "\(label), chunk \(chunkSize)")
+                #expect(indices == Array(0..<features.count), "\(label): indices are 0-based and in order")
             }
-            XCTAssertTrue(try GeoJSONReader.read(path: path).features == features, label)
+            #expect(try GeoJSONReader.read(path: path).features == features, "\(label)")
         }
     }
 
-    func testStreamingKeepsMemoryBoundedByTheLargestFeature() throws {
+    @Test func streamingKeepsMemoryBoundedByTheLargestFeature() throws {
         let features = sampleFeatures(4000)
         let bytes = GeoJSONWriter().encode(FeatureCollection(features))
-        XCTAssertGreaterThan(bytes.count, 1_000_000)
+        #expect(bytes.count > 1_000_000)
         let path = try temporaryFile(bytes)
         let input = try GeoJSONInput(path: path, chunkSize: 16 * 1024)
         var count = 0
         _ = try GeoJSONStreamParser(input: input).run { _, _ in count += 1 }
-        XCTAssertEqual(count, 4000)
+        #expect(count == 4000)
         // A chunk plus at most a feature's worth of carry-over: far below the file size.
-        XCTAssertLessThan(input.peakBufferCount, 2 * 16 * 1024 + 1024, "file is \(bytes.count) bytes")
+        #expect(input.peakBufferCount < (2 * 16 * 1024 + 1024), "file is \(bytes.count) bytes")
     }
 
-    func testAFeatureLargerThanTheChunkIsReadInLinearTime() throws {
+    @Test func aFeatureLargerThanTheChunkIsReadInLinearTime() throws {
         // One 200k-position LineString read in 4 KB chunks: each retry reads at least as much
         // again, so the total work stays linear instead of quadratic.
         let line: [Position] = (0..<200_000).map { (k: Int) -> Position in
@@ -83,21 +89,21 @@ final class GeoJSONStreamTests: XCTestCase {
         let input = try GeoJSONInput(path: path, chunkSize: 4096)
         var read: [Feature] = []
         _ = try GeoJSONStreamParser(input: input).run { _, feature in read.append(feature) }
-        XCTAssertTrue(read.first?.geometry == .lineString(line))
-        XCTAssertLessThan(input.peakBufferCount, 4 * bytes.count)
+        #expect(read.first?.geometry == .lineString(line))
+        #expect(input.peakBufferCount < (4 * bytes.count))
     }
 
-    func testSequenceWithCollectionRecordsAndBlankLines() throws {
+    @Test func sequenceWithCollectionRecordsAndBlankLines() throws {
         let text = "\u{1E}{\"type\":\"Point\",\"coordinates\":[139.7,35.6]}\n\n\u{1E}\n"
             + "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"a\":1}}]}\n"
         let read = try GeoJSONReader.read(bytes: Array(text.utf8), source: "mixed")
-        XCTAssertEqual(read.features.count, 2)
-        XCTAssertEqual(read.features[0].geometry, .point(Position(139.7, 35.6)))
-        XCTAssertNil(read.features[0].properties)
-        XCTAssertEqual(read.features[1][property: "a"], 1)
+        #expect(read.features.count == 2)
+        #expect(read.features[0].geometry == .point(Position(139.7, 35.6)))
+        #expect(read.features[0].properties == nil)
+        #expect(read.features[1][property: "a"] == 1)
     }
 
-    func testManyMembersStayLinearAndDuplicatesAreStillFound() throws {
+    @Test func manyMembersStayLinearAndDuplicatesAreStillFound() throws {
         // 30,000 foreign members and 30,000 properties: duplicate checks switch to hashing,
         // so this reads in linear time and still catches the repeated name at the end.
         let names = (0..<30_000).map { "m\($0)" }
@@ -105,66 +111,66 @@ final class GeoJSONStreamTests: XCTestCase {
         let properties = "{" + foreign + "}"
         let good = "{\"type\":\"Feature\",\"geometry\":null,\"properties\":\(properties),\(foreign)}"
         let feature = try GeoJSONReader.read(bytes: Array(good.utf8), source: "wide").features[0]
-        XCTAssertEqual(feature.foreignMembers.count, 30_000)
-        XCTAssertEqual(feature.properties?.count, 30_000)
+        #expect(feature.foreignMembers.count == 30_000)
+        #expect(feature.properties?.count == 30_000)
         for bad in ["{\"type\":\"Feature\",\"geometry\":null,\(foreign),\"m17\":2}",
                     "{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\(foreign),\"m17\":2}}"] {
-            XCTAssertThrowsError(try GeoJSONReader.read(bytes: Array(bad.utf8), source: "wide")) {
-                XCTAssertEqual(($0 as? GeoJSONError)?.message, "duplicate member \"m17\"")
+            if let error = #expect(throws: (any Error).self, performing: { try GeoJSONReader.read(bytes: Array(bad.utf8), source: "wide") }) {
+                #expect((error as? GeoJSONError)?.message == "duplicate member \"m17\"")
             }
         }
     }
 
-    func testErrorsFromTheCallerPassThroughUnchanged() throws {
+    @Test func errorsFromTheCallerPassThroughUnchanged() throws {
         struct Stop: Error {}
         let path = try temporaryFile(GeoJSONWriter().encode(FeatureCollection(sampleFeatures(10))))
         var seen = 0
-        XCTAssertThrowsError(try GeoJSONReader.forEachFeature(path: path) { index, _ in
+        if let error = #expect(throws: (any Error).self, performing: { try GeoJSONReader.forEachFeature(path: path) { index, _ in
             seen = index
             if index == 3 { throw Stop() }
-        }) { XCTAssertTrue($0 is Stop) }
-        XCTAssertEqual(seen, 3)
+        } }) { #expect(error is Stop) }
+        #expect(seen == 3)
     }
 
-    func testMissingAndUnreadableFilesAreNamed() {
-        XCTAssertThrowsError(try GeoJSONReader.read(path: "/nonexistent/routes.geojson")) { error in
+    @Test func missingAndUnreadableFilesAreNamed() throws {
+        if let error = #expect(throws: (any Error).self, performing: { try GeoJSONReader.read(path: "/nonexistent/routes.geojson") }) {
             let error = error as? GeoJSONError
-            XCTAssertEqual(error?.kind, .fileNotFound)
-            XCTAssertEqual(error?.exitCode, 66)
-            XCTAssertEqual(error?.description, "/nonexistent/routes.geojson: cannot open: No such file or directory")
+            #expect(error?.kind == .fileNotFound)
+            #expect(error?.exitCode == 66)
+            #expect(error?.description == "/nonexistent/routes.geojson: cannot open: No such file or directory")
         }
-        XCTAssertThrowsError(try GeoJSONReader.read(path: FileManager.default.temporaryDirectory.path)) { error in
-            XCTAssertEqual((error as? GeoJSONError)?.kind, .unreadable)
+        if let error = #expect(throws: (any Error).self, performing: { try GeoJSONReader.read(path: FileManager.default.temporaryDirectory.path) }) {
+            #expect((error as? GeoJSONError)?.kind == .unreadable)
         }
     }
 
-    func testErrorLinesAndColumnsAreTheSameInAnyChunkSize() throws {
+    @Test func errorLinesAndColumnsAreTheSameInAnyChunkSize() throws {
         let features = sampleFeatures(60)
         let text = String(decoding: GeoJSONWriter().encode(FeatureCollection(features)), as: UTF8.self)
         // Break feature 57: swap its first position into lat,lon order.
         let broken = text.replacingOccurrences(of: "[[[139.2125,35.0083333]", with: "[[[35.0083333,139.2125]")
-        XCTAssertTrue(text.contains("[[[139.2125,35.0083333]"))
-        XCTAssertNotEqual(broken, text)
+        #expect(text.contains("[[[139.2125,35.0083333]"))
+        #expect(broken != text)
         let path = try temporaryFile(Array(broken.utf8), name: "mesh.geojson")
         var messages = Set<String>()
         for chunkSize in [1, 7, 100, 1 << 20] {
             do {
                 _ = try GeoJSONStreamParser(input: try GeoJSONInput(path: path, chunkSize: chunkSize)).run { _, _ in }
-                XCTFail("must be rejected")
+                Issue.record("must be rejected")
             } catch let error as GeoJSONError {
                 messages.insert(error.description)
-                XCTAssertEqual(error.line, 59, "line of feature 57 (after the header line)")
-                XCTAssertEqual(error.jsonPath, "features[57].geometry.coordinates[0][0]")
-                XCTAssertTrue(error.message.contains("looks like lat,lon"), error.message)
+                #expect(error.line == 59, "line of feature 57 (after the header line)")
+                #expect(error.jsonPath == "features[57].geometry.coordinates[0][0]")
+                #expect(error.message.contains("looks like lat,lon"), "\(error.message)")
             }
         }
-        XCTAssertEqual(messages.count, 1, "\(messages)")
+        #expect(messages.count == 1, "\(messages)")
     }
 
     /// Truncations at every offset and deterministic random mutations of real documents
     /// must each either read or fail with a GeoJSONError pointing inside the input — never
     /// crash, hang or throw anything else.
-    func testMutatedInputNeverCrashes() throws {
+    @Test func mutatedInputNeverCrashes() throws {
         let fixtures = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
         var seeds: [[UInt8]] = [GeoJSONWriter().encode(FeatureCollection(sampleFeatures(3))),
                                 GeoJSONWriter(format: .sequence).encode(FeatureCollection(sampleFeatures(2)))]
@@ -195,17 +201,17 @@ final class GeoJSONStreamTests: XCTestCase {
                     let collection = try GeoJSONReader.read(bytes: bytes, source: "fuzz")
                     // Whatever was accepted must write and read back to the same value.
                     let again = try GeoJSONReader.read(bytes: GeoJSONWriter(precision: 15).encode(collection), source: "again")
-                    XCTAssertEqual(again.features.count, collection.features.count)
+                    #expect(again.features.count == collection.features.count)
                 } catch let error as GeoJSONError {
                     let lines = bytes.filter { $0 == 0x0A }.count + 1
-                    if let line = error.line { XCTAssertTrue((1...lines).contains(line), error.description) }
-                    XCTAssertFalse(error.message.isEmpty)
+                    if let line = error.line { #expect((1...lines).contains(line), "\(error.description)") }
+                    #expect(!error.message.isEmpty)
                 }
                 _ = try? JSONText.parse(bytes, source: "fuzz")
                 checked += 1
             }
         }
-        XCTAssertGreaterThan(checked, 3000)
+        #expect(checked > 3000)
     }
 }
 

@@ -1,4 +1,5 @@
-import XCTest
+import Foundation
+import Testing
 @testable import GeoCore
 
 /// 100 inverse problems solved with GeographicLib 2.1 (Python `geographiclib` from PyPI,
@@ -6,7 +7,7 @@ import XCTest
 /// 30 short-to-medium pairs around Japan (10 m … 300 km), 15 nearly antipodal pairs (the hard
 /// case for Vincenty-type methods, which fail to converge there) and 15 from within 1° of a
 /// pole. Values pasted verbatim: lon1, lat1, lon2, lat2, s12 (m), azi1, azi2 (degrees).
-final class GeodesicReferenceTests: XCTestCase {
+@Suite struct GeodesicReferenceTests {
     static let cases: [(Double, Double, Double, Double, Double, Double, Double)] = [
         (91.744886, 71.546697, 55.793535, -61.215772, 14989426.371611, -156.3585006170, -164.7084739121),
         (112.619151, -74.014644, 127.131719, -20.046112, 6064635.030421, 16.8175704537, 4.8786889360),
@@ -110,17 +111,17 @@ final class GeodesicReferenceTests: XCTestCase {
         (13.466892, -89.069929, -7.322082, 75.605446, 18298974.889334, -19.5799120273, -1.2540833767),
     ]
 
-    func testInverseAndDirectAgreeWithGeographicLibToOneMillimetre() {
-        XCTAssertEqual(Self.cases.count, 100)
+    @Test func inverseAndDirectAgreeWithGeographicLibToOneMillimetre() throws {
+        #expect(Self.cases.count == 100)
         for (i, c) in Self.cases.enumerated() {
             let a = Position(c.0, c.1), b = Position(c.2, c.3)
             let r = Geodesic.inverse(a, b)
-            XCTAssertEqual(r.distanceMeters, c.4, accuracy: 0.001, "case \(i)")
-            XCTAssertEqual(r.azimuth1, c.5, accuracy: 1e-7, "case \(i)")
-            XCTAssertEqual(r.azimuth2, c.6, accuracy: 1e-7, "case \(i)")
+            #expect(abs(r.distanceMeters - c.4) <= 0.001, "case \(i)")
+            #expect(abs(r.azimuth1 - c.5) <= 1e-7, "case \(i)")
+            #expect(abs(r.azimuth2 - c.6) <= 1e-7, "case \(i)")
             // Direct with the reference azimuth and distance lands on b within 1 mm.
             let landed = Geodesic.direct(from: a, azimuthDegrees: c.5, distanceMeters: c.4)
-            XCTAssertLessThan(Geodesic.inverse(landed, b).distanceMeters, 0.001, "case \(i)")
+            #expect(Geodesic.inverse(landed, b).distanceMeters < 0.001, "case \(i)")
         }
     }
 }

@@ -1,10 +1,11 @@
-import XCTest
+import Foundation
+import Testing
 @testable import GeoCore
 
 /// Reference values were computed with GeographicLib 2.1 (Python package `geographiclib`
 /// from PyPI, `Geodesic(6378137, 1/298.257222101)`, i.e. GRS80) and pasted here; GeographicLib
 /// is accurate to 15 nm, so agreement to 1 mm checks our bridge, argument order and units.
-final class GeodesicTests: XCTestCase {
+@Suite struct GeodesicTests {
     struct InverseCase {
         let name: String
         let a: Position, b: Position
@@ -31,19 +32,19 @@ final class GeodesicTests: XCTestCase {
               meters: 0.999398, azimuth1: 89.999996780, azimuth2: 90.000003220),
     ]
 
-    func testInverseMatchesGeographicLibToOneMillimetre() {
+    @Test func inverseMatchesGeographicLibToOneMillimetre() throws {
         for c in Self.inverseCases {
             let r = Geodesic.inverse(c.a, c.b)
-            XCTAssertEqual(r.distanceMeters, c.meters, accuracy: 0.001, c.name)
-            XCTAssertEqual(r.azimuth1, c.azimuth1, accuracy: 1e-8, c.name)
-            XCTAssertEqual(r.azimuth2, c.azimuth2, accuracy: 1e-8, c.name)
-            XCTAssertEqual(Geodesic.distanceKm(c.a, c.b), c.meters / 1000, accuracy: 1e-6, c.name)
+            #expect(abs(r.distanceMeters - c.meters) <= 0.001, "\(c.name)")
+            #expect(abs(r.azimuth1 - c.azimuth1) <= 1e-8, "\(c.name)")
+            #expect(abs(r.azimuth2 - c.azimuth2) <= 1e-8, "\(c.name)")
+            #expect(abs(Geodesic.distanceKm(c.a, c.b) - (c.meters / 1000)) <= 1e-6, "\(c.name)")
             // Symmetric: the way back is as long.
-            XCTAssertEqual(Geodesic.inverse(c.b, c.a).distanceMeters, c.meters, accuracy: 0.001, c.name)
+            #expect(abs(Geodesic.inverse(c.b, c.a).distanceMeters - c.meters) <= 0.001, "\(c.name)")
         }
     }
 
-    func testDirectMatchesGeographicLib() {
+    @Test func directMatchesGeographicLib() throws {
         let cases: [(String, Position, Double, Double, Position)] = [
             ("100 km north-east of Tokyo Station", Position(139.767125, 35.681236), 45, 100_000,
              Position(140.554518042396, 36.315937391667)),
@@ -55,69 +56,69 @@ final class GeodesicTests: XCTestCase {
         for (name, from, azimuth, meters, expected) in cases {
             let p = Geodesic.direct(from: from, azimuthDegrees: azimuth, distanceMeters: meters)
             // 1e-9 degrees is about 0.1 mm.
-            XCTAssertEqual(p.lon, expected.lon, accuracy: 1e-9, name)
-            XCTAssertEqual(p.lat, expected.lat, accuracy: 1e-9, name)
+            #expect(abs(p.lon - expected.lon) <= 1e-9, "\(name)")
+            #expect(abs(p.lat - expected.lat) <= 1e-9, "\(name)")
             // And the inverse brings us back the same distance.
-            XCTAssertEqual(Geodesic.inverse(from, p).distanceMeters, meters, accuracy: 0.001, name)
+            #expect(abs(Geodesic.inverse(from, p).distanceMeters - meters) <= 0.001, "\(name)")
         }
     }
 
-    func testDensifyKeepsVerticesAndFollowsTheGeodesic() {
+    @Test func densifyKeepsVerticesAndFollowsTheGeodesic() throws {
         let jfk = Position(-73.7781, 40.6413), lhr = Position(-0.4543, 51.47)
         let dense = Geodesic.densify([jfk, lhr], maxSegmentKm: 1000)
         // 5554.9 km in pieces of at most 1000 km: 6 equal pieces, 7 points.
-        XCTAssertEqual(dense.count, 7)
-        XCTAssertEqual(dense.first, jfk)
-        XCTAssertEqual(dense.last, lhr)
+        #expect(dense.count == 7)
+        #expect(dense.first == jfk)
+        #expect(dense.last == lhr)
         for i in 1..<dense.count {
-            XCTAssertLessThanOrEqual(Geodesic.distanceKm(dense[i - 1], dense[i]), 1000)
-            XCTAssertEqual(Geodesic.distanceKm(dense[i - 1], dense[i]), 5554.908790590 / 6, accuracy: 1e-6)
+            #expect(Geodesic.distanceKm(dense[i - 1], dense[i]) <= 1000)
+            #expect(abs(Geodesic.distanceKm(dense[i - 1], dense[i]) - (5554.908790590 / 6)) <= 1e-6)
         }
         // Points lie on the geodesic: the 1/3 and 1/2 points as computed by GeographicLib's
         // InverseLine().Position().
-        XCTAssertEqual(dense[2].lon, -53.696346086891, accuracy: 1e-9)
-        XCTAssertEqual(dense[2].lat, 49.448944748494, accuracy: 1e-9)
-        XCTAssertEqual(dense[3].lon, -41.290338699954, accuracy: 1e-9)
-        XCTAssertEqual(dense[3].lat, 52.237521802315, accuracy: 1e-9)
-        XCTAssertEqual(Geodesic.lengthKm(dense), 5554.908790590, accuracy: 1e-6)
+        #expect(abs(dense[2].lon - -53.696346086891) <= 1e-9)
+        #expect(abs(dense[2].lat - 49.448944748494) <= 1e-9)
+        #expect(abs(dense[3].lon - -41.290338699954) <= 1e-9)
+        #expect(abs(dense[3].lat - 52.237521802315) <= 1e-9)
+        #expect(abs(Geodesic.lengthKm(dense) - 5554.908790590) <= 1e-6)
         let midpoint = Geodesic.interpolate(jfk, lhr, fraction: 0.5)
-        XCTAssertEqual(midpoint.lon, -41.290338699954, accuracy: 1e-9)
-        XCTAssertEqual(midpoint.lat, 52.237521802315, accuracy: 1e-9)
+        #expect(abs(midpoint.lon - -41.290338699954) <= 1e-9)
+        #expect(abs(midpoint.lat - 52.237521802315) <= 1e-9)
     }
 
-    func testDensifyEdgeCases() {
+    @Test func densifyEdgeCases() throws {
         let line = [Position(139, 35, 12), Position(139.001, 35)]
         // Short segments and bad limits leave the line alone (altitude kept).
-        XCTAssertEqual(Geodesic.densify(line, maxSegmentKm: 10), line)
-        XCTAssertEqual(Geodesic.densify(line, maxSegmentKm: 0), line)
-        XCTAssertEqual(Geodesic.densify(line, maxSegmentKm: -1), line)
-        XCTAssertEqual(Geodesic.densify(line, maxSegmentKm: .nan), line)
-        XCTAssertEqual(Geodesic.densify([], maxSegmentKm: 1), [])
-        XCTAssertEqual(Geodesic.densify([line[0]], maxSegmentKm: 1), [line[0]])
+        #expect(Geodesic.densify(line, maxSegmentKm: 10) == line)
+        #expect(Geodesic.densify(line, maxSegmentKm: 0) == line)
+        #expect(Geodesic.densify(line, maxSegmentKm: -1) == line)
+        #expect(Geodesic.densify(line, maxSegmentKm: .nan) == line)
+        #expect(Geodesic.densify([], maxSegmentKm: 1) == [])
+        #expect(Geodesic.densify([line[0]], maxSegmentKm: 1) == [line[0]])
         // Repeated vertices produce no extra points.
-        XCTAssertEqual(Geodesic.densify([line[0], line[0]], maxSegmentKm: 1).count, 2)
+        #expect(Geodesic.densify([line[0], line[0]], maxSegmentKm: 1).count == 2)
     }
 
-    func testLengthOfMultiSegmentLine() {
+    @Test func lengthOfMultiSegmentLine() throws {
         let tokyo = Position(139.767125, 35.681236), osaka = Position(135.500107, 34.73348)
-        XCTAssertEqual(Geodesic.lengthKm([tokyo, osaka, tokyo]), 2 * 402.479878071, accuracy: 1e-6)
-        XCTAssertEqual(Geodesic.lengthKm([tokyo]), 0)
-        XCTAssertEqual(Geodesic.lengthKm([]), 0)
+        #expect(abs(Geodesic.lengthKm([tokyo, osaka, tokyo]) - (2 * 402.479878071)) <= 1e-6)
+        #expect(Geodesic.lengthKm([tokyo]) == 0)
+        #expect(Geodesic.lengthKm([]) == 0)
     }
 
-    func testPolygonAreaMatchesGeographicLib() {
+    @Test func polygonAreaMatchesGeographicLib() throws {
         // GeographicLib PolygonArea, GRS80: 1°×1° cell 139–140 E, 35–36 N.
         let square = [Position(139, 35), Position(140, 35), Position(140, 36), Position(139, 36), Position(139, 35)]
-        XCTAssertEqual(Geodesic.polygonAreaKm2([square]), 10066.272985516, accuracy: 1e-6)
+        #expect(abs(Geodesic.polygonAreaKm2([square]) - 10066.272985516) <= 1e-6)
         // Orientation does not matter; open rings are accepted.
-        XCTAssertEqual(Geodesic.polygonAreaKm2([Array(square.reversed())]), 10066.272985516, accuracy: 1e-6)
-        XCTAssertEqual(Geodesic.polygonAreaKm2([Array(square.dropLast())]), 10066.272985516, accuracy: 1e-6)
+        #expect(abs(Geodesic.polygonAreaKm2([Array(square.reversed())]) - 10066.272985516) <= 1e-6)
+        #expect(abs(Geodesic.polygonAreaKm2([Array(square.dropLast())]) - 10066.272985516) <= 1e-6)
         // A box around Japan, 122.9–146 E, 24–46 N.
         let japan = [Position(122.9, 24), Position(146, 24), Position(146, 46), Position(122.9, 46), Position(122.9, 24)]
-        XCTAssertEqual(Geodesic.polygonAreaKm2([japan]), 5_116_242.490542240, accuracy: 1e-3)
+        #expect(abs(Geodesic.polygonAreaKm2([japan]) - 5_116_242.490542240) <= 1e-3)
         // A hole is subtracted.
-        XCTAssertEqual(Geodesic.polygonAreaKm2([japan, square]), 5_116_242.490542240 - 10066.272985516, accuracy: 1e-3)
-        XCTAssertEqual(Geodesic.polygonAreaKm2([]), 0)
-        XCTAssertEqual(Geodesic.polygonAreaKm2([[Position(139, 35), Position(140, 35)]]), 0)
+        #expect(abs(Geodesic.polygonAreaKm2([japan, square]) - (5_116_242.490542240 - 10066.272985516)) <= 1e-3)
+        #expect(Geodesic.polygonAreaKm2([]) == 0)
+        #expect(Geodesic.polygonAreaKm2([[Position(139, 35), Position(140, 35)]]) == 0)
     }
 }

@@ -1,7 +1,8 @@
-import XCTest
+import Foundation
+import Testing
 @testable import GeoCore
 
-final class MeshTests: XCTestCase {
+@Suite struct MeshTests {
     /// Codes at levels 1–6 (first … eighth). Tokyo Station's 3rd-level mesh 53394611 is the
     /// Statistics Bureau's usual example; Tokyo Tower's 53393599 is the example in the
     /// `jismesh` README. All rows were cross-checked with `jismesh` 2.x from PyPI
@@ -19,21 +20,21 @@ final class MeshTests: XCTestCase {
          ["5235", "523504", "52350422", "523504221", "5235042213", "52350422133"]),
     ]
 
-    func testLandmarksAtEveryLevel() throws {
+    @Test func landmarksAtEveryLevel() throws {
         for landmark in Self.landmarks {
             for (level, expected) in zip(MeshCode.Level.allCases, landmark.codes) {
                 let cell = MeshCode(containing: landmark.point, level: level)
-                XCTAssertEqual(cell.code, expected, "\(landmark.name) \(level)")
-                XCTAssertEqual(cell.level, level)
-                XCTAssertTrue(cell.bounds.contains(landmark.point), "\(landmark.name) \(level)")
+                #expect(cell.code == expected, "\(landmark.name) \(level)")
+                #expect(cell.level == level)
+                #expect(cell.bounds.contains(landmark.point), "\(landmark.name) \(level)")
                 let parsed = try MeshCode(expected)
-                XCTAssertEqual(parsed.level, level)
-                XCTAssertEqual(parsed.bounds, cell.bounds, "\(landmark.name) \(level)")
+                #expect(parsed.level == level)
+                #expect(parsed.bounds == cell.bounds, "\(landmark.name) \(level)")
             }
         }
     }
 
-    func testCellSizesFollowTheStandard() throws {
+    @Test func cellSizesFollowTheStandard() throws {
         // Exact sizes in degrees: 40′×1°, 5′×7.5′, 30″×45″, then halves.
         let expected: [(MeshCode.Level, lat: Double, lon: Double)] = [
             (.first, 40.0 / 60, 1), (.second, 5.0 / 60, 7.5 / 60), (.third, 30.0 / 3600, 45.0 / 3600),
@@ -42,84 +43,83 @@ final class MeshTests: XCTestCase {
         ]
         for (level, lat, lon) in expected {
             let b = MeshCode(containing: Position(139.767125, 35.681236), level: level).bounds
-            XCTAssertEqual(b.height, lat, accuracy: 1e-12, "\(level)")
-            XCTAssertEqual(b.width, lon, accuracy: 1e-12, "\(level)")
+            #expect(abs(b.height - lat) <= 1e-12, "\(level)")
+            #expect(abs(b.width - lon) <= 1e-12, "\(level)")
         }
         // First-level 5339: lat 53/1.5 = 35°20′ to 36°, lon 139° to 140°.
         let first = try MeshCode("5339").bounds
-        XCTAssertEqual(first.minY, 53.0 / 1.5, accuracy: 1e-12)
-        XCTAssertEqual(first.maxY, 36, accuracy: 1e-12)
-        XCTAssertEqual(first.minX, 139, accuracy: 1e-12)
-        XCTAssertEqual(first.maxX, 140, accuracy: 1e-12)
+        #expect(abs(first.minY - (53.0 / 1.5)) <= 1e-12)
+        #expect(abs(first.maxY - 36) <= 1e-12)
+        #expect(abs(first.minX - 139) <= 1e-12)
+        #expect(abs(first.maxX - 140) <= 1e-12)
     }
 
-    func testSubdivisionDigitsAreSWSENWNE() throws {
+    @Test func subdivisionDigitsAreSWSENWNE() throws {
         let parent = try MeshCode("53394611").bounds
         let quadrants: [(digit: String, north: Bool, east: Bool)] = [
             ("1", false, false), ("2", false, true), ("3", true, false), ("4", true, true),
         ]
         for q in quadrants {
             let b = try MeshCode("53394611" + q.digit).bounds
-            XCTAssertEqual(b.minY, q.north ? parent.center.lat : parent.minY, accuracy: 1e-12, q.digit)
-            XCTAssertEqual(b.minX, q.east ? parent.center.lon : parent.minX, accuracy: 1e-12, q.digit)
+            #expect(abs(b.minY - (q.north ? parent.center.lat : parent.minY)) <= 1e-12, "\(q.digit)")
+            #expect(abs(b.minX - (q.east ? parent.center.lon : parent.minX)) <= 1e-12, "\(q.digit)")
             // Same rule one and two levels further down.
             let quarter = try MeshCode("533946114" + q.digit).bounds
             let half = try MeshCode("533946114").bounds
-            XCTAssertEqual(quarter.minY, q.north ? half.center.lat : half.minY, accuracy: 1e-12)
-            XCTAssertEqual(quarter.minX, q.east ? half.center.lon : half.minX, accuracy: 1e-12)
+            #expect(abs(quarter.minY - (q.north ? half.center.lat : half.minY)) <= 1e-12)
+            #expect(abs(quarter.minX - (q.east ? half.center.lon : half.minX)) <= 1e-12)
         }
-        XCTAssertEqual(try MeshCode("53394611").children.map(\.code),
-                       ["533946111", "533946112", "533946113", "533946114"])
-        XCTAssertEqual(try MeshCode("5339").children.count, 64)
-        XCTAssertEqual(try MeshCode("533946").children.count, 100)
-        XCTAssertEqual(try MeshCode("53394611323").children, [])
-        XCTAssertEqual(try MeshCode("53394611323").ancestor(at: .third)?.code, "53394611")
-        XCTAssertEqual(try MeshCode("53394611323").ancestor(at: .first)?.code, "5339")
-        XCTAssertNil(try MeshCode("5339").ancestor(at: .second))
+        #expect(try MeshCode("53394611").children.map(\.code) == ["533946111", "533946112", "533946113", "533946114"])
+        #expect(try MeshCode("5339").children.count == 64)
+        #expect(try MeshCode("533946").children.count == 100)
+        #expect(try MeshCode("53394611323").children == [])
+        #expect(try MeshCode("53394611323").ancestor(at: .third)?.code == "53394611")
+        #expect(try MeshCode("53394611323").ancestor(at: .first)?.code == "5339")
+        #expect(try MeshCode("5339").ancestor(at: .second) == nil)
     }
 
-    func testRoundTripOnRandomPointsAtEveryLevel() throws {
+    @Test func roundTripOnRandomPointsAtEveryLevel() throws {
         var rng = SplitMix64(seed: 410)
         for _ in 0..<2000 {
             let p = Position(Double.random(in: 122...154, using: &rng), Double.random(in: 20...46, using: &rng))
             var previous: MeshCode?
             for level in MeshCode.Level.allCases {
                 let cell = MeshCode(containing: p, level: level)
-                XCTAssertEqual(cell.code.count, level.digitCount)
-                XCTAssertTrue(cell.bounds.contains(p))
+                #expect(cell.code.count == level.digitCount)
+                #expect(cell.bounds.contains(p))
                 let parsed = try MeshCode(cell.code)
-                XCTAssertEqual(parsed, cell)
-                XCTAssertEqual(MeshCode(containing: parsed.center, level: level), cell)
+                #expect(parsed == cell)
+                #expect(MeshCode(containing: parsed.center, level: level) == cell)
                 // Each code extends its parent's code.
-                if let previous { XCTAssertTrue(cell.code.hasPrefix(previous.code)) }
+                if let previous { #expect(cell.code.hasPrefix(previous.code)) }
                 previous = cell
             }
         }
     }
 
-    func testCornersBelongToTheNorthEastCell() {
+    @Test func cornersBelongToTheNorthEastCell() throws {
         // South and west edges belong to a cell: 35°20′N 139°E is the SW corner of 5339.
-        XCTAssertEqual(MeshCode(containing: Position(139, 53.0 / 1.5 + 1e-12), level: .third).code, "53390000")
+        #expect(MeshCode(containing: Position(139, 53.0 / 1.5 + 1e-12), level: .third).code == "53390000")
         // 35°30′N is the south edge of second-level row 2 (35°20′ + 2 × 5′), 139°45′E of column 6.
-        XCTAssertEqual(MeshCode(containing: Position(139.75, 35.5), level: .third).code, "53392600")
+        #expect(MeshCode(containing: Position(139.75, 35.5), level: .third).code == "53392600")
     }
 
-    func testPolygonIsClosedAndCounterClockwise() throws {
-        guard case .polygon(let rings) = try MeshCode("533946113").polygon else { return XCTFail("not a polygon") }
-        XCTAssertEqual(rings.count, 1)
+    @Test func polygonIsClosedAndCounterClockwise() throws {
+        guard case .polygon(let rings) = try MeshCode("533946113").polygon else { Issue.record("not a polygon"); return }
+        #expect(rings.count == 1)
         let ring = rings[0]
-        XCTAssertEqual(ring.count, 5)
-        XCTAssertEqual(ring.first, ring.last)
+        #expect(ring.count == 5)
+        #expect(ring.first == ring.last)
         var twiceArea = 0.0
         for i in 0..<(ring.count - 1) { twiceArea += ring[i].x * ring[i + 1].y - ring[i + 1].x * ring[i].y }
-        XCTAssertGreaterThan(twiceArea, 0, "counter-clockwise")
+        #expect(twiceArea > 0, "counter-clockwise")
         // A 3rd-level mesh is roughly 1 km square at Tokyo.
         let third = try MeshCode("53394611")
-        guard case .polygon(let r3) = third.polygon else { return XCTFail("not a polygon") }
-        XCTAssertEqual(Geodesic.polygonAreaKm2(r3), 1.06, accuracy: 0.03)
+        guard case .polygon(let r3) = third.polygon else { Issue.record("not a polygon"); return }
+        #expect(abs(Geodesic.polygonAreaKm2(r3) - 1.06) <= 0.03)
     }
 
-    func testInvalidCodesAreRejectedWithAReason() {
+    @Test func invalidCodesAreRejectedWithAReason() throws {
         let bad: [(code: String, reason: String)] = [
             ("", "has 0 characters"),
             ("533", "has 3 characters"),
@@ -139,21 +139,21 @@ final class MeshTests: XCTestCase {
             ("0000", "first-level mesh 00 is outside Japan's grid"),
         ]
         for c in bad {
-            XCTAssertThrowsError(try MeshCode(c.code), c.code) { error in
-                guard let e = error as? MeshCode.ParseError else { return XCTFail("\(error)") }
-                XCTAssertTrue(e.description.contains(c.reason), "\(c.code): \(e.description)")
+            if let error = #expect(throws: (any Error).self, "\(c.code)", performing: { try MeshCode(c.code) }) {
+                guard let e = error as? MeshCode.ParseError else { Issue.record("\(error)"); continue }
+                #expect(e.description.contains(c.reason), "\(c.code): \(e.description)")
             }
         }
     }
 
-    func testPointsOffJapansGrid() {
+    @Test func pointsOffJapansGrid() throws {
         for p in [Position(99.9, 35), Position(139, -0.1), Position(.nan, 35), Position(200, 35), Position(139, 66.7),
                   Position(121.9, 35), Position(139, 19.9)] {
-            XCTAssertFalse(MeshCode.covers(p), "\(p)")
-            XCTAssertThrowsError(try MeshCode(checkedContaining: p, level: .third))
+            #expect(!MeshCode.covers(p), "\(p)")
+            #expect(throws: (any Error).self) { try MeshCode(checkedContaining: p, level: .third) }
             // The unchecked initialiser still yields a valid code (clamped), never a trap.
-            XCTAssertNoThrow(try MeshCode(MeshCode(containing: p, level: .third).code))
+            #expect(throws: Never.self) { try MeshCode(MeshCode(containing: p, level: .third).code) }
         }
-        XCTAssertTrue(MeshCode.covers(Position(139.767125, 35.681236)))
+        #expect(MeshCode.covers(Position(139.767125, 35.681236)))
     }
 }

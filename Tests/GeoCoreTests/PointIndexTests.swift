@@ -1,9 +1,10 @@
-import XCTest
+import Foundation
+import Testing
 @testable import GeoCore
 
 /// The index must give exactly the brute-force geodesic answers (same indices, same
 /// distances, same tie order), wherever the points are.
-final class PointIndexTests: XCTestCase {
+@Suite struct PointIndexTests {
     /// A fixed-seed generator so failures reproduce.
 
     struct Region {
@@ -37,106 +38,106 @@ final class PointIndexTests: XCTestCase {
     /// The filter step alone: bounds that hold the brute-force nearest geodesic, are under
     /// 0.5 % apart below 1,000 km, do not depend on the hint, and agree with the
     /// prepared-location queries.
-    func testNearestDistanceBoundsHoldTheBruteForceNearest() {
+    @Test func nearestDistanceBoundsHoldTheBruteForceNearest() throws {
         var rng = SplitMix64(state: 20261203)
         for region in Self.regions {
             let points = randomPoints(1500, region, &rng)
             let index = PointIndex(points)
             var hint = -1
             for q in randomPoints(60, region, &rng) {
-                guard let location = PointIndex.Location(q) else { return XCTFail("location") }
+                guard let location = PointIndex.Location(q) else { Issue.record("location"); return }
                 let truth = bruteForce(points, q)[0].distanceKm
                 let bounds = index.nearestDistanceBounds(to: location)
-                XCTAssertLessThanOrEqual(bounds.lowerKm, truth, region.name)
-                XCTAssertGreaterThanOrEqual(bounds.upperKm, truth, region.name)
+                #expect(bounds.lowerKm <= truth, "\(region.name)")
+                #expect(bounds.upperKm >= truth, "\(region.name)")
                 // a/b − 1 ≈ 0.34 %, plus the arc over the chord (≈ 0.1 % at 1,000 km).
-                if truth < 1000 { XCTAssertLessThanOrEqual(bounds.upperKm, bounds.lowerKm * 1.005 + 1e-6, region.name) }
+                if truth < 1000 { #expect(bounds.upperKm <= (bounds.lowerKm * 1.005 + 1e-6), "\(region.name)") }
                 let hinted = index.nearestDistanceBounds(to: location, hint: &hint)
-                XCTAssertEqual(hinted.lowerKm, bounds.lowerKm, region.name)
-                XCTAssertEqual(hinted.upperKm, bounds.upperKm, region.name)
-                XCTAssertEqual(index.nearest(to: location)?.distanceKm, truth, region.name)
-                XCTAssertEqual(index.within(km: region.radiusKm, of: location), index.within(km: region.radiusKm, of: q))
+                #expect(hinted.lowerKm == bounds.lowerKm, "\(region.name)")
+                #expect(hinted.upperKm == bounds.upperKm, "\(region.name)")
+                #expect(index.nearest(to: location)?.distanceKm == truth, "\(region.name)")
+                #expect(index.within(km: region.radiusKm, of: location) == index.within(km: region.radiusKm, of: q))
             }
         }
-        XCTAssertEqual(PointIndex([]).nearestDistanceBounds(to: PointIndex.Location(Position(139, 35))!).lowerKm, .infinity)
-        XCTAssertNil(PointIndex.Location(Position(.nan, 35)))
+        #expect(PointIndex([]).nearestDistanceBounds(to: PointIndex.Location(Position(139, 35))!).lowerKm == .infinity)
+        #expect(PointIndex.Location(Position(.nan, 35)) == nil)
     }
 
-    func testQueriesEqualBruteForceGeodesicAnswers() {
+    @Test func queriesEqualBruteForceGeodesicAnswers() throws {
         var rng = SplitMix64(state: 20261123)
         for region in Self.regions {
             let points = randomPoints(1500, region, &rng)
             let index = PointIndex(points)
-            XCTAssertEqual(index.count, points.count)
+            #expect(index.count == points.count)
             for q in randomPoints(40, region, &rng) {
                 let truth = bruteForce(points, q)
                 let nearest = index.nearest(to: q)
-                XCTAssertEqual(nearest?.index, truth[0].index, region.name)
-                XCTAssertEqual(nearest?.distanceKm ?? -1, truth[0].distanceKm, accuracy: 1e-12, region.name)
+                #expect(nearest?.index == truth[0].index, "\(region.name)")
+                #expect(abs((nearest?.distanceKm ?? -1) - truth[0].distanceKm) <= 1e-12, "\(region.name)")
 
                 // Bounded: the nearest when within maxKm, else nil (both sides of the bound).
                 for maxKm in [region.radiusKm, truth[0].distanceKm, truth[0].distanceKm.nextDown] {
                     let bounded = index.nearest(to: q, maxKm: maxKm)
                     if truth[0].distanceKm <= maxKm {
-                        XCTAssertEqual(bounded?.index, truth[0].index, region.name)
-                        XCTAssertEqual(bounded?.distanceKm, truth[0].distanceKm, region.name)
+                        #expect(bounded?.index == truth[0].index, "\(region.name)")
+                        #expect(bounded?.distanceKm == truth[0].distanceKm, "\(region.name)")
                     } else {
-                        XCTAssertNil(bounded, "\(region.name): nothing within \(maxKm) km")
+                        #expect(bounded == nil, "\(region.name): nothing within \(maxKm) km")
                     }
                 }
 
                 let k = 7
                 let knn = index.kNearest(k, to: q)
-                XCTAssertEqual(knn.map(\.index), truth.prefix(k).map(\.index), region.name)
+                #expect(knn.map(\.index) == truth.prefix(k).map(\.index), "\(region.name)")
 
                 let inside = index.within(km: region.radiusKm, of: q)
                 let expected = truth.filter { $0.distanceKm <= region.radiusKm }.map(\.index).sorted()
-                XCTAssertEqual(inside, expected, region.name)
+                #expect(inside == expected, "\(region.name)")
             }
         }
     }
 
-    func testWithinIsGeodesicNotSpherical() {
+    @Test func withinIsGeodesicNotSpherical() throws {
         // Near 35° N, a spherical model (R = 6371 km) overstates north-south distances by
         // about 0.4 %; a radius just above the true geodesic distance must include the point,
         // and one just below must not.
         let q = Position(139.767125, 35.681236)
         let p = Geodesic.direct(from: q, azimuthDegrees: 0, distanceMeters: 50_000)
         let index = PointIndex([p])
-        XCTAssertEqual(index.within(km: 50.000001, of: q), [0])
-        XCTAssertEqual(index.within(km: 49.999999, of: q), [])
-        XCTAssertEqual(index.nearest(to: q)?.distanceKm ?? 0, 50, accuracy: 1e-9)
+        #expect(index.within(km: 50.000001, of: q) == [0])
+        #expect(index.within(km: 49.999999, of: q) == [])
+        #expect(abs((index.nearest(to: q)?.distanceKm ?? 0) - 50) <= 1e-9)
     }
 
-    func testTiesDuplicatesAndInvalidPoints() {
+    @Test func tiesDuplicatesAndInvalidPoints() throws {
         let tokyo = Position(139.767125, 35.681236)
         let points = [
             Position(.nan, 35), tokyo, Position(140, 95), tokyo, Position(139.8, 35.7),
             Position(.infinity, 0),
         ]
         let index = PointIndex(points)
-        XCTAssertEqual(index.count, 3, "NaN, infinite and |lat| > 90 points are not indexed")
+        #expect(index.count == 3, "NaN, infinite and |lat| > 90 points are not indexed")
         // Equal distances: the smaller input index comes first.
-        XCTAssertEqual(index.nearest(to: tokyo)?.index, 1)
-        XCTAssertEqual(index.kNearest(10, to: tokyo).map(\.index), [1, 3, 4])
-        XCTAssertEqual(index.within(km: 0, of: tokyo), [1, 3])
+        #expect(index.nearest(to: tokyo)?.index == 1)
+        #expect(index.kNearest(10, to: tokyo).map(\.index) == [1, 3, 4])
+        #expect(index.within(km: 0, of: tokyo) == [1, 3])
         // Many identical points still build a valid tree.
         let same = PointIndex(Array(repeating: tokyo, count: 1000))
-        XCTAssertEqual(same.within(km: 0.001, of: tokyo).count, 1000)
-        XCTAssertEqual(same.kNearest(3, to: tokyo).map(\.index), [0, 1, 2])
+        #expect(same.within(km: 0.001, of: tokyo).count == 1000)
+        #expect(same.kNearest(3, to: tokyo).map(\.index) == [0, 1, 2])
     }
 
-    func testEmptyIndexAndBadQueries() {
+    @Test func emptyIndexAndBadQueries() throws {
         let empty = PointIndex([])
-        XCTAssertNil(empty.nearest(to: Position(139, 35)))
-        XCTAssertEqual(empty.kNearest(3, to: Position(139, 35)).count, 0)
-        XCTAssertEqual(empty.within(km: 100, of: Position(139, 35)), [])
+        #expect(empty.nearest(to: Position(139, 35)) == nil)
+        #expect(empty.kNearest(3, to: Position(139, 35)).count == 0)
+        #expect(empty.within(km: 100, of: Position(139, 35)) == [])
         let index = PointIndex([Position(139, 35)])
-        XCTAssertNil(index.nearest(to: Position(.nan, 35)))
-        XCTAssertEqual(index.kNearest(0, to: Position(139, 35)).count, 0)
-        XCTAssertEqual(index.kNearest(-2, to: Position(139, 35)).count, 0)
-        XCTAssertEqual(index.within(km: -1, of: Position(139, 35)), [])
-        XCTAssertEqual(index.within(km: .nan, of: Position(139, 35)), [])
-        XCTAssertEqual(index.within(km: .infinity, of: Position(-41, -35)), [0])
+        #expect(index.nearest(to: Position(.nan, 35)) == nil)
+        #expect(index.kNearest(0, to: Position(139, 35)).count == 0)
+        #expect(index.kNearest(-2, to: Position(139, 35)).count == 0)
+        #expect(index.within(km: -1, of: Position(139, 35)) == [])
+        #expect(index.within(km: .nan, of: Position(139, 35)) == [])
+        #expect(index.within(km: .infinity, of: Position(-41, -35)) == [0])
     }
 }

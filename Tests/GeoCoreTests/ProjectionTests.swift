@@ -1,10 +1,11 @@
-import XCTest
+import Foundation
+import Testing
 @testable import GeoCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
-final class ProjectionTests: XCTestCase {
+@Suite struct ProjectionTests {
     struct PublishedCase {
         let name: String
         let from: String, to: String
@@ -42,30 +43,30 @@ final class ProjectionTests: XCTestCase {
                       input: Position(141.3544, 43.0621), expected: Position(-72_947.4137, -103_803.8752), tolerance: 1e-3),
     ]
 
-    func testPublishedCoordinatesAndRoundTrips() throws {
+    @Test func publishedCoordinatesAndRoundTrips() throws {
         for c in Self.cases {
             let t = try CoordinateTransform(from: c.from, to: c.to)
             let p = t.forward(c.input)
-            XCTAssertEqual(p.x, c.expected.x, accuracy: c.tolerance, c.name + " easting")
-            XCTAssertEqual(p.y, c.expected.y, accuracy: c.tolerance, c.name + " northing")
+            #expect(abs(p.x - c.expected.x) <= c.tolerance, "\(c.name + " easting")")
+            #expect(abs(p.y - c.expected.y) <= c.tolerance, "\(c.name + " northing")")
             let back = t.inverse(p)
-            XCTAssertEqual(back.lon, c.input.lon, accuracy: 1e-9, c.name + " inverse lon")
-            XCTAssertEqual(back.lat, c.input.lat, accuracy: 1e-9, c.name + " inverse lat")
+            #expect(abs(back.lon - c.input.lon) <= 1e-9, "\(c.name + " inverse lon")")
+            #expect(abs(back.lat - c.input.lat) <= 1e-9, "\(c.name + " inverse lat")")
         }
     }
 
-    func testZoneIXNorthingIsScaledMeridianArc() throws {
+    @Test func zoneIXNorthingIsScaledMeridianArc() throws {
         // On the central meridian a Transverse Mercator northing is k0 × the meridian arc from
         // the origin latitude; the arc is the geodesic along the meridian. Ties PROJ to geodesic.h.
         let t = try CoordinateTransform(from: "EPSG:6668", to: "EPSG:6677")
         let lon0 = 139 + 50.0 / 60
         let p = t.forward(Position(lon0, 37))
         let arc = Geodesic.inverse(Position(lon0, 36), Position(lon0, 37)).distanceMeters
-        XCTAssertEqual(p.x, 0, accuracy: 1e-6)
-        XCTAssertEqual(p.y, 0.9999 * arc, accuracy: 1e-4)
+        #expect(abs(p.x - 0) <= 1e-6)
+        #expect(abs(p.y - (0.9999 * arc)) <= 1e-4)
     }
 
-    func testBulkEqualsSinglePointAndKeepsAltitude() throws {
+    @Test func bulkEqualsSinglePointAndKeepsAltitude() throws {
         let t = try CoordinateTransform(from: "EPSG:6668", to: "EPSG:6677")
         var points: [Position] = []
         for i in 0..<50 {
@@ -74,39 +75,39 @@ final class ProjectionTests: XCTestCase {
             points.append(Position(139 + step * 0.03, 35 + step * 0.02, altitude))
         }
         let bulk = t.forward(points)
-        XCTAssertEqual(bulk.count, points.count)
+        #expect(bulk.count == points.count)
         for (p, b) in zip(points, bulk) {
             let single = t.forward(p)
-            XCTAssertEqual(b.x, single.x, accuracy: 1e-9)
-            XCTAssertEqual(b.y, single.y, accuracy: 1e-9)
-            XCTAssertEqual(b.z, p.z)
+            #expect(abs(b.x - single.x) <= 1e-9)
+            #expect(abs(b.y - single.y) <= 1e-9)
+            #expect(b.z == p.z)
         }
         let back = t.inverse(bulk)
         for (p, b) in zip(points, back) {
-            XCTAssertEqual(b.lon, p.lon, accuracy: 1e-9)
-            XCTAssertEqual(b.lat, p.lat, accuracy: 1e-9)
+            #expect(abs(b.lon - p.lon) <= 1e-9)
+            #expect(abs(b.lat - p.lat) <= 1e-9)
         }
-        XCTAssertEqual(t.forward([]), [])
+        #expect(t.forward([]) == [])
     }
 
-    func testProjStringsAndLonLatOrder() throws {
+    @Test func projStringsAndLonLatOrder() throws {
         // EPSG:4326 is latitude-first in EPSG; on our side it is lon,lat.
         let t = try CoordinateTransform(from: "EPSG:4326", to: "EPSG:6668")
         let p = t.forward(Self.tokyoStation)
-        XCTAssertEqual(p.lon, Self.tokyoStation.lon, accuracy: 1e-7)
-        XCTAssertEqual(p.lat, Self.tokyoStation.lat, accuracy: 1e-7)
+        #expect(abs(p.lon - Self.tokyoStation.lon) <= 1e-7)
+        #expect(abs(p.lat - Self.tokyoStation.lat) <= 1e-7)
         // A PROJ string without +type=crs is accepted.
         let aeqd = try CoordinateTransform(from: "EPSG:6668", to: "+proj=aeqd +lat_0=35.681236 +lon_0=139.767125 +ellps=GRS80")
         let centre = aeqd.forward(Self.tokyoStation)
-        XCTAssertEqual(centre.x, 0, accuracy: 1e-6)
-        XCTAssertEqual(centre.y, 0, accuracy: 1e-6)
+        #expect(abs(centre.x - 0) <= 1e-6)
+        #expect(abs(centre.y - 0) <= 1e-6)
         // Azimuthal equidistant: distance from the centre is the geodesic distance.
         let osaka = Position(135.500107, 34.73348)
         let q = aeqd.forward(osaka)
-        XCTAssertEqual((q.x * q.x + q.y * q.y).squareRoot(), 402_479.878071, accuracy: 0.001)
+        #expect(abs((q.x * q.x + q.y * q.y).squareRoot() - 402_479.878071) <= 0.001)
     }
 
-    func testUnknownCRSIsAClearError() {
+    @Test func unknownCRSIsAClearError() throws {
         let bad: [(from: String, to: String, mentions: String)] = [
             ("EPSG:999999", "EPSG:6668", "source CRS 'EPSG:999999'"),
             ("EPSG:6668", "EPSG:12345678", "target CRS 'EPSG:12345678'"),
@@ -114,28 +115,28 @@ final class ProjectionTests: XCTestCase {
             ("EPSG:6668", "+proj=nonsense", "target CRS '+proj=nonsense'"),
         ]
         for c in bad {
-            XCTAssertThrowsError(try CoordinateTransform(from: c.from, to: c.to)) { error in
-                guard let e = error as? ProjectionError else { return XCTFail("\(error)") }
-                XCTAssertEqual(e.kind, .unknownCRS)
-                XCTAssertTrue(e.description.contains(c.mentions), e.description)
-                XCTAssertFalse(e.description.contains("\n"), "one line: \(e.description)")
+            if let error = #expect(throws: (any Error).self, performing: { try CoordinateTransform(from: c.from, to: c.to) }) {
+                guard let e = error as? ProjectionError else { Issue.record("\(error)"); continue }
+                #expect(e.kind == .unknownCRS)
+                #expect(e.description.contains(c.mentions), "\(e.description)")
+                #expect(!e.description.contains("\n"), "one line: \(e.description)")
             }
         }
     }
 
-    func testMissingDatabaseMentionsProjData() {
+    @Test func missingDatabaseMentionsProjData() throws {
         let saved = getenv("PROJ_DATA").map { String(cString: $0) }
         setenv("PROJ_DATA", "/nonexistent/proj", 1)
         defer { if let saved { setenv("PROJ_DATA", saved, 1) } else { unsetenv("PROJ_DATA") } }
-        XCTAssertThrowsError(try CoordinateTransform(from: "EPSG:6668", to: "EPSG:6677")) { error in
-            guard let e = error as? ProjectionError else { return XCTFail("\(error)") }
-            XCTAssertEqual(e.kind, .databaseNotFound, e.description)
-            XCTAssertTrue(e.description.contains("PROJ_DATA"), e.description)
-            XCTAssertTrue(e.description.contains("proj.db"), e.description)
+        if let error = #expect(throws: (any Error).self, performing: { try CoordinateTransform(from: "EPSG:6668", to: "EPSG:6677") }) {
+            guard let e = error as? ProjectionError else { Issue.record("\(error)"); return }
+            #expect(e.kind == .databaseNotFound, "\(e.description)")
+            #expect(e.description.contains("PROJ_DATA"), "\(e.description)")
+            #expect(e.description.contains("proj.db"), "\(e.description)")
         }
     }
 
-    func testLocalMetricCRSChoice() throws {
+    @Test func localMetricCRSChoice() throws {
         let cases: [(name: String, box: BoundingBox, expected: String)] = [
             ("central Tokyo -> zone IX", BoundingBox(minX: 139.6, minY: 35.6, maxX: 139.9, maxY: 35.8), "EPSG:6677"),
             ("Osaka city -> zone VI", BoundingBox(minX: 135.4, minY: 34.6, maxX: 135.6, maxY: 34.75), "EPSG:6674"),
@@ -150,14 +151,14 @@ final class ProjectionTests: XCTestCase {
         ]
         for c in cases {
             let definition = LocalMetricCRS.definition(for: c.box)
-            XCTAssertEqual(definition, c.expected, c.name)
+            #expect(definition == c.expected, "\(c.name)")
             // Every answer is usable by PROJ and metric near the box centre: 1 km east of the
             // centre is 1 km away in the projected plane within 0.2 %.
             let t = try CoordinateTransform(from: "EPSG:6668", to: definition)
             let a = t.forward(c.box.center)
             let b = t.forward(Geodesic.direct(from: c.box.center, azimuthDegrees: 90, distanceMeters: 1000))
             let planar = ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot()
-            XCTAssertEqual(planar, 1000, accuracy: 2, c.name)
+            #expect(abs(planar - 1000) <= 2, "\(c.name)")
         }
     }
 }

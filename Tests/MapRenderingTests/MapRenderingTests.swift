@@ -1,12 +1,12 @@
 import FoundationXML
 import Foundation
 import GeoCore
-import XCTest
+import Testing
 @testable import MapRendering
 
 /// Facts a GIS user checks on a rendered map: it parses, every feature is there, the page
 /// is offline, huge layers stay small, and styling follows the role.
-final class MapRenderingTests: XCTestCase {
+@Suite struct MapRenderingTests {
     /// A square "island" around Honshu's latitude as the basemap (the real one is large).
     let basemap = Basemap(land: [Feature(geometry: .polygon([[
         Position(135, 34), Position(140, 34), Position(140, 38), Position(135, 38), Position(135, 34),
@@ -39,38 +39,38 @@ final class MapRenderingTests: XCTestCase {
                 MapLayer(name: "gaps.geojson", features: gaps)]
     }
 
-    func testSVGIsWellFormedAndHasEveryFeatureByRole() throws {
+    @Test func svgIsWellFormedAndHasEveryFeatureByRole() throws {
         let layers = sampleLayers()
         let svg = try MapRenderer(options: MapOptions(title: "Test <map>")).renderSVG(layers: layers, basemap: basemap)
         let counter = RoleCounter()
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = counter
-        XCTAssertTrue(parser.parse(), "SVG does not parse: \(parser.parserError.map(String.init(describing:)) ?? "")")
+        #expect(parser.parse(), "SVG does not parse: \(parser.parserError.map(String.init(describing:)) ?? "")")
         var expected: [String: Int] = [:]
         for layer in layers { for f in layer.features { expected[f.role ?? "feature", default: 0] += 1 } }
-        XCTAssertEqual(counter.counts, expected)
-        XCTAssertEqual(counter.rootName, "svg")
+        #expect(counter.counts == expected)
+        #expect(counter.rootName == "svg")
     }
 
-    func testRoutesAreColouredByRankAndGapsByPopulationClass() throws {
+    @Test func routesAreColouredByRankAndGapsByPopulationClass() throws {
         let svg = try MapRenderer().renderSVG(layers: sampleLayers(), basemap: basemap)
         let counter = RoleCounter()
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = counter
-        XCTAssertTrue(parser.parse())
+        #expect(parser.parse())
         // The drawn elements themselves (not the legend) carry the colours: route i has rank
         // i + 1; gap i has population 10^(i+1), one per class of the ramp.
         let routeStrokes = counter.features.filter { $0["data-role"] == "route" }.map { $0["stroke"] }
-        XCTAssertEqual(routeStrokes, MapStyle.standard.routeRankColours.prefix(3).map { $0 })
+        #expect(routeStrokes == (MapStyle.standard.routeRankColours.prefix(3).map { $0 }))
         let gapFills = counter.features.filter { $0["data-role"] == "gap" }.map { $0["fill"] }
-        XCTAssertEqual(gapFills, MapStyle.standard.populationRamp.map { $0 })
-        XCTAssertTrue(svg.contains("Cable route, rank 3"), "legend lacks the route ranks")
-        XCTAssertTrue(svg.contains(" km</text>"), "no scale bar")
+        #expect(gapFills == (MapStyle.standard.populationRamp.map { $0 }))
+        #expect(svg.contains("Cable route, rank 3"), "legend lacks the route ranks")
+        #expect(svg.contains(" km</text>"), "no scale bar")
     }
 
     /// wattbit siting cells draw as a graduated surface: fill by score class (equal 0.2
     /// intervals), grey when a constraint excludes the cell, one legend row per class drawn.
-    func testSitingCellsAreAGraduatedSurfaceWithALegend() throws {
+    @Test func sitingCellsAreAGraduatedSurfaceWithALegend() throws {
         var cells: [Feature] = []
         for (i, score) in [0.1, 0.3, 0.5, 0.7, 0.9, 0.95].enumerated() {
             let x = 136 + Double(i) * 0.5
@@ -82,39 +82,39 @@ final class MapRenderingTests: XCTestCase {
         let counter = RoleCounter()
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = counter
-        XCTAssertTrue(parser.parse())
+        #expect(parser.parse())
         let fills = counter.features.filter { $0["data-role"] == "cell" }.map { $0["fill"] }
-        XCTAssertEqual(fills, MapStyle.scoreRamp.map { $0 } + [MapStyle.excludedCellFill])
+        #expect(fills == (MapStyle.scoreRamp.map { $0 } + [MapStyle.excludedCellFill]))
         for label in ["Siting score &lt; 0.2", "Siting score 0.4 – 0.6", "Siting score ≥ 0.8", "Excluded (metro or constraint)"] {
-            XCTAssertTrue(svg.contains(label), "legend lacks \(label)")
+            #expect(svg.contains(label), "legend lacks \(label)")
         }
     }
 
-    func testHubRadiusGrowsWithSquareRootOfMW() throws {
+    @Test func hubRadiusGrowsWithSquareRootOfMW() throws {
         let svg = try MapRenderer().renderSVG(layers: sampleLayers(), basemap: basemap)
         // 2500 MW → 6 px × √2.5 ≈ 9.5 px.
-        XCTAssertTrue(svg.contains("data-role=\"hub\"") && svg.contains("r=\"9.5\""), "hub radius not ∝ √MW")
+        #expect(svg.contains("data-role=\"hub\"") && svg.contains("r=\"9.5\""), "hub radius not ∝ √MW")
     }
 
-    func testHTMLIsOfflineAndCarriesTooltips() throws {
+    @Test func htmlIsOfflineAndCarriesTooltips() throws {
         var layers = sampleLayers()
         layers[0].features[0][property: "source"] = "https://example.org/</script>"
         let html = try MapRenderer().renderHTML(layers: layers, basemap: basemap)
         for pattern in ["src=", "href=", "@import", "url(", "<link", "http://", "https://"] {
-            XCTAssertFalse(html.contains(pattern), "HTML contains \(pattern)")
+            #expect(!html.contains(pattern), "HTML contains \(pattern)")
         }
-        XCTAssertEqual(html.components(separatedBy: "</script>").count, 2, "a property value ended the script")
-        XCTAssertTrue(html.contains("FEATURE_PROPERTIES"))
-        XCTAssertTrue(html.contains("data-group=\"layer-2\""), "no toggle for the third layer")
+        #expect(html.components(separatedBy: "</script>").count == 2, "a property value ended the script")
+        #expect(html.contains("FEATURE_PROPERTIES"))
+        #expect(html.contains("data-group=\"layer-2\""), "no toggle for the third layer")
         // Properties are valid JSON once the page's escapes are read back.
-        let start = try XCTUnwrap(html.range(of: "FEATURE_PROPERTIES = "))
-        let end = try XCTUnwrap(html.range(of: ";\n", range: start.upperBound..<html.endIndex))
+        let start = try #require(html.range(of: "FEATURE_PROPERTIES = "))
+        let end = try #require(html.range(of: ";\n", range: start.upperBound..<html.endIndex))
         let json = String(html[start.upperBound..<end.lowerBound])
         let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[Any]]
-        XCTAssertEqual(parsed?.map(\.count), layers.map(\.features.count))
+        #expect(parsed?.map(\.count) == layers.map(\.features.count))
     }
 
-    func testHugeMeshLayerIsBinnedIntoABoundedFile() throws {
+    @Test func hugeMeshLayerIsBinnedIntoABoundedFile() throws {
         // 400k 1 km-ish cells over a 600 × 700 km area.
         var cells: [Feature] = []
         cells.reserveCapacity(400_000)
@@ -126,26 +126,26 @@ final class MapRenderingTests: XCTestCase {
         }
         let layers = [MapLayer(name: "mesh", features: cells)]
         let svg = try MapRenderer().renderSVG(layers: layers, basemap: basemap)
-        XCTAssertLessThan(svg.utf8.count, 3_000_000, "binned layer should be bounded by the canvas")
-        XCTAssertTrue(svg.contains("data-binned=\"400000\""))
+        #expect(svg.utf8.count < 3_000_000, "binned layer should be bounded by the canvas")
+        #expect(svg.contains("data-binned=\"400000\""))
         // The page carries no tooltip properties for binned features either.
         let html = try MapRenderer().renderHTML(layers: layers, basemap: basemap)
-        XCTAssertLessThan(html.utf8.count, 5_000_000, "HTML of a binned layer should be bounded too")
+        #expect(html.utf8.count < 5_000_000, "HTML of a binned layer should be bounded too")
     }
 
-    func testStyleFileOverridesAndRejectsTypos() throws {
+    @Test func styleFileOverridesAndRejectsTypos() throws {
         let style = try MapStyle.standard.applying(["route": ["stroke": "#000000", "width": 5], "basemap": ["sea": "#ffffff"]])
-        XCTAssertEqual(style.roles["route"]?.strokeWidthPx, 5)
-        XCTAssertEqual(style.sea, "#ffffff")
-        XCTAssertThrowsError(try MapStyle.standard.applying(["route": ["colour": "#000000"]])) { error in
-            XCTAssertTrue("\(error)".contains("route.colour: unknown style member"))
+        #expect(style.roles["route"]?.strokeWidthPx == 5)
+        #expect(style.sea == "#ffffff")
+        if let error = #expect(throws: (any Error).self, performing: { try MapStyle.standard.applying(["route": ["colour": "#000000"]]) }) {
+            #expect("\(error)".contains("route.colour: unknown style member"))
         }
     }
 
-    func testSimplificationKeepsShapeWithinTolerance() {
+    @Test func simplificationKeepsShapeWithinTolerance() throws {
         let points = (0...1000).map { PixelPoint(x: Double($0), y: sin(Double($0) / 50) * 40) }
         let simplified = simplifyPixels(points, tolerancePx: 0.5, closed: false)
-        XCTAssertLessThan(simplified.count, 200)
+        #expect(simplified.count < 200)
         // Every original point lies within the tolerance of the simplified polyline.
         for p in points {
             var best = Double.infinity
@@ -155,7 +155,7 @@ final class MapRenderingTests: XCTestCase {
                 let ex = a.x + t * dx - p.x, ey = a.y + t * dy - p.y
                 best = min(best, (ex * ex + ey * ey).squareRoot())
             }
-            XCTAssertLessThanOrEqual(best, 0.5 + 1e-9)
+            #expect(best <= (0.5 + 1e-9))
         }
     }
 }

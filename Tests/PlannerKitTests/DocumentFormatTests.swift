@@ -1,30 +1,31 @@
 import GeoCore
-import XCTest
+import Foundation
+import Testing
 @testable import PlannerKit
 
 /// A renderer (SVG/HTML output) owns `--format`; a GeoJSON planner never does.
-final class DocumentFormatTests: XCTestCase {
+@Suite struct DocumentFormatTests {
     let renderer = Manifest(name: "map", version: "1", summary: "draws",
                             parameters: [ParameterSpec(name: "format", kind: .enum, description: "svg or html",
                                                        defaultValue: "auto", choices: ["auto", "svg", "html"])],
                             outputs: [OutputSpec(format: .html), OutputSpec(format: .svg)])
 
-    func testRendererReceivesFormatAsItsOwnParameter() throws {
-        XCTAssertTrue(renderer.ownsFormatFlag)
-        XCTAssertNil(PlannerMain.checkManifest(renderer))
+    @Test func rendererReceivesFormatAsItsOwnParameter() throws {
+        #expect(renderer.ownsFormatFlag)
+        #expect(PlannerMain.checkManifest(renderer) == nil)
         let invocation = try PlannerInvocation.parse(["--format", "svg"], manifest: renderer)
-        XCTAssertEqual(invocation.parameters.string("format"), "svg")
-        XCTAssertFalse(invocation.formatGiven)
-        XCTAssertEqual(invocation.canonicalArguments(manifest: renderer), ["run", "--format", "svg"])
-        XCTAssertThrowsError(try PlannerInvocation.parse(["--format", "pdf"], manifest: renderer)) { error in
-            XCTAssertEqual((error as? PlannerError)?.code, .usage)
+        #expect(invocation.parameters.string("format") == "svg")
+        #expect(!invocation.formatGiven)
+        #expect(invocation.canonicalArguments(manifest: renderer) == ["run", "--format", "svg"])
+        if let error = #expect(throws: (any Error).self, performing: { try PlannerInvocation.parse(["--format", "pdf"], manifest: renderer) }) {
+            #expect((error as? PlannerError)?.code == .usage)
         }
     }
 
-    func testGeoJSONPlannerMayNotDeclareFormat() {
+    @Test func geoJSONPlannerMayNotDeclareFormat() throws {
         var geojson = renderer
         geojson.outputs = [OutputSpec(format: .geojson)]
-        XCTAssertFalse(geojson.ownsFormatFlag)
-        XCTAssertEqual(PlannerMain.checkManifest(geojson)?.code, .software)
+        #expect(!geojson.ownsFormatFlag)
+        #expect(PlannerMain.checkManifest(geojson)?.code == .software)
     }
 }
