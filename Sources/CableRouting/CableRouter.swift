@@ -236,7 +236,8 @@ public struct CableRouter: Sendable {
     }
 
     func search(blocked: [Bool], approaches: [RouteSearch.Approach]) -> RouteSearch {
-        RouteSearch(grid: surface.grid, lattice: surface.lattice, multiplier: surface.multiplier, blocked: blocked,
+        RouteSearch(grid: surface.grid, lattice: surface.lattice.openingWholeBlocks(inside: approaches.map { ($0.gx, $0.gy, $0.radius2) }),
+                    multiplier: surface.multiplier, blocked: blocked,
                     approaches: approaches, minMultiplier: minMultiplier)
     }
 

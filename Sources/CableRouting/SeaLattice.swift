@@ -60,7 +60,7 @@ public struct SeaLattice: Sendable {
     /// region); `openKind` (sea at least the clearance from the coast everywhere).
     let coarseKind: [Int32]
     /// Per coarse cell: `Coarse` bits.
-    let coarseFlags: [UInt8]
+    private(set) var coarseFlags: [UInt8]
     /// The coarse cell of each fine block.
     let slotCoarse: [Int32]
     /// Per fine cell (slot-major, row-major inside a block): `Fine` bits.
@@ -215,6 +215,40 @@ public struct SeaLattice: Sendable {
                 if m >= 0 && m != last { body(m); last = m }
             }
         }
+    }
+
+    /// A copy for one query in which every refined block that lies wholly inside one of the
+    /// `circles` (grid units: centre and squared radius) and holds only water that no
+    /// passage cut closes is all free. Inside a landing approach the coast clearance does
+    /// not apply, so such a block is open whole: the search crosses it as one node instead
+    /// of up to factor² fine cells (most of a bay around a landing).
+    func openingWholeBlocks(inside circles: [(gx: Double, gy: Double, radius2: Double)]) -> SeaLattice {
+        var copy = self
+        for circle in circles {
+            let r = circle.radius2.squareRoot()
+            let i0 = max(0, Int((circle.gx - r).rounded(.down))), i1 = min(width - 1, Int((circle.gx + r).rounded(.down)))
+            let j0 = max(0, Int((circle.gy - r).rounded(.down))), j1 = min(height - 1, Int((circle.gy + r).rounded(.down)))
+            guard i0 <= i1, j0 <= j1 else { continue }
+            for j in j0...j1 {
+                // The block's farthest corner from the centre decides (a disc is convex).
+                let dy = max(abs(Double(j) - circle.gy), abs(Double(j + 1) - circle.gy))
+                for i in i0...i1 {
+                    let dx = max(abs(Double(i) - circle.gx), abs(Double(i + 1) - circle.gx))
+                    guard dx * dx + dy * dy <= circle.radius2 else { continue }
+                    let c = j * width + i
+                    let k = coarseKind[c]
+                    guard k >= 0, copy.coarseFlags[c] & (Coarse.allFree | Coarse.noWater) == 0 else { continue }
+                    let base = Int(k) * blockSize
+                    var open = true
+                    for f in fineFlags[base..<(base + blockSize)] where f & (Fine.water | Fine.cut) != Fine.water {
+                        open = false
+                        break
+                    }
+                    if open { copy.coarseFlags[c] |= Coarse.allFree }
+                }
+            }
+        }
+        return copy
     }
 
     static let directions4: [(Int, Int)] = [(1, 0), (-1, 0), (0, 1), (0, -1)]

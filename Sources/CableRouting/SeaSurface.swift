@@ -71,17 +71,23 @@ public struct SeaSurface: Sendable {
     public let land: LandIndex
     /// The content key of the lattice (land, region, cell size, clearance, passage width).
     public let latticeKey: String
-    /// True when the lattice was built now rather than taken from `cachedLattice`.
+    /// The content key of the cost rasters (region, cell size, zones, hazards).
+    public let costKey: String
+    /// True when the lattice was built now rather than taken from the cache.
     public let latticeWasBuilt: Bool
+    /// True when the zone and hazard rasters were built now rather than taken from the cache.
+    public var costsWereBuilt: Bool { builtCosts != nil }
+    /// The rasters built now, as cache bytes (taken before any depth grid is applied).
+    let builtCosts: Data?
 
-    /// Builds the lattice (or takes it from `cachedLattice`, bytes of `latticeData()` for
-    /// the same key; anything else is ignored and rebuilt), then rasterises zones, hazards
-    /// and an optional depth grid on the coarse cells.
-    /// Building is O(coastline · (reach / fine cell)² + cells): about a second for Japan
-    /// at 2 km in release; taking it from the cache is a copy.
+    /// Builds the lattice and rasterises zones and hazards on the coarse cells, taking
+    /// either from `cached` when it holds bytes for the same content (`cacheEntries` names
+    /// and writes them; anything stale or damaged is ignored and rebuilt). An optional depth
+    /// grid is applied on top. Building is about a second for Japan at 2 km in release
+    /// (O(coastline · (reach / fine cell)² + cells)); taking it from the cache is a copy.
     public init(land: [Geometry], zones: [ConcentrationZone] = [], hazards: [HazardZone] = [],
                 bathymetry: BathymetryGrid? = nil, options: SeaSurfaceOptions = SeaSurfaceOptions(),
-                cachedLattice: Data? = nil, progress: ProgressCallback? = nil) {
+                cached: (_ name: String) -> Data? = { _ in nil }, progress: ProgressCallback? = nil) {
         self.options = options
         let grid = SeaGrid(region: options.region, cellKm: options.cellKm)
         self.grid = grid
@@ -92,10 +98,12 @@ public struct SeaSurface: Sendable {
         self.land = landIndex
         let key = SeaSurface.latticeKey(land: land, options: options)
         latticeKey = key
+        let costKey = SeaSurface.costKey(zones: zones, hazards: hazards, options: options)
+        self.costKey = costKey
         let factor = SeaLattice.factor(cellKm: options.cellKm)
-        if let cachedLattice, let cached = SeaLattice(serialized: cachedLattice, key: key, width: grid.width,
-                                                      height: grid.height, factor: factor) {
-            lattice = cached
+        if let bytes = cached(SeaSurface.latticeEntryName(key)),
+           let lattice = SeaLattice(serialized: bytes, key: key, width: grid.width, height: grid.height, factor: factor) {
+            self.lattice = lattice
             latticeWasBuilt = false
         } else {
             lattice = SeaLattice.build(grid: grid, region: options.region, land: landIndex,
@@ -103,15 +111,39 @@ public struct SeaSurface: Sendable {
                                        progress: progress)
             latticeWasBuilt = true
         }
-        let count = grid.cellCount
+        var multiplier: [Float]
+        if let bytes = cached(SeaSurface.costEntryName(costKey)),
+           let costs = SeaSurface.costs(serialized: bytes, key: costKey, count: grid.cellCount) {
+            (multiplier, zoneIndex) = costs
+            builtCosts = nil
+        } else {
+            (multiplier, zoneIndex) = SeaSurface.rasterizeCosts(grid: grid, zones: zones, hazards: hazards)
+            builtCosts = SeaSurface.costsSerialized(multiplier: multiplier, zoneIndex: zoneIndex, key: costKey)
+        }
+        progress?(0.95, "sea surface")
 
+        if let bathymetry {
+            let kinds = lattice.coarseKind
+            for cell in 0..<grid.cellCount where kinds[cell] != SeaLattice.blockedKind {
+                if let d = bathymetry.depthMeters(at: grid.center(cell)) {
+                    multiplier[cell] += Float(DepthCost.extraFactor(depthMeters: d))
+                }
+            }
+        }
+        self.multiplier = multiplier
+        progress?(1, "sea surface")
+    }
+
+    /// Per coarse cell: 1 + Σ weights of the hazards it lies in (polygons) or near (lines
+    /// with a corridor), and the index of its concentration zone (0 = none).
+    static func rasterizeCosts(grid: SeaGrid, zones: [ConcentrationZone], hazards: [HazardZone]) -> (multiplier: [Float], zoneIndex: [UInt8]) {
+        let count = grid.cellCount
         var zoneIndex = [UInt8](repeating: 0, count: count)
         for (k, zone) in zones.prefix(255).enumerated() {
             SeaSurface.forEachPolygon(zone.geometry) { rings in
                 grid.rasterize(polygon: rings, includeBoundary: true) { zoneIndex[$0] = UInt8(k + 1) }
             }
         }
-
         var multiplier = [Float](repeating: 1, count: count)
         var stamp = [Int32](repeating: -1, count: count)
         for (k, hazard) in hazards.enumerated() where hazard.weight != 0 {
@@ -134,56 +166,95 @@ public struct SeaSurface: Sendable {
                 }
             }
         }
-        progress?(0.95, "sea surface")
-
-        if let bathymetry {
-            let kinds = lattice.coarseKind
-            for cell in 0..<count where kinds[cell] != SeaLattice.blockedKind {
-                if let d = bathymetry.depthMeters(at: grid.center(cell)) {
-                    multiplier[cell] += Float(DepthCost.extraFactor(depthMeters: d))
-                }
-            }
-        }
-        self.zoneIndex = zoneIndex
-        self.multiplier = multiplier
-        progress?(1, "sea surface")
+        return (multiplier, zoneIndex)
     }
 
-    /// The lattice as bytes for a cache file (see `init(cachedLattice:)`).
-    public func latticeData() -> Data { lattice.serialized(key: latticeKey) }
+    /// The cache entries (file name, bytes) of the parts built now; what was taken from the
+    /// cache is not written again.
+    public func cacheEntries() -> [(name: String, data: Data)] {
+        var entries: [(name: String, data: Data)] = []
+        if latticeWasBuilt { entries.append((SeaSurface.latticeEntryName(latticeKey), lattice.serialized(key: latticeKey))) }
+        if let builtCosts { entries.append((SeaSurface.costEntryName(costKey), builtCosts)) }
+        return entries
+    }
 
-    /// A content key for the lattice: 128 bits of FNV-1a over the format version, the
-    /// options that shape it and every land vertex, as hex. Equal land and options give
-    /// equal keys; any changed vertex or option gives another.
+    static func latticeEntryName(_ key: String) -> String { "cable-sea-\(key).lattice" }
+    static func costEntryName(_ key: String) -> String { "cable-costs-\(key).raster" }
+
+    /// A content key for the lattice: 128 bits over the format version, the options that
+    /// shape it and every land vertex, as hex. Equal land and options give equal keys; any
+    /// changed vertex or option gives another.
     public static func latticeKey(land: [Geometry], options: SeaSurfaceOptions) -> String {
-        var h1: UInt64 = 0xcbf2_9ce4_8422_2325, h2: UInt64 = 0x8422_2325_cbf2_9ce4 ^ 0x9e37_79b9_7f4a_7c15
-        @inline(__always) func mix(_ v: UInt64) {
-            var x = v
-            for _ in 0..<8 {
-                let byte = x & 0xff
-                h1 = (h1 ^ byte) &* 0x0000_0100_0000_01b3
-                h2 = (h2 ^ (byte &+ 0x5b)) &* 0x0000_0100_0000_01b3
-                x >>= 8
-            }
-        }
-        mix(SeaLattice.formatVersion)
+        var hasher = ContentHasher()
+        hasher.mix(SeaLattice.formatVersion)
         for v in [options.region.minX, options.region.minY, options.region.maxX, options.region.maxY,
-                  options.cellKm, options.coastClearanceKm, options.minPassageKm] { mix(v.bitPattern) }
-        func visit(_ g: Geometry) {
-            switch g {
-            case .polygon(let rings):
-                mix(0x5047)
-                for ring in rings {
-                    mix(UInt64(ring.count))
-                    for p in ring { mix(p.x.bitPattern); mix(p.y.bitPattern) }
-                }
-            case .multiPolygon(let ps): ps.forEach { visit(.polygon($0)) }
-            case .geometryCollection(let gs): gs.forEach(visit)
-            default: break
-            }
+                  options.cellKm, options.coastClearanceKm, options.minPassageKm] { hasher.mix(v) }
+        land.forEach { hasher.mix($0) }
+        return hasher.hex
+    }
+
+    /// A content key for the cost rasters: the region, the cell size, and every zone and
+    /// hazard in order (their weights, corridors and vertices).
+    public static func costKey(zones: [ConcentrationZone], hazards: [HazardZone], options: SeaSurfaceOptions) -> String {
+        var hasher = ContentHasher()
+        hasher.mix(SeaSurface.costFormatVersion)
+        for v in [options.region.minX, options.region.minY, options.region.maxX, options.region.maxY, options.cellKm] {
+            hasher.mix(v)
         }
-        land.forEach(visit)
-        return String(format: "%016llx%016llx", h1, h2)
+        hasher.mix(UInt64(zones.count))
+        zones.forEach { hasher.mix($0.geometry) }
+        hasher.mix(UInt64(hazards.count))
+        for hazard in hazards {
+            hasher.mix(hazard.weight)
+            hasher.mix(hazard.corridorKm)
+            hasher.mix(hazard.geometry)
+        }
+        return hasher.hex
+    }
+
+    static let costFormatVersion: UInt64 = 1
+    static let costMagic: [UInt8] = Array("WATTBIT-SEA-COSTS\n".utf8)
+
+    /// The cost rasters as bytes: magic, version, key, cell count, multipliers, zone indices.
+    static func costsSerialized(multiplier: [Float], zoneIndex: [UInt8], key costKey: String) -> Data {
+        var data = Data(SeaSurface.costMagic)
+        func append(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        let keyBytes = Array(costKey.utf8)
+        append(SeaSurface.costFormatVersion)
+        append(UInt64(keyBytes.count))
+        data.append(contentsOf: keyBytes)
+        append(UInt64(multiplier.count))
+        multiplier.withUnsafeBytes { data.append(contentsOf: $0) }
+        zoneIndex.withUnsafeBytes { data.append(contentsOf: $0) }
+        return data
+    }
+
+    /// Reads what `costsSerialized` wrote; nil when the bytes are not for `key` and this
+    /// many cells, or hold a multiplier that is not finite and ≥ 1.
+    static func costs(serialized data: Data, key: String, count: Int) -> (multiplier: [Float], zoneIndex: [UInt8])? {
+        data.withUnsafeBytes { raw -> (multiplier: [Float], zoneIndex: [UInt8])? in
+            var offset = 0
+            func bytes(_ n: Int) -> UnsafeRawBufferPointer? {
+                guard n >= 0, offset + n <= raw.count else { return nil }
+                defer { offset += n }
+                return UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + n)])
+            }
+            func u64() -> UInt64? {
+                guard let b = bytes(8) else { return nil }
+                var v: UInt64 = 0
+                withUnsafeMutableBytes(of: &v) { $0.copyMemory(from: b) }
+                return UInt64(littleEndian: v)
+            }
+            guard let m = bytes(costMagic.count), Array(m) == costMagic, u64() == costFormatVersion,
+                  let keyCount = u64(), keyCount < 1024, let k = bytes(Int(keyCount)),
+                  String(decoding: k, as: UTF8.self) == key, u64() == UInt64(count),
+                  let multiplierBytes = bytes(count * 4), let zoneBytes = bytes(count), offset == raw.count else { return nil }
+            let multiplier = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: multiplierBytes); initialized = count
+            }
+            for v in multiplier where !(v.isFinite && v >= 1) { return nil }
+            return (multiplier, Array(zoneBytes))
+        }
     }
 
     static func forEachPolygon(_ g: Geometry, _ body: ([[Position]]) -> Void) {
@@ -258,4 +329,48 @@ public struct SeaSurface: Sendable {
         }
         return inside
     }
+}
+
+/// A 128-bit content hash for cache keys: two independent 64-bit lanes, one word at a time
+/// (multiply, then xor-shift, as in the finalisers of MurmurHash3 and SplitMix64). Not
+/// cryptographic: it names cache files, which are validated again when read.
+struct ContentHasher {
+    private var a: UInt64 = 0x9e37_79b9_7f4a_7c15
+    private var b: UInt64 = 0xc2b2_ae3d_27d4_eb4f
+
+    mutating func mix(_ v: UInt64) {
+        a = (a ^ v) &* 0xff51_afd7_ed55_8ccd
+        a ^= a >> 33
+        b = (b ^ (v &+ 0x632b_e59b_d9b4_e019)) &* 0xc4ce_b9fe_1a85_ec53
+        b ^= b >> 29
+    }
+
+    mutating func mix(_ v: Double) { mix(v.bitPattern) }
+
+    mutating func mix(_ g: Geometry) {
+        switch g {
+        case .point(let p):
+            mix(UInt64(0x5054)); mix(p.x); mix(p.y)
+        case .multiPoint(let ps):
+            mix(UInt64(0x4d54)); mix(UInt64(ps.count))
+            for p in ps { mix(p.x); mix(p.y) }
+        case .lineString(let ps):
+            mix(UInt64(0x4c53)); mix(UInt64(ps.count))
+            for p in ps { mix(p.x); mix(p.y) }
+        case .multiLineString(let lines):
+            mix(UInt64(0x4d4c)); lines.forEach { mix(.lineString($0)) }
+        case .polygon(let rings):
+            mix(UInt64(0x5047))
+            for ring in rings {
+                mix(UInt64(ring.count))
+                for p in ring { mix(p.x); mix(p.y) }
+            }
+        case .multiPolygon(let ps):
+            mix(UInt64(0x4d50)); ps.forEach { mix(.polygon($0)) }
+        case .geometryCollection(let gs):
+            mix(UInt64(0x4743)); gs.forEach { mix($0) }
+        }
+    }
+
+    var hex: String { String(format: "%016llx%016llx", a, b) }
 }

@@ -48,4 +48,13 @@ public struct PlannerCache: Sendable {
             return "could not write the cache in \(directory.path): \(error.localizedDescription)"
         }
     }
+
+    /// Writes each entry (file name, bytes) atomically; returns the first one-line warning.
+    public func store(_ entries: [(name: String, data: Data)]) -> String? {
+        var first: String?
+        for entry in entries {
+            if let problem = store(entry.data, name: entry.name), first == nil { first = problem }
+        }
+        return first
+    }
 }

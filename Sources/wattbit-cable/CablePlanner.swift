@@ -307,15 +307,12 @@ struct CablePlanner: Planner {
         let options = SeaSurfaceOptions(cellKm: parameters.double("cell_km"),
                                         coastClearanceKm: parameters.double("coast_clearance_km"),
                                         minPassageKm: parameters.double("min_passage_km"))
-        // The sea lattice is cached by content (land, region, cell size, clearance, passage).
+        // The sea lattice and the cost rasters are cached by content (see SeaSurface.cacheEntries).
         let cache = PlannerCache(environment: ProcessInfo.processInfo.environment)
-        let name = "cable-sea-\(SeaSurface.latticeKey(land: land, options: options)).lattice"
         let surface = SeaSurface(land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
-                                 options: options, cachedLattice: cache?.load(name: name),
+                                 options: options, cached: { cache?.load(name: $0) },
                                  progress: progress.callback(within: 0...Self.surfaceShare))
-        if surface.latticeWasBuilt, let cache, let problem = cache.store(surface.latticeData(), name: name) {
-            progress.warning(problem)
-        }
+        if let cache, let problem = cache.store(surface.cacheEntries()) { progress.warning(problem) }
         return surface
     }
 

@@ -54,12 +54,9 @@ enum IslandRouting {
         progress.update(0, stage: "island routes")
         // The same content-keyed sea lattice as wattbit cable, so the two share one build.
         let cache = PlannerCache(environment: ProcessInfo.processInfo.environment)
-        let name = "cable-sea-\(SeaSurface.latticeKey(land: data.land, options: surfaceOptions)).lattice"
         let surface = SeaSurface(land: data.land, zones: data.zones, hazards: data.hazards, options: surfaceOptions,
-                                 cachedLattice: cache?.load(name: name))
-        if surface.latticeWasBuilt, let cache, let problem = cache.store(surface.latticeData(), name: name) {
-            progress.warning(problem)
-        }
+                                 cached: { cache?.load(name: $0) })
+        if let cache, let problem = cache.store(surface.cacheEntries()) { progress.warning(problem) }
         let requests = routed.map { request(from: result.gaps[$0].networkPoint, to: result.gaps[$0].unitPoint) }
         let pairs = requests.map { RoutePair(from: $0.from, to: $0.to) }
         let outcomes = CableRouter(surface: surface).planBatch(

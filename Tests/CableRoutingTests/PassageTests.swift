@@ -88,19 +88,55 @@ import Testing
         let options = SeaSurfaceOptions(region: SyntheticWorld.region, cellKm: 2, coastClearanceKm: 2, minPassageKm: 1)
         let built = SeaSurface(land: a, options: options)
         #expect(built.latticeWasBuilt)
-        let reused = SeaSurface(land: a, options: options, cachedLattice: built.latticeData())
+        let entries = Dictionary(uniqueKeysWithValues: built.cacheEntries().map { ($0.name, $0.data) })
+        let reused = SeaSurface(land: a, options: options, cached: { entries[$0] })
         #expect(!reused.latticeWasBuilt, "the same land and options reuse the bytes")
         let plannedBuilt = try CableRouter(surface: built).plan(Self.request())
         let plannedReused = try CableRouter(surface: reused).plan(Self.request())
         #expect(plannedBuilt.routes.map(\.vertices) == plannedReused.routes.map(\.vertices))
         // Other land, other options, damaged bytes: rebuilt, never trusted.
-        #expect(SeaSurface(land: b, options: options, cachedLattice: built.latticeData()).latticeWasBuilt)
+        #expect(SeaSurface(land: b, options: options, cached: { entries[$0] }).latticeWasBuilt)
         var narrower = options
         narrower.minPassageKm = 2
-        #expect(SeaSurface(land: a, options: narrower, cachedLattice: built.latticeData()).latticeWasBuilt)
-        var damaged = built.latticeData()
-        damaged.removeLast(10)
-        #expect(SeaSurface(land: a, options: options, cachedLattice: damaged).latticeWasBuilt)
+        #expect(SeaSurface(land: a, options: narrower, cached: { entries[$0] }).latticeWasBuilt)
+        let damaged = entries.mapValues { $0.dropLast(10) }
+        #expect(SeaSurface(land: a, options: options, cached: { damaged[$0] }).latticeWasBuilt)
         #expect(SeaSurface.latticeKey(land: a, options: options) != SeaSurface.latticeKey(land: b, options: options))
+    }
+
+    /// The zone and hazard rasters are cached beside the lattice: the same hazards reuse
+    /// them (and plan the same route), a changed weight or shape rebuilds them, and so do
+    /// damaged bytes. A hazard on the route's way gives the same route either way.
+    @Test func theCostRastersAreCachedByContent() throws {
+        let land = Self.channel(widthKm: 3.0)
+        let options = SeaSurfaceOptions(region: SyntheticWorld.region, cellKm: 2, coastClearanceKm: 2, minPassageKm: 1)
+        func hazard(weight: Double, halfSize: Double) -> HazardZone {
+            HazardZone(name: "h", kind: "test", weight: weight, geometry: .polygon([[
+                Position(4.3 - halfSize, -halfSize), Position(4.3 + halfSize, -halfSize), Position(4.3 + halfSize, halfSize),
+                Position(4.3 - halfSize, halfSize), Position(4.3 - halfSize, -halfSize)]]))
+        }
+        let hazards = [hazard(weight: 4, halfSize: 0.05)]
+        let built = SeaSurface(land: land, hazards: hazards, options: options)
+        #expect(built.costsWereBuilt)
+        let entries = Dictionary(uniqueKeysWithValues: built.cacheEntries().map { ($0.name, $0.data) })
+        #expect(entries.count == 2, "lattice and cost rasters")
+        let reused = SeaSurface(land: land, hazards: hazards, options: options, cached: { entries[$0] })
+        #expect(!reused.costsWereBuilt && !reused.latticeWasBuilt)
+        #expect(reused.cacheEntries().isEmpty, "nothing new to write")
+        for cell in stride(from: 0, to: built.grid.cellCount, by: 97) {
+            #expect(built.costMultiplier(cell: cell) == reused.costMultiplier(cell: cell))
+        }
+        let plannedBuilt = try CableRouter(surface: built).plan(Self.request())
+        let plannedReused = try CableRouter(surface: reused).plan(Self.request())
+        #expect(plannedBuilt.routes.map(\.vertices) == plannedReused.routes.map(\.vertices))
+
+        let heavier = SeaSurface(land: land, hazards: [hazard(weight: 5, halfSize: 0.05)], options: options, cached: { entries[$0] })
+        #expect(heavier.costsWereBuilt && !heavier.latticeWasBuilt, "a new weight rebuilds only the rasters")
+        let larger = SeaSurface(land: land, hazards: [hazard(weight: 4, halfSize: 0.08)], options: options, cached: { entries[$0] })
+        #expect(larger.costsWereBuilt)
+        let damaged = entries.mapValues { $0.dropLast(3) }
+        #expect(SeaSurface(land: land, hazards: hazards, options: options, cached: { damaged[$0] }).costsWereBuilt)
+        #expect(SeaSurface.costKey(zones: [], hazards: hazards, options: options)
+            != SeaSurface.costKey(zones: [], hazards: [hazard(weight: 4.000001, halfSize: 0.05)], options: options))
     }
 }
