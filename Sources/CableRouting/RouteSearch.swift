@@ -169,7 +169,7 @@ struct RouteSearch {
         }
         let goalUnits = goals.map { unit($0.gx, $0.gy) }
         let goalLegs = goals.map(\.legCost)
-        let hScale = minMultiplier
+        let hScale = minMultiplier * (Double(ProcessInfo.processInfo.environment["WB_W"] ?? "1") ?? 1)
         var heap = BinaryHeap()
 
         @inline(__always) func position(_ c: Int) -> (Double, Double) {

@@ -51,6 +51,9 @@ func runCableBench(_ arguments: [String]) throws {
           "sea_cells": surface.seaCellCount, "cell_km": cellKm])
 
     func end(_ name: String) throws -> RouteEnd {
+        // "lon,lat": a point in a bay or harbour (the bay and strait cases).
+        let parts = name.split(separator: ",").compactMap { Double($0) }
+        if parts.count == 2 { return RouteEnd(label: name, candidates: [Landing(name: name, position: Position(parts[0], parts[1]))]) }
         if let l = CableGeodata.find(name, in: stations) { return RouteEnd(label: name, candidates: [l]) }
         if let l = CableGeodata.find(name, in: international) {
             return RouteEnd(label: name, candidates: [Landing(name: name, position: l.position)], isInternational: true)
@@ -63,17 +66,26 @@ func runCableBench(_ arguments: [String]) throws {
     let plainSurface = SeaSurface(land: land, zones: zones, hazards: [], options: SeaSurfaceOptions(cellKm: cellKm))
     emit(["case": "sea surface without hazards", "seconds": now() - t])
     let plainRouter = CableRouter(surface: plainSurface)
-    // (name, from, to, routes, approach km)
-    let cases: [(String, String, String, Int, Double)] = [
-        ("Ishikari-Kitakyushu x1", "Ishikari", "Kitakyushu", 1, 20),
-        ("Ishikari-Kitakyushu x3", "Ishikari", "Kitakyushu", 3, 60),
-        ("Naoetsu-NorthAmerica x1", "Naoetsu", "international:north-america", 1, 20),
-        ("Kagoshima-SoutheastAsia x1", "Kagoshima", "international:southeast-asia", 1, 20),
-        ("Tomakomai-Kochi x3", "Tomakomai", "Kochi", 3, 60),
+    // (name, from, to, routes, approach km, concentration zones allowed). The bay and strait
+    // cases are rows of the fixture table in Tests/EndToEndTests/CableSurfaceTests.swift.
+    let cases: [(String, String, String, Int, Double, Bool)] = [
+        ("Ishikari-Kitakyushu x1", "Ishikari", "Kitakyushu", 1, 20, false),
+        ("Ishikari-Kitakyushu x3", "Ishikari", "Kitakyushu", 3, 60, false),
+        ("Naoetsu-NorthAmerica x1", "Naoetsu", "international:north-america", 1, 20, false),
+        ("Kagoshima-SoutheastAsia x1", "Kagoshima", "international:southeast-asia", 1, 20, false),
+        ("Tomakomai-Kochi x3", "Tomakomai", "Kochi", 3, 60, false),
+        ("Tokyo Bay, Yokohama by Uraga x1", "139.68,35.45", "139.8,34.8", 1, 20, true),
+        ("Ise Bay, Nagoya by Irago x1", "136.85,35.0", "137.0,34.3", 1, 20, true),
+        ("Osaka Bay, Kobe by Kitan x1", "135.2,34.66", "134.95,34.0", 1, 20, false),
+        ("Osaka Bay, Kobe by Akashi x1", "135.2,34.66", "134.6,34.6", 1, 5, false),
+        ("Naruto strait x1", "134.6,34.35", "134.7,34.1", 1, 5, false),
+        ("Hiroshima Bay x1", "132.45,34.3", "132.2,33.5", 1, 20, false),
+        ("Busan harbour x1", "129.05,35.1", "130.35,33.7", 1, 5, false),
     ]
     var features: [Feature] = []
-    for (name, from, to, k, approachKm) in cases {
-        let request = RouteRequest(from: try end(from), to: try end(to), routes: k, approachKm: approachKm)
+    for (name, from, to, k, approachKm, allowZones) in cases {
+        let request = RouteRequest(from: try end(from), to: try end(to), routes: k, approachKm: approachKm,
+                                   allowConcentrationZones: allowZones, allowConcentrationLanding: allowZones)
         t = now()
         c = cpu()
         let plan = try router.plan(request)
