@@ -109,10 +109,10 @@ public struct CableRouter: Sendable {
 
     /// Nodes each side of the connectivity flood may reach before the search takes over
     /// (pockets are smaller; the open sea is far larger).
-    static let floodBudget = 200_000
+    static let floodBudget = 20_000
 
     var minMultiplier: Double {
-        Double(min(1, surface.multiplier.min() ?? 1))
+        surface.minMultiplier
     }
 
     // MARK: Landings
@@ -235,9 +235,13 @@ public struct CableRouter: Sendable {
         }
     }
 
-    func search(blocked: [Bool], approaches: [RouteSearch.Approach]) -> RouteSearch {
-        RouteSearch(grid: surface.grid, lattice: surface.lattice.openingWholeBlocks(inside: approaches.map { ($0.gx, $0.gy, $0.radius2) }),
-                    multiplier: surface.multiplier, blocked: blocked,
+    /// The search for one query. With `wholeBlocks`, refined blocks that the approach
+    /// circles open entirely are crossed as one node (`SeaLattice.openingWholeBlocks`); tests
+    /// of single nodes (`isOpen`) do not need that.
+    func search(blocked: [Bool], approaches: [RouteSearch.Approach], wholeBlocks: Bool = true) -> RouteSearch {
+        let lattice = wholeBlocks ? surface.lattice.openingWholeBlocks(inside: approaches.map { ($0.gx, $0.gy, $0.radius2) })
+                                  : surface.lattice
+        return RouteSearch(grid: surface.grid, lattice: lattice, multiplier: surface.multiplier, blocked: blocked,
                     approaches: approaches, minMultiplier: minMultiplier)
     }
 
@@ -249,7 +253,7 @@ public struct CableRouter: Sendable {
         guard let g = grid.gridCoordinates(landing.position) else {
             throw CableRoutingError.outsideRegion("\(landing.name) lies outside the sea surface grid")
         }
-        let search = search(blocked: blocked, approaches: approaches)
+        let search = search(blocked: blocked, approaches: approaches, wholeBlocks: false)
         let own = lattice.node(gx: g.gx, gy: g.gy)
         if own >= 0, lattice.isOcean(own), search.isOpen(own) {
             return RouteSearch.Terminal(node: own, gx: g.gx, gy: g.gy, legCost: 0, candidate: candidate)
@@ -309,11 +313,14 @@ public struct CableRouter: Sendable {
     /// side is exhausted or they meet, so an enclosed end is detected in time proportional
     /// to its enclosure. Returns nil when connected, else which side is enclosed.
     func enclosedSide(sources: [Int], goals: [Int], search: RouteSearch, budget: Int = .max) -> String? {
-        let lattice = surface.lattice
+        // On the search's own nodes (an all-free block is one node), so the budget covers
+        // open sea quickly and a pocket is walked cell by cell only where it is mixed.
+        let lattice = search.lattice
         let scratch = NodeScratch(count: lattice.nodeCount)
         let mark = scratch.state
         var queues: [[Int]] = [[], []]
         var heads = [0, 0]
+        let sources = sources.map(lattice.searchNode), goals = goals.map(lattice.searchNode)
         for c in sources where mark[c] == 0 { mark[c] = 1; queues[0].append(c) }
         for c in goals {
             if mark[c] == 1 { return nil }
@@ -331,7 +338,7 @@ public struct CableRouter: Sendable {
                 let c = queues[side][heads[side]]
                 heads[side] += 1
                 batch += 1
-                lattice.forEachNeighbour(c, diagonal: false) { m in
+                lattice.forEachSearchNeighbour(c, diagonal: false) { m in
                     if met { return }
                     let current = mark[m]
                     if current == mine || current == 3 { return }

@@ -16,7 +16,7 @@ import GeoCore
 struct RouteSearch {
     let grid: SeaGrid
     let lattice: SeaLattice
-    let multiplier: [Float]
+    let multiplier: FlatArray<Float>
     /// Per coarse cell: blocked by this query (zones, --avoid, separation corridors).
     let blocked: [Bool]
     /// Approach circles (grid units): inside them fine water cells are open even within
@@ -169,7 +169,7 @@ struct RouteSearch {
         }
         let goalUnits = goals.map { unit($0.gx, $0.gy) }
         let goalLegs = goals.map(\.legCost)
-        let hScale = minMultiplier * (Double(ProcessInfo.processInfo.environment["WB_W"] ?? "1") ?? 1)
+        let hScale = minMultiplier
         var heap = BinaryHeap()
 
         @inline(__always) func position(_ c: Int) -> (Double, Double) {

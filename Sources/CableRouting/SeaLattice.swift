@@ -32,7 +32,7 @@ import GeoCore
 /// segment); coarse decisions are conservative, so an open coarse cell is at least the
 /// clearance from the coast everywhere inside it.
 public struct SeaLattice: Sendable {
-    static let formatVersion: UInt64 = 2
+    static let formatVersion: UInt64 = 3
     static let blockedKind: Int32 = -1
     static let openKind: Int32 = -2
 
@@ -58,13 +58,31 @@ public struct SeaLattice: Sendable {
     let coarseCount: Int
     /// Per coarse cell: ≥ 0 the slot of its fine block; `blockedKind` (land or outside the
     /// region); `openKind` (sea at least the clearance from the coast everywhere).
-    let coarseKind: [Int32]
+    let coarseKind: FlatArray<Int32>
     /// Per coarse cell: `Coarse` bits.
-    private(set) var coarseFlags: [UInt8]
+    private(set) var coarseFlags: FlatArray<UInt8>
     /// The coarse cell of each fine block.
-    let slotCoarse: [Int32]
+    let slotCoarse: FlatArray<Int32>
     /// Per fine cell (slot-major, row-major inside a block): `Fine` bits.
-    let fineFlags: [UInt8]
+    let fineFlags: FlatArray<UInt8>
+
+    init(width: Int, height: Int, factor: Int, coarseCount: Int, coarseKind: FlatArray<Int32>, coarseFlags: FlatArray<UInt8>,
+         slotCoarse: FlatArray<Int32>, fineFlags: FlatArray<UInt8>) {
+        self.width = width
+        self.height = height
+        self.factor = factor
+        self.coarseCount = coarseCount
+        self.coarseKind = coarseKind
+        self.coarseFlags = coarseFlags
+        self.slotCoarse = slotCoarse
+        self.fineFlags = fineFlags
+    }
+
+    init(width: Int, height: Int, factor: Int, coarseCount: Int, coarseKind: [Int32], coarseFlags: [UInt8],
+         slotCoarse: [Int32], fineFlags: [UInt8]) {
+        self.init(width: width, height: height, factor: factor, coarseCount: coarseCount, coarseKind: FlatArray(coarseKind),
+                  coarseFlags: FlatArray(coarseFlags), slotCoarse: FlatArray(slotCoarse), fineFlags: FlatArray(fineFlags))
+    }
 
     var blockSize: Int { factor * factor }
     var nodeCount: Int { coarseCount + fineFlags.count }
@@ -191,14 +209,15 @@ public struct SeaLattice: Sendable {
         return k == SeaLattice.openKind || (k >= 0 && coarseFlags[c] & Coarse.allFree != 0)
     }
 
-    /// `forEachNeighbour` (8 directions) on the search nodes (`searchNode`): an all-free
-    /// block is one node, adjacent to its 8 coarse neighbours or to the fine cells along
-    /// a shared edge or corner of a mixed block.
+    /// `forEachNeighbour` on the search nodes (`searchNode`): an all-free block is one
+    /// node, adjacent to its coarse neighbours or to the fine cells along a shared edge
+    /// or corner of a mixed block.
     @inline(__always)
-    func forEachSearchNeighbour(_ n: Int, _ body: (Int) -> Void) {
+    func forEachSearchNeighbour(_ n: Int, diagonal: Bool = true, _ body: (Int) -> Void) {
+        let directions = diagonal ? SeaLattice.directions8 : SeaLattice.directions4
         if n < coarseCount {
             let i = n % width, j = n / width
-            for (di, dj) in SeaLattice.directions8 {
+            for (di, dj) in directions {
                 let ii = i + di, jj = j + dj
                 guard ii >= 0, jj >= 0, ii < width, jj < height else { continue }
                 let m = jj * width + ii
@@ -210,7 +229,7 @@ public struct SeaLattice: Sendable {
         } else {
             let f = fineCoordinates(n)
             var last = -1
-            for (di, dj) in SeaLattice.directions8 {
+            for (di, dj) in directions {
                 let m = searchNode(node(fx: f.fx + di, fy: f.fy + dj))
                 if m >= 0 && m != last { body(m); last = m }
             }
@@ -223,7 +242,7 @@ public struct SeaLattice: Sendable {
     /// not apply, so such a block is open whole: the search crosses it as one node instead
     /// of up to factor² fine cells (most of a bay around a landing).
     func openingWholeBlocks(inside circles: [(gx: Double, gy: Double, radius2: Double)]) -> SeaLattice {
-        var copy = self
+        var opened: [(index: Int, value: UInt8)] = []
         for circle in circles {
             let r = circle.radius2.squareRoot()
             let i0 = max(0, Int((circle.gx - r).rounded(.down))), i1 = min(width - 1, Int((circle.gx + r).rounded(.down)))
@@ -237,17 +256,20 @@ public struct SeaLattice: Sendable {
                     guard dx * dx + dy * dy <= circle.radius2 else { continue }
                     let c = j * width + i
                     let k = coarseKind[c]
-                    guard k >= 0, copy.coarseFlags[c] & (Coarse.allFree | Coarse.noWater) == 0 else { continue }
+                    guard k >= 0, coarseFlags[c] & (Coarse.allFree | Coarse.noWater) == 0 else { continue }
                     let base = Int(k) * blockSize
                     var open = true
-                    for f in fineFlags[base..<(base + blockSize)] where f & (Fine.water | Fine.cut) != Fine.water {
+                    for f in base..<(base + blockSize) where fineFlags[f] & (Fine.water | Fine.cut) != Fine.water {
                         open = false
                         break
                     }
-                    if open { copy.coarseFlags[c] |= Coarse.allFree }
+                    if open { opened.append((c, coarseFlags[c] | Coarse.allFree)) }
                 }
             }
         }
+        guard !opened.isEmpty else { return self }
+        var copy = self
+        copy.coarseFlags = coarseFlags.replacing(opened)
         return copy
     }
 
@@ -631,61 +653,40 @@ extension SeaLattice {
     static let magic: [UInt8] = Array("WATTBIT-SEA-LATTICE\n".utf8)
 
     /// The lattice as bytes for a cache file: a header (magic, format version, the content
-    /// key, dimensions) and the four arrays, little-endian.
+    /// key, dimensions) and the four arrays, little-endian, each 8-byte aligned so that a
+    /// mapped file is read in place.
     func serialized(key: String) -> Data {
-        var data = Data()
-        data.append(contentsOf: SeaLattice.magic)
-        func append(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
-        let keyBytes = Array(key.utf8)
-        append(SeaLattice.formatVersion)
-        append(UInt64(keyBytes.count))
-        data.append(contentsOf: keyBytes)
-        append(UInt64(width)); append(UInt64(height)); append(UInt64(factor)); append(UInt64(slotCoarse.count))
-        coarseKind.withUnsafeBytes { data.append(contentsOf: $0) }
-        coarseFlags.withUnsafeBytes { data.append(contentsOf: $0) }
-        slotCoarse.withUnsafeBytes { data.append(contentsOf: $0) }
-        fineFlags.withUnsafeBytes { data.append(contentsOf: $0) }
-        return data
+        var writer = CacheFileWriter(magic: SeaLattice.magic, version: SeaLattice.formatVersion, key: key)
+        for v in [width, height, factor, slotCoarse.count] { writer.append(UInt64(v)) }
+        writer.append(coarseKind)
+        writer.append(coarseFlags)
+        writer.append(slotCoarse)
+        writer.append(fineFlags)
+        return writer.data
     }
 
-    /// Reads what `serialized` wrote; nil when the bytes are not a lattice for `key` and
-    /// these dimensions (a stale or foreign file is rebuilt, never trusted).
+    /// Reads what `serialized` wrote, in place; nil when the bytes are not a lattice for
+    /// `key` and these dimensions (a stale or foreign file is rebuilt, never trusted).
     init?(serialized data: Data, key: String, width: Int, height: Int, factor: Int) {
-        guard let parsed = data.withUnsafeBytes({ raw -> SeaLattice? in
-            var offset = 0
-            func bytes(_ count: Int) -> UnsafeRawBufferPointer? {
-                guard count >= 0, offset + count <= raw.count else { return nil }
-                defer { offset += count }
-                return UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)])
+        guard var reader = CacheFileReader(data, magic: SeaLattice.magic, version: SeaLattice.formatVersion, key: key),
+              reader.u64() == UInt64(width), reader.u64() == UInt64(height), reader.u64() == UInt64(factor),
+              let slots = reader.u64(), slots <= UInt64(width * height) else { return nil }
+        let n = width * height, s = Int(slots), block = factor * factor
+        guard let kind = reader.array(n, of: Int32.self), let flags = reader.array(n, of: UInt8.self),
+              let slotCoarse = reader.array(s, of: Int32.self), let fine = reader.array(s * block, of: UInt8.self),
+              reader.isAtEnd else { return nil }
+        // Consistency: slots and kinds must agree, or the file is not trusted.
+        let consistent = kind.withUnsafeBufferPointer { kind in
+            slotCoarse.withUnsafeBufferPointer { slotCoarse in
+                for (slot, c) in slotCoarse.enumerated() {
+                    guard c >= 0, Int(c) < n, kind[Int(c)] == Int32(slot) else { return false }
+                }
+                for k in kind where k >= Int32(s) || k < SeaLattice.openKind { return false }
+                return true
             }
-            func u64() -> UInt64? {
-                guard let b = bytes(8) else { return nil }
-                var v: UInt64 = 0
-                withUnsafeMutableBytes(of: &v) { $0.copyMemory(from: b) }
-                return UInt64(littleEndian: v)
-            }
-            guard let m = bytes(SeaLattice.magic.count), Array(m) == SeaLattice.magic,
-                  u64() == SeaLattice.formatVersion, let keyCount = u64(), keyCount < 1024,
-                  let k = bytes(Int(keyCount)), String(decoding: k, as: UTF8.self) == key,
-                  u64() == UInt64(width), u64() == UInt64(height), u64() == UInt64(factor),
-                  let slots = u64(), slots <= UInt64(width * height) else { return nil }
-            let n = width * height, s = Int(slots), block = factor * factor
-            guard let kindBytes = bytes(n * 4), let flagBytes = bytes(n), let slotBytes = bytes(s * 4),
-                  let fineBytes = bytes(s * block), offset == raw.count else { return nil }
-            let kind = [Int32](unsafeUninitializedCapacity: n) { buffer, count in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: kindBytes); count = n
-            }
-            let slotCoarse = [Int32](unsafeUninitializedCapacity: s) { buffer, count in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: slotBytes); count = s
-            }
-            // Consistency: slots and kinds must agree, or the file is not trusted.
-            for (slot, c) in slotCoarse.enumerated() {
-                guard c >= 0, Int(c) < n, kind[Int(c)] == Int32(slot) else { return nil }
-            }
-            for k in kind where k >= Int32(s) || k < SeaLattice.openKind { return nil }
-            return SeaLattice(width: width, height: height, factor: factor, coarseCount: n, coarseKind: kind,
-                              coarseFlags: Array(flagBytes), slotCoarse: slotCoarse, fineFlags: Array(fineBytes))
-        }) else { return nil }
-        self = parsed
+        }
+        guard consistent else { return nil }
+        self.init(width: width, height: height, factor: factor, coarseCount: n, coarseKind: kind,
+                  coarseFlags: flags, slotCoarse: slotCoarse, fineFlags: fine)
     }
 }

@@ -63,9 +63,11 @@ public struct SeaSurface: Sendable {
     public let grid: SeaGrid
     let lattice: SeaLattice
     /// 0 = none, k = `zones[k - 1]` (coarse cells).
-    let zoneIndex: [UInt8]
+    let zoneIndex: FlatArray<UInt8>
     /// Cost multiplier per coarse cell: 1 + Σ hazard weights + depth factor.
-    let multiplier: [Float]
+    let multiplier: FlatArray<Float>
+    /// The smallest multiplier (the search's estimate per km).
+    let minMultiplier: Double
     public let zones: [ConcentrationZone]
     public let hazards: [HazardZone]
     public let land: LandIndex
@@ -111,26 +113,34 @@ public struct SeaSurface: Sendable {
                                        progress: progress)
             latticeWasBuilt = true
         }
-        var multiplier: [Float]
+        var multiplier: FlatArray<Float>
+        var minMultiplier: Float
         if let bytes = cached(SeaSurface.costEntryName(costKey)),
            let costs = SeaSurface.costs(serialized: bytes, key: costKey, count: grid.cellCount) {
-            (multiplier, zoneIndex) = costs
+            (multiplier, zoneIndex, minMultiplier) = costs
             builtCosts = nil
         } else {
-            (multiplier, zoneIndex) = SeaSurface.rasterizeCosts(grid: grid, zones: zones, hazards: hazards)
+            let rasters = SeaSurface.rasterizeCosts(grid: grid, zones: zones, hazards: hazards)
+            multiplier = FlatArray(rasters.multiplier)
+            zoneIndex = FlatArray(rasters.zoneIndex)
+            minMultiplier = rasters.multiplier.min() ?? 1
             builtCosts = SeaSurface.costsSerialized(multiplier: multiplier, zoneIndex: zoneIndex, key: costKey)
         }
         progress?(0.95, "sea surface")
 
         if let bathymetry {
             let kinds = lattice.coarseKind
+            var withDepth = multiplier.array
             for cell in 0..<grid.cellCount where kinds[cell] != SeaLattice.blockedKind {
                 if let d = bathymetry.depthMeters(at: grid.center(cell)) {
-                    multiplier[cell] += Float(DepthCost.extraFactor(depthMeters: d))
+                    withDepth[cell] += Float(DepthCost.extraFactor(depthMeters: d))
                 }
             }
+            multiplier = FlatArray(withDepth)
+            minMultiplier = withDepth.min() ?? 1
         }
         self.multiplier = multiplier
+        self.minMultiplier = Double(min(1, minMultiplier))
         progress?(1, "sea surface")
     }
 
@@ -212,49 +222,37 @@ public struct SeaSurface: Sendable {
         return hasher.hex
     }
 
-    static let costFormatVersion: UInt64 = 1
+    static let costFormatVersion: UInt64 = 2
     static let costMagic: [UInt8] = Array("WATTBIT-SEA-COSTS\n".utf8)
 
-    /// The cost rasters as bytes: magic, version, key, cell count, multipliers, zone indices.
-    static func costsSerialized(multiplier: [Float], zoneIndex: [UInt8], key costKey: String) -> Data {
-        var data = Data(SeaSurface.costMagic)
-        func append(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
-        let keyBytes = Array(costKey.utf8)
-        append(SeaSurface.costFormatVersion)
-        append(UInt64(keyBytes.count))
-        data.append(contentsOf: keyBytes)
-        append(UInt64(multiplier.count))
-        multiplier.withUnsafeBytes { data.append(contentsOf: $0) }
-        zoneIndex.withUnsafeBytes { data.append(contentsOf: $0) }
-        return data
+    /// The cost rasters as bytes: magic, version, key, cell count, multipliers, zone indices
+    /// (8-byte aligned, read in place from a mapped file).
+    static func costsSerialized(multiplier: FlatArray<Float>, zoneIndex: FlatArray<UInt8>, key: String) -> Data {
+        var writer = CacheFileWriter(magic: costMagic, version: costFormatVersion, key: key)
+        writer.append(UInt64(multiplier.count))
+        writer.append(multiplier)
+        writer.append(zoneIndex)
+        return writer.data
     }
 
-    /// Reads what `costsSerialized` wrote; nil when the bytes are not for `key` and this
-    /// many cells, or hold a multiplier that is not finite and ≥ 1.
-    static func costs(serialized data: Data, key: String, count: Int) -> (multiplier: [Float], zoneIndex: [UInt8])? {
-        data.withUnsafeBytes { raw -> (multiplier: [Float], zoneIndex: [UInt8])? in
-            var offset = 0
-            func bytes(_ n: Int) -> UnsafeRawBufferPointer? {
-                guard n >= 0, offset + n <= raw.count else { return nil }
-                defer { offset += n }
-                return UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + n)])
+    /// Reads what `costsSerialized` wrote, in place, with the smallest multiplier; nil when
+    /// the bytes are not for `key` and this many cells, or hold a multiplier that is not
+    /// finite and ≥ 1.
+    static func costs(serialized data: Data, key: String, count: Int)
+        -> (multiplier: FlatArray<Float>, zoneIndex: FlatArray<UInt8>, minMultiplier: Float)? {
+        guard var reader = CacheFileReader(data, magic: costMagic, version: costFormatVersion, key: key),
+              reader.u64() == UInt64(count), let multiplier = reader.array(count, of: Float.self),
+              let zoneIndex = reader.array(count, of: UInt8.self), reader.isAtEnd else { return nil }
+        let smallest = multiplier.withUnsafeBufferPointer { values -> Float? in
+            var smallest = Float.infinity
+            for v in values {
+                guard v.isFinite && v >= 1 else { return nil }
+                smallest = min(smallest, v)
             }
-            func u64() -> UInt64? {
-                guard let b = bytes(8) else { return nil }
-                var v: UInt64 = 0
-                withUnsafeMutableBytes(of: &v) { $0.copyMemory(from: b) }
-                return UInt64(littleEndian: v)
-            }
-            guard let m = bytes(costMagic.count), Array(m) == costMagic, u64() == costFormatVersion,
-                  let keyCount = u64(), keyCount < 1024, let k = bytes(Int(keyCount)),
-                  String(decoding: k, as: UTF8.self) == key, u64() == UInt64(count),
-                  let multiplierBytes = bytes(count * 4), let zoneBytes = bytes(count), offset == raw.count else { return nil }
-            let multiplier = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: multiplierBytes); initialized = count
-            }
-            for v in multiplier where !(v.isFinite && v >= 1) { return nil }
-            return (multiplier, Array(zoneBytes))
+            return smallest
         }
+        guard let smallest else { return nil }
+        return (multiplier, zoneIndex, count == 0 ? 1 : smallest)
     }
 
     static func forEachPolygon(_ g: Geometry, _ body: ([[Position]]) -> Void) {
