@@ -231,7 +231,7 @@ extension CableRouter {
             }
         }
         // The penalty method on a reweighted copy of the surface.
-        var weights = surface.multiplier
+        var weights = surface.multiplier.array
         let factor = Float(max(1, options.penaltyFactor))
         let exempt = request.from.candidates.map(\.position) + request.to.candidates.map(\.position)
             + greedy.routes.flatMap { [$0.from.position, $0.to.position] }
@@ -412,17 +412,20 @@ final class SeedPipeline: @unchecked Sendable {
 
 extension SeaSurface {
     /// The same surface (lattice, zones, hazards, land shared) with another cost multiplier
-    /// per coarse cell: the penalised surface of the penalty method.
+    /// per coarse cell: the penalised surface of the penalty method (never written to a cache).
     init(reweighting base: SeaSurface, multiplier: [Float]) {
         options = base.options
         grid = base.grid
         lattice = base.lattice
         zoneIndex = base.zoneIndex
-        self.multiplier = multiplier
+        self.multiplier = FlatArray(multiplier)
+        minMultiplier = Double(min(1, multiplier.min() ?? 1))
         zones = base.zones
         hazards = base.hazards
         land = base.land
         latticeKey = base.latticeKey
+        costKey = base.costKey
         latticeWasBuilt = false
+        builtCosts = nil
     }
 }
