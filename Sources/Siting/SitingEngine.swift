@@ -82,6 +82,7 @@ public struct SitingEngine: Sendable {
     /// The active criteria's indices, weights and value functions, in `active` order (the
     /// order of the weighted sum), looked up once rather than per cell.
     let activeIndices: [Int]
+    let activeCriteria: [Criterion]
     let activeWeights: [Double]
     let activeFunctions: [ValueFunction]
 
@@ -152,6 +153,7 @@ public struct SitingEngine: Sendable {
         }
         saturationKm = saturation
         activeIndices = active.map(\.index)
+        activeCriteria = active
         activeWeights = active.map { options.weights[$0] ?? 0 }
         activeFunctions = active.map { options.functions[$0] ?? SitingDefaults.functions[$0] ?? .step(threshold: 1) }
     }
@@ -275,8 +277,10 @@ public struct SitingEngine: Sendable {
                                       excludedBits: 0, prefecture: label - 1, polygonBits: bits)
                 if first { hints = rowHints }
                 defer { if first { rowHints = hints; first = false } }
-                if !exact, let location = PointIndex.Location(centre),
-                   let b = scoreBounds(location, bits: bits, gridPolygonMW: gridMW, factorPolygon: factor, hints: &hints) {
+                if let location = PointIndex.Location(centre),
+                   let b = scoreBounds(location, bits: bits, gridPolygonMW: gridMW, factorPolygon: factor, hints: &hints,
+                                       refine: exact),
+                   !exact || b.lower == b.upper {
                     cell.total = b.lower; cell.upper = b.upper; cell.excludedBits = b.excluded
                 } else {
                     let e = evaluate(centre, prefecture: Int(label) - 1, bits: bits, gridPolygonMW: gridMW,
@@ -396,6 +400,12 @@ public struct SitingEngine: Sendable {
         if cell.isExact { return cell.total }
         if !layers.gridPolygons.isEmpty || !layers.factorPolygons.isEmpty { return evaluation(of: cell).total }
         let centre = self.cell(row: cell.row, column: cell.column).centre
+        var hints = Hints()
+        if let l = PointIndex.Location(centre),
+           let b = scoreBounds(l, bits: cell.polygonBits, gridPolygonMW: .nan, factorPolygon: .nan, hints: &hints, refine: true),
+           b.lower == b.upper {
+            return b.lower
+        }
         return evaluate(centre, prefecture: Int(cell.prefecture), bits: cell.polygonBits, gridPolygonMW: .nan,
                         factorPolygon: .nan, saturating: true).total
     }
@@ -428,8 +438,15 @@ public struct SitingEngine: Sendable {
     /// Nearest-point hints of the bounded queries, one per facility index.
     struct Hints { var plant = -1, substation = -1, landing = -1, ix = -1, hazard = -1 }
 
+    ///
+    /// With `refine`, each criterion whose bounds give two different scores gets its exact
+    /// raw value (the saturating geodesic query of `evaluate`), so the bounds meet at the
+    /// exact total, bit for bit the total of `evaluate`: the same scores summed in the
+    /// same order, a settled criterion's score being the same constant at both bounds and
+    /// at the exact value. Only the geodesics the total needs are computed.
     func scoreBounds(_ l: PointIndex.Location, bits: UInt8, gridPolygonMW: Double,
-                     factorPolygon: Double, hints: inout Hints) -> (lower: Double, upper: Double, excluded: UInt8)? {
+                     factorPolygon: Double, hints: inout Hints, refine: Bool = false)
+        -> (lower: Double, upper: Double, excluded: UInt8)? {
         let n = Criterion.allCases.count
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * n) { buffer in
             guard let lo = buffer.baseAddress else { return nil }
@@ -468,11 +485,31 @@ public struct SitingEngine: Sendable {
             var lower = 0.0, upper = 0.0
             for k in activeIndices.indices {
                 let i = activeIndices[k], f = activeFunctions[k], w = activeWeights[k]
-                let a = f.score(lo[i]), b = f.score(hi[i])
+                var a = f.score(lo[i]), b = f.score(hi[i])
+                if refine && a != b {
+                    let s = f.score(exactRaw(activeCriteria[k], l))
+                    a = s; b = s
+                }
                 lower += w * Swift.min(a, b)
                 upper += w * Swift.max(a, b)
             }
             return (lower / weightSum, upper / weightSum, excluded)
+        }
+    }
+
+    /// The raw value of a distance or round-trip criterion as `evaluate(saturating: true)`
+    /// computes it (the only criteria whose bounds can differ).
+    func exactRaw(_ c: Criterion, _ l: PointIndex.Location) -> Double {
+        func km(_ index: PointIndex) -> Double { index.nearest(to: l, maxKm: saturationKm[c.index])?.distanceKm ?? .infinity }
+        switch c {
+        case .plantKm: return km(plantIndex)
+        case .substationKm: return km(substationIndex)
+        case .landingKm: return km(landingIndex)
+        case .ixKm: return km(ixIndex)
+        case .hazardKm: return km(hazardIndex)
+        case .rttTokyoMs: return FiberLatency.rttMs(distanceKm: km(tokyoIndex), routeFactor: options.routeFactor)
+        case .rttOsakaMs: return FiberLatency.rttMs(distanceKm: km(osakaIndex), routeFactor: options.routeFactor)
+        default: return .nan   // exact already: never asked
         }
     }
 
