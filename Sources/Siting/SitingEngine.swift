@@ -415,11 +415,13 @@ public struct SitingEngine: Sendable {
         let pending = cells.indices.filter { !cells[$0].isExact && predicate(cells[$0]) }
         guard !pending.isEmpty else { return }
         let totals = ResolvedTotals(count: pending.count)
-        let engine = self, snapshot = cells
-        let chunk = 1024
-        DispatchQueue.concurrentPerform(iterations: (pending.count + chunk - 1) / chunk) { k in
-            for j in k * chunk..<min(pending.count, (k + 1) * chunk) {
-                totals.set(j, engine.exactTotal(of: snapshot[pending[j]]))
+        do {   // the snapshot ends here, so writing back below does not copy the array
+            let engine = self, snapshot = cells
+            let chunk = 1024
+            DispatchQueue.concurrentPerform(iterations: (pending.count + chunk - 1) / chunk) { k in
+                for j in k * chunk..<min(pending.count, (k + 1) * chunk) {
+                    totals.set(j, engine.exactTotal(of: snapshot[pending[j]]))
+                }
             }
         }
         for (j, i) in pending.enumerated() {
