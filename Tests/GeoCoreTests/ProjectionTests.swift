@@ -124,17 +124,8 @@ import Glibc
         }
     }
 
-    @Test func missingDatabaseMentionsProjData() throws {
-        let saved = getenv("PROJ_DATA").map { String(cString: $0) }
-        setenv("PROJ_DATA", "/nonexistent/proj", 1)
-        defer { if let saved { setenv("PROJ_DATA", saved, 1) } else { unsetenv("PROJ_DATA") } }
-        if let error = #expect(throws: (any Error).self, performing: { try CoordinateTransform(from: "EPSG:6668", to: "EPSG:6677") }) {
-            guard let e = error as? ProjectionError else { Issue.record("\(error)"); return }
-            #expect(e.kind == .databaseNotFound, "\(e.description)")
-            #expect(e.description.contains("PROJ_DATA"), "\(e.description)")
-            #expect(e.description.contains("proj.db"), "\(e.description)")
-        }
-    }
+    // A missing proj.db (PROJ_DATA) is checked in a child process by the end-to-end
+    // ProjDatabaseTests: PROJ_DATA is process-wide, and tests here run in parallel.
 
     @Test func localMetricCRSChoice() throws {
         let cases: [(name: String, box: BoundingBox, expected: String)] = [
