@@ -183,21 +183,24 @@ extension CableRouter {
     /// Greedy's routes, then for each seed the seed and its greedy completion. Every set is
     /// pairwise compatible by construction. Seeds: with candidate landings, the best route
     /// of each landing pair greedy did not use (cheapest first); then the penalty method.
-    /// Seeds are found on one thread while the completions run on the others (a pipeline).
+    /// Seeds are found on one thread while the completions run on others (a pipeline).
     func candidateSets(_ request: RouteRequest, greedy: RoutePlan, options: JointOptions,
                        progress: ProgressCallback?) -> [[PlannedRoute]] {
         guard options.seeds > 0, let first = greedy.routes.first else { return [greedy.routes] }
         let queue = SeedPipeline()
         let router = self
-        let workers = max(2, options.concurrency)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            if worker == 0 {
-                router.generateSeeds(request, greedy: greedy, first: first, options: options, progress: progress) { seed in
-                    queue.push(seed)
-                }
-                queue.finish()
+        // The seeds on a thread of their own (so a completion worker waiting for the next
+        // seed can never hold up the thread that finds it, whatever the core count), the
+        // completions on `concurrency` workers as seeds arrive.
+        let seeder = Thread {
+            router.generateSeeds(request, greedy: greedy, first: first, options: options, progress: progress) { seed in
+                queue.push(seed)
             }
-            // Worker 0 joins the completions once the seeds are all found.
+            queue.finish()
+        }
+        seeder.stackSize = 8 << 20
+        seeder.start()
+        DispatchQueue.concurrentPerform(iterations: max(1, options.concurrency)) { _ in
             while let (k, seed) = queue.pop() {
                 queue.store(k, [seed] + router.complete(seed, request: request))
             }
