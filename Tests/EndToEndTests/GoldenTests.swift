@@ -49,7 +49,14 @@ enum Golden {
         }
         return (cases, problems)
     }()
-    static var cases: [GoldenCase] { parsed.cases }
+    /// All cases, or those named in $WATTBIT_GOLDEN_CASES (comma-separated; `tools/golden --case`).
+    static var cases: [GoldenCase] {
+        guard let names = ProcessInfo.processInfo.environment["WATTBIT_GOLDEN_CASES"], !names.isEmpty else {
+            return parsed.cases
+        }
+        let wanted = Set(names.split(separator: ",").map(String.init))
+        return parsed.cases.filter { wanted.contains($0.name) }
+    }
 
     /// Reads blocks of the form
     ///
@@ -267,16 +274,22 @@ enum Golden {
 struct GoldenTests {
     @Test func caseFilesAreWellFormed() {
         #expect(Golden.parsed.problems.isEmpty, "\(Golden.parsed.problems.prefix(5).joined(separator: "; "))")
-        let names = Golden.cases.map(\.name)
+        let names = Golden.parsed.cases.map(\.name)
         #expect(Set(names).count == names.count, "two cases share a name")
         // Every planner (and the Python plugin) has at least one pinned output.
         for planner in ["cable", "hubs", "gaps", "map", "siting", "latency", "landing-diversity"] {
-            #expect(Golden.cases.contains { $0.command.first == "wattbit-\(planner)"
+            #expect(Golden.parsed.cases.contains { $0.command.first == "wattbit-\(planner)"
                         || ($0.command.first == "wattbit" && $0.command.dropFirst().first == planner) },
                     "no golden case runs \(planner)")
         }
+        // A name given to `tools/golden --case` must exist, or nothing would be checked.
+        if let selected = ProcessInfo.processInfo.environment["WATTBIT_GOLDEN_CASES"], !selected.isEmpty {
+            for name in selected.split(separator: ",") where !names.contains(String(name)) {
+                Issue.record("no golden case named \(name)")
+            }
+        }
         // Expectation files nobody refers to are leftovers of renamed cases.
-        let referenced = Set(Golden.cases.map { ($0.expect as NSString).lastPathComponent })
+        let referenced = Set(Golden.parsed.cases.map { ($0.expect as NSString).lastPathComponent })
         for file in Tool.listDirectory(Golden.directory + "/expected") where !referenced.contains(file) {
             Issue.record("expected/\(file) belongs to no case")
         }
@@ -336,7 +349,7 @@ struct GoldenTests {
         do {
             try Golden.compare(actual: result.stdout, expected: expected, kind: kind, tolerance: c.tolerance)
         } catch let difference as GoldenDifference {
-            Issue.record("\(c.name) differs from \(c.expect) at \(difference)")
+            Issue.record("\(c.name) differs from \(c.expect) at \(difference) (if intended: tools/golden --regenerate, then review the diff)")
         }
     }
 }
