@@ -33,3 +33,6 @@ out="$(mktemp -d)"
 # side: total length and cost, proven optimality and gap, seconds. Repeats per case for the
 # median times: WATTBIT_JOINT_REPEATS (default 1).
 "$scratch/release/wattbit-bench" cable-joint --geodata "$root/geodata" --repeats "${WATTBIT_JOINT_REPEATS:-1}"
+# The selection model alone on random conflict graphs of 25–400 candidates: where CBC stops
+# proving the optimum quickly (the reason for the 400-candidate limit).
+"$scratch/release/wattbit-bench" cable-joint-mip --sizes 25,50,100,200,400 --routes 3,5,10

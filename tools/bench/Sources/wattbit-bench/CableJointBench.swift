@@ -109,3 +109,69 @@ func runCableJointBench(_ arguments: [String]) throws {
         print(String(decoding: data, as: UTF8.self))
     }
 }
+
+// `wattbit-bench cable-joint-mip [--sizes 25,50,…] [--routes 3,5,10] [--density 0.4] [--seeds N]
+// [--time-limit S]`: the selection model alone (`JointRouteSelection`) on random conflict
+// graphs of growing size, to find the candidate-set size at which CBC stops proving the
+// optimum quickly. Costs are route-like (1,000–3,000, near-ties) and conflicts random at the
+// density of the real cases (0.3–0.5 of all pairs). One JSON line per size and K with
+// medians over the seeds.
+func runCableJointMIPBench(_ arguments: [String]) throws {
+    var sizes = [25, 50, 100, 200, 400, 800]
+    var ks = [3, 5, 10]
+    var density = 0.4
+    var seeds = 3
+    var timeLimit = 10.0
+    let usage = "usage: wattbit-bench cable-joint-mip [--sizes 25,50,…] [--routes 3,5,10] [--density D] [--seeds N] [--time-limit S]"
+    var k = 0
+    while k < arguments.count {
+        guard k + 1 < arguments.count else { throw BenchUsage(usage) }
+        let value = arguments[k + 1]
+        switch arguments[k] {
+        case "--sizes": sizes = value.split(separator: ",").compactMap { Int($0) }
+        case "--routes": ks = value.split(separator: ",").compactMap { Int($0) }
+        case "--density": density = Double(value) ?? density
+        case "--seeds": seeds = max(1, Int(value) ?? seeds)
+        case "--time-limit": timeLimit = Double(value) ?? timeLimit
+        default: throw BenchUsage(usage)
+        }
+        k += 2
+    }
+    func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.isEmpty ? .nan : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
+    }
+    for n in sizes {
+        for routes in ks where routes <= n {
+            var seconds: [Double] = [], gaps: [Double] = []
+            var optimal = 0, failed = 0
+            for seed in 0..<seeds {
+                var rng = SplitMix64(seed: UInt64(n * 1000 + routes * 10 + seed))
+                let costs = (0..<n).map { _ in 1000 + 2000 * rng.unit() }
+                var conflicts: [(Int, Int)] = []
+                for a in 0..<n { for b in (a + 1)..<n where rng.unit() < density { conflicts.append((a, b)) } }
+                let t = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+                let outcome = JointRouteSelection.select(costs: costs, conflicts: conflicts, count: routes,
+                                                         limits: .init(timeSeconds: timeLimit, relativeGap: 1e-9, absoluteGap: 1e-6))
+                seconds.append(Double(DispatchTime.now().uptimeNanoseconds) / 1e9 - t)
+                switch outcome {
+                case .selected(let answer):
+                    if answer.optimal { optimal += 1 }
+                    gaps.append(answer.gap)
+                case .infeasible: break
+                case .failed: failed += 1
+                }
+            }
+            let object: [String: Any] = [
+                "candidates": n, "routes": routes, "density": density, "instances": seeds,
+                "median_seconds": (median(seconds) * 1000).rounded() / 1000, "max_seconds": ((seconds.max() ?? 0) * 1000).rounded() / 1000,
+                "proven_optimal": optimal, "no_selection_in_limit": failed,
+                "median_gap": gaps.isEmpty ? -1 : (median(gaps) * 1e6).rounded() / 1e6,
+                "time_limit": timeLimit,
+            ]
+            if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+                print(String(decoding: data, as: UTF8.self))
+            }
+        }
+    }
+}

@@ -8,6 +8,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "cable-batch": runCableBatchBench,
     "cable-replan": runCableReplanBench,
     "cable-joint": runCableJointBench,
+    "cable-joint-mip": runCableJointMIPBench,
     "hubs": runHubsBench,
     "gaps": runGapsBench,
     "hubs-exact": runHubsExactBench,
