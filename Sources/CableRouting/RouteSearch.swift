@@ -174,7 +174,7 @@ struct RouteSearch {
 
         @inline(__always) func position(_ c: Int) -> (Double, Double) {
             if state[c] & 4 != 0, let p = specialX[c] { return p }
-            return lattice.center(c)
+            return lattice.searchCenter(c)
         }
         // Each node's heuristic is computed once: pushes and stale checks reuse it.
         @inline(__always) func heuristic(_ c: Int) -> Double {
@@ -193,7 +193,7 @@ struct RouteSearch {
 
         for t in goals {
             state[t.node] |= 8
-            let center = lattice.center(t.node)
+            let center = lattice.searchCenter(t.node)
             if !(t.gx == center.0 && t.gy == center.1) {
                 if goalIndex[t.node].map({ goals[$0].candidate }) == t.candidate {
                     specialX[t.node] = (t.gx, t.gy); state[t.node] |= 4

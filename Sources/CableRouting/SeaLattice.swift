@@ -32,7 +32,7 @@ import GeoCore
 /// segment); coarse decisions are conservative, so an open coarse cell is at least the
 /// clearance from the coast everywhere inside it.
 public struct SeaLattice: Sendable {
-    static let formatVersion: UInt64 = 3
+    static let formatVersion: UInt64 = 4
     static let blockedKind: Int32 = -1
     static let openKind: Int32 = -2
 
@@ -65,9 +65,16 @@ public struct SeaLattice: Sendable {
     let slotCoarse: FlatArray<Int32>
     /// Per fine cell (slot-major, row-major inside a block): `Fine` bits.
     let fineFlags: FlatArray<UInt8>
+    /// Side of a fine group in fine cells (4 at the default 16 fine cells per side; 1 = no
+    /// groups). A group whose fine cells are all free is one search node: the third level
+    /// of the framed quadtree, so a coastal block's free part is searched in 0.5 km steps
+    /// and only its border with the clearance band in 0.125 km cells.
+    let groupSide: Int
+    /// Per refined block: bit `gy · groupsPerSide + gx` is set when that group is all free.
+    let groupFree: FlatArray<UInt64>
 
     init(width: Int, height: Int, factor: Int, coarseCount: Int, coarseKind: FlatArray<Int32>, coarseFlags: FlatArray<UInt8>,
-         slotCoarse: FlatArray<Int32>, fineFlags: FlatArray<UInt8>) {
+         slotCoarse: FlatArray<Int32>, fineFlags: FlatArray<UInt8>, groupFree: FlatArray<UInt64>) {
         self.width = width
         self.height = height
         self.factor = factor
@@ -76,12 +83,49 @@ public struct SeaLattice: Sendable {
         self.coarseFlags = coarseFlags
         self.slotCoarse = slotCoarse
         self.fineFlags = fineFlags
+        self.groupSide = SeaLattice.groupSide(factor: factor)
+        self.groupFree = groupFree
     }
 
     init(width: Int, height: Int, factor: Int, coarseCount: Int, coarseKind: [Int32], coarseFlags: [UInt8],
          slotCoarse: [Int32], fineFlags: [UInt8]) {
+        let groupFree = SeaLattice.freeGroups(fineFlags: fineFlags, slots: slotCoarse.count, factor: factor)
         self.init(width: width, height: height, factor: factor, coarseCount: coarseCount, coarseKind: FlatArray(coarseKind),
-                  coarseFlags: FlatArray(coarseFlags), slotCoarse: FlatArray(slotCoarse), fineFlags: FlatArray(fineFlags))
+                  coarseFlags: FlatArray(coarseFlags), slotCoarse: FlatArray(slotCoarse), fineFlags: FlatArray(fineFlags),
+                  groupFree: FlatArray(groupFree))
+    }
+
+    /// The group side for a block factor: 4 when it divides the factor (at most 64 groups
+    /// per block), else 2, else 1 (no groups).
+    static func groupSide(factor: Int) -> Int {
+        if factor % 4 == 0 && (factor / 4) * (factor / 4) <= 64 { return 4 }
+        if factor % 2 == 0 && (factor / 2) * (factor / 2) <= 64 { return 2 }
+        return 1
+    }
+
+    /// Per block, the groups whose fine cells are all free (see `groupFree`).
+    static func freeGroups(fineFlags: [UInt8], slots: Int, factor: Int) -> [UInt64] {
+        let side = groupSide(factor: factor)
+        guard side > 1 else { return [UInt64](repeating: 0, count: slots) }
+        let perSide = factor / side, block = factor * factor
+        var masks = [UInt64](repeating: 0, count: slots)
+        for slot in 0..<slots {
+            var mask: UInt64 = 0
+            for gy in 0..<perSide {
+                for gx in 0..<perSide {
+                    var free = true
+                    check: for ly in (gy * side)..<((gy + 1) * side) {
+                        for lx in (gx * side)..<((gx + 1) * side) where fineFlags[slot * block + ly * factor + lx] & Fine.free == 0 {
+                            free = false
+                            break check
+                        }
+                    }
+                    if free { mask |= 1 << UInt64(gy * perSide + gx) }
+                }
+            }
+            masks[slot] = mask
+        }
+        return masks
     }
 
     var blockSize: Int { factor * factor }
@@ -197,10 +241,40 @@ public struct SeaLattice: Sendable {
     /// free stands for its whole block, as the coarse node of that block; other nodes are
     /// themselves. The search then expands fine nodes only in blocks that hold coast,
     /// clearance or a passage (line of sight already crosses all-free blocks whole).
+    /// A fine cell of an all-free group stands for its group, as the group's first
+    /// (top-left) cell.
     @inline(__always) func searchNode(_ n: Int) -> Int {
         guard n >= coarseCount else { return n }
-        let c = Int(slotCoarse[(n - coarseCount) / blockSize])
-        return coarseFlags[c] & Coarse.allFree != 0 ? c : n
+        let k = n - coarseCount
+        let slot = k / blockSize
+        let c = Int(slotCoarse[slot])
+        if coarseFlags[c] & Coarse.allFree != 0 { return c }
+        let side = groupSide
+        guard side > 1 else { return n }
+        let local = k - slot * blockSize
+        let gx = (local % factor) / side, gy = (local / factor) / side
+        guard groupFree[slot] & (1 << UInt64(gy * (factor / side) + gx)) != 0 else { return n }
+        return coarseCount + slot * blockSize + gy * side * factor + gx * side
+    }
+
+    /// Whether fine node `n` stands for an all-free group (it is then its group's first cell).
+    @inline(__always) func isGroupNode(_ n: Int) -> Bool {
+        guard n >= coarseCount, groupSide > 1 else { return false }
+        let k = n - coarseCount
+        let slot = k / blockSize
+        let local = k - slot * blockSize
+        let side = groupSide
+        let lx = local % factor, ly = local / factor
+        guard lx % side == 0, ly % side == 0 else { return false }
+        return groupFree[slot] & (1 << UInt64((ly / side) * (factor / side) + lx / side)) != 0
+    }
+
+    /// Centre of a search node in coarse grid coordinates (a group's centre for a group node).
+    @inline(__always) func searchCenter(_ n: Int) -> (Double, Double) {
+        guard isGroupNode(n) else { return center(n) }
+        let f = fineCoordinates(n)
+        let s = Double(factor), half = Double(groupSide) / 2
+        return ((Double(f.fx) + half) / s, (Double(f.fy) + half) / s)
     }
 
     /// Whether a coarse node is a search node: open sea, or a refined block that is all free.
@@ -224,7 +298,30 @@ public struct SeaLattice: Sendable {
                 if isSearchCoarse(m) { body(m); continue }
                 let k = coarseKind[m]
                 guard k >= 0 else { continue }
-                forEachBorderCell(ofSlot: Int(k), enteredAlong: di, dj, body)
+                var last = -1
+                forEachBorderCell(ofSlot: Int(k), enteredAlong: di, dj) { cell in
+                    let r = searchNode(cell)
+                    if r != last { body(r); last = r }
+                }
+            }
+        } else if isGroupNode(n) {
+            // The cells around the group: its sides, and its corners when diagonal.
+            let f = fineCoordinates(n)
+            let side = groupSide
+            var last = -1
+            func visit(_ fx: Int, _ fy: Int) {
+                let m = searchNode(node(fx: fx, fy: fy))
+                if m >= 0 && m != last { body(m); last = m }
+            }
+            for t in 0..<side { visit(f.fx + t, f.fy - 1) }
+            for t in 0..<side { visit(f.fx + side, f.fy + t) }
+            for t in 0..<side { visit(f.fx + side - 1 - t, f.fy + side) }
+            for t in 0..<side { visit(f.fx - 1, f.fy + side - 1 - t) }
+            if diagonal {
+                visit(f.fx - 1, f.fy - 1)
+                visit(f.fx + side, f.fy - 1)
+                visit(f.fx + side, f.fy + side)
+                visit(f.fx - 1, f.fy + side)
             }
         } else {
             let f = fineCoordinates(n)
@@ -662,6 +759,7 @@ extension SeaLattice {
         writer.append(coarseFlags)
         writer.append(slotCoarse)
         writer.append(fineFlags)
+        writer.append(groupFree)
         return writer.data
     }
 
@@ -674,7 +772,7 @@ extension SeaLattice {
         let n = width * height, s = Int(slots), block = factor * factor
         guard let kind = reader.array(n, of: Int32.self), let flags = reader.array(n, of: UInt8.self),
               let slotCoarse = reader.array(s, of: Int32.self), let fine = reader.array(s * block, of: UInt8.self),
-              reader.isAtEnd else { return nil }
+              let groups = reader.array(s, of: UInt64.self), reader.isAtEnd else { return nil }
         // Consistency: slots and kinds must agree, or the file is not trusted.
         let consistent = kind.withUnsafeBufferPointer { kind in
             slotCoarse.withUnsafeBufferPointer { slotCoarse in
@@ -687,6 +785,6 @@ extension SeaLattice {
         }
         guard consistent else { return nil }
         self.init(width: width, height: height, factor: factor, coarseCount: n, coarseKind: kind,
-                  coarseFlags: flags, slotCoarse: slotCoarse, fineFlags: fine)
+                  coarseFlags: flags, slotCoarse: slotCoarse, fineFlags: fine, groupFree: groups)
     }
 }
