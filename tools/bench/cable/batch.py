@@ -62,8 +62,10 @@ for source, ks in by_source.items():
     start = nearest_open(*source)
     ends = {k: nearest_open(*pairs[k]["to"]) for k in ks}
     mcp = MCP_Geometric(costs, sampling=sampling)
-    mcp.find_costs([start], list(set(ends.values())))
+    cumulative, _ = mcp.find_costs([start], list(set(ends.values())))
     for k, end in ends.items():
+        if not np.isfinite(cumulative[end]):
+            continue  # the raster closes this end's bay or strait: no path (counted below)
         path = mcp.traceback(end)
         coords = [source] + [(west + (c + 0.5) * dlon, south + (r + 0.5) * dlat) for r, c in path] + [tuple(pairs[k]["to"])]
         lengths[k] = geod.line_length([c[0] for c in coords], [c[1] for c in coords]) / 1000
