@@ -11,7 +11,7 @@ import PlannerKit
 // (ITU-T G.652 fiber; ITU-T G.114 Appendix uses 5 µs/km for planning). Real routes follow
 // roads, rail and seabed and are typically 1.3–2× the great-circle distance, hence the
 // default route factor of 1.5. A fixed round-trip allowance covers transponders/switching.
-// Cost: O(sites × centres) geodesic inverses (~1 µs each).
+// Cost: O(sites × centres) geodesic inverses (whole-run times: docs/plugin-protocol.md §8.1).
 
 struct LatencyPlanner: Planner {
     static let manifest = Manifest(

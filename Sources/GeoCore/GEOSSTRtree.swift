@@ -100,7 +100,7 @@ public final class GEOSSTRtree {
                                 // a zero return as failure ("Failed to compute distance").
                                 guard let userdata, let distance else { return 0 }
                                 let search = userdata.assumingMemoryBound(to: NearestSearch.self)
-                                // Point to point (the common case) in Swift: 2.5x faster queries.
+                                // Point to point (the common case) in Swift, not through a GEOS call (docs/geos-bridge.md).
                                 if let p = search.pointee.point(for: a), let q = search.pointee.point(for: b) {
                                     distance.pointee = ((p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y)).squareRoot()
                                     return 1

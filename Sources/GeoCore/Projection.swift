@@ -34,8 +34,8 @@ public struct ProjectionError: Error, CustomStringConvertible, Sendable {
 /// first in EPSG).
 ///
 /// Each instance owns its own `PJ_CONTEXT` (PROJ contexts are single-threaded), freed in
-/// `deinit`. Not `Sendable`: create one per thread or task and reuse it; creating one costs a
-/// database lookup (about a millisecond), transforming a point about a microsecond.
+/// `deinit`. Not `Sendable`: create one per thread or task and reuse it, since creating one
+/// costs a database lookup (measured costs: docs/geocore.md).
 ///
 /// CRS strings: "EPSG:6668", "OGC:CRS84", WKT, PROJJSON, or a PROJ string ("+proj=aeqd …";
 /// `+type=crs` is added when missing). Positions that cannot be transformed (outside the
