@@ -140,7 +140,7 @@ public final class CoordinateTransform {
                 throw ProjectionError(kind: .databaseNotFound, message:
                     "PROJ: cannot find its database proj.db (PROJ_DATA is "
                     + (env.map { "'\($0)'" } ?? "not set")
-                    + "); install proj-data or set PROJ_DATA to the directory that holds proj.db")
+                    + "); install the Debian package proj-data (apt-get install proj-data) or set PROJ_DATA to the directory that holds proj.db")
             }
             throw ProjectionError(kind: .unknownCRS,
                 message: "PROJ: unknown \(role) CRS '\(definition)'\(log.suffix)")

@@ -98,6 +98,9 @@ struct MapPlanner: Planner {
             throw PlannerError.data("--layer \(error)")
         } catch let error as MapStyleError {
             throw PlannerError.data("--style \(error)")
+        } catch let error as ProjectionError where error.category == .unavailable {
+            // PROJ's database or context is missing from the installation: 69, not a bug.
+            throw PlannerError(error)
         } catch {
             throw PlannerError(.software, "map: \(error)")
         }
