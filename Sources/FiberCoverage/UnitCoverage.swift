@@ -122,16 +122,7 @@ public struct UnitCoverage: Sendable {
 
     /// Connected groups of uncovered units (indices), in order of their first member.
     private func group() -> [[Int]] {
-        var parent = Array(uncovered.indices)
-        func find(_ x: Int) -> Int {
-            var x = x
-            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
-            return x
-        }
-        func union(_ a: Int, _ b: Int) {
-            let ra = find(a), rb = find(b)
-            if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
-        }
+        var sets = DisjointSets(count: uncovered.count)
         // Bucket by a grid of ~reach size; compare within neighbouring buckets only.
         let linkKm = max(context.options.reachKm, 0.001)
         var boxes: [BoundingBox] = []
@@ -171,14 +162,14 @@ public struct UnitCoverage: Sendable {
         }
         for i in large {
             for j in uncovered.indices where j != i && !uncovered[j].polygons.isEmpty && boxes[i].intersects(boxes[j]) {
-                if find(i) != find(j) && touches(uncovered[i], uncovered[j]) { union(i, j) }
+                if sets.find(i) != sets.find(j) && touches(uncovered[i], uncovered[j]) { sets.union(i, j) }
             }
         }
         for key in touch.keys.sorted() {
             for members in [touch[key] ?? []] where members.count > 1 {
                 for x in 0..<members.count {
                     for y in (x + 1)..<members.count where boxes[members[x]].intersects(boxes[members[y]]) {
-                        if touches(uncovered[members[x]], uncovered[members[y]]) { union(members[x], members[y]) }
+                        if touches(uncovered[members[x]], uncovered[members[y]]) { sets.union(members[x], members[y]) }
                     }
                 }
             }
@@ -192,14 +183,14 @@ public struct UnitCoverage: Sendable {
                     guard let there = buckets[bucketKey(r + dr, c + dc)] else { continue }
                     for i in here where uncovered[i].polygons.isEmpty {
                         for j in there where j > i && uncovered[j].polygons.isEmpty {
-                            if Geodesic.distanceKm(uncovered[i].centroid, uncovered[j].centroid) <= linkKm { union(i, j) }
+                            if Geodesic.distanceKm(uncovered[i].centroid, uncovered[j].centroid) <= linkKm { sets.union(i, j) }
                         }
                     }
                 }
             }
         }
         var groups: [Int: [Int]] = [:]
-        for i in uncovered.indices { groups[find(i), default: []].append(i) }
+        for i in uncovered.indices { groups[sets.find(i), default: []].append(i) }
         return groups.keys.sorted().compactMap { groups[$0] }
     }
 

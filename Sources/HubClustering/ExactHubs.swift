@@ -47,20 +47,11 @@ extension MaxPSearch {
     /// exact; above, cells of a grid ≥ 2 × radius wide are merged with their neighbours
     /// (coarser parts, still independent, O(n)).
     func independentParts(candidates: [Int]) -> [[Int]] {
-        var parent = Array(0..<pointCount)
-        func find(_ x: Int) -> Int {
-            var x = x
-            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
-            return x
-        }
-        func union(_ a: Int, _ b: Int) {
-            let ra = find(a), rb = find(b)
-            if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
-        }
+        var sets = DisjointSets(count: pointCount)
         var inPart = Array(repeating: false, count: pointCount)
         if siteCount <= MaxPSearch.smallInstance {
             for c in candidates {
-                for nb in ball(c) { union(c, Int(nb.site)); inPart[Int(nb.site)] = true }
+                for nb in ball(c) { sets.union(c, Int(nb.site)); inPart[Int(nb.site)] = true }
             }
         } else {
             // Grid cells of 2R (in degrees, with the conservative km-per-degree bounds of
@@ -73,18 +64,18 @@ extension MaxPSearch {
             func key(_ x: Int, _ y: Int) -> Int64 { Int64(x) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: y))) }
             for i in 0..<siteCount where memberOK[i] {
                 let cx = Int(floor(position[i].lon / lonStep)), cy = Int(floor(position[i].lat / latStep))
-                if let owner = cellOwner[key(cx, cy)] { union(owner, i) } else { cellOwner[key(cx, cy)] = i }
+                if let owner = cellOwner[key(cx, cy)] { sets.union(owner, i) } else { cellOwner[key(cx, cy)] = i }
                 inPart[i] = true
             }
             for (k, owner) in cellOwner {
                 let cx = Int(k >> 32), cy = Int(Int32(truncatingIfNeeded: k))
                 for dx in -1...1 { for dy in -1...1 where dx != 0 || dy != 0 {
-                    if let other = cellOwner[key(cx + dx, cy + dy)] { union(owner, other) }
+                    if let other = cellOwner[key(cx + dx, cy + dy)] { sets.union(owner, other) }
                 } }
             }
         }
         var groups: [Int: [Int]] = [:]
-        for i in 0..<siteCount where inPart[i] && memberOK[i] { groups[find(i), default: []].append(i) }
+        for i in 0..<siteCount where inPart[i] && memberOK[i] { groups[sets.find(i), default: []].append(i) }
         return groups.keys.sorted().map { groups[$0]! }
     }
 
