@@ -94,7 +94,8 @@ public struct MixedIntegerError: Error, CustomStringConvertible, Sendable {
 /// (Mittelmann's MIPLIB benchmarks), so CBC is the better fit.
 ///
 /// CBC keeps process-wide state in its command-line driver (`CbcMain1`), so solves are
-/// serialised through one lock; a solve is single-threaded.
+/// serialised through one lock; a solve is single-threaded and runs in a child process
+/// (`IsolatedSolve`), so a fault inside CBC is an error the caller recovers from.
 public enum MixedIntegerSolver {
     private static let solveLock = NSLock()
 
@@ -125,6 +126,13 @@ public enum MixedIntegerSolver {
         handle.configure(limits)
         if let start, start.count == model.variableCount, model.violation(start) <= 1e-6 {
             handle.setStart(start)
+        }
+        // In a child process, so that a fault inside CBC is an error, not the end of the
+        // planner (`IsolatedSolve`); in this process only when no child can be started.
+        switch IsolatedSolve.run(handle, model: model, limits: limits) {
+        case .success(let solution)?: return solution
+        case .failure(let error)?: throw error
+        case nil: break
         }
         let clock = ContinuousClock()
         let began = clock.now
