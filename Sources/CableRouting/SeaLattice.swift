@@ -199,14 +199,10 @@ public struct SeaLattice: Sendable {
     func forEachNeighbour(_ n: Int, diagonal: Bool, _ body: (Int) -> Void) {
         let directions = diagonal ? SeaLattice.directions8 : SeaLattice.directions4
         if n < coarseCount {
-            let i = n % width, j = n / width
-            for (di, dj) in directions {
-                let ii = i + di, jj = j + dj
-                guard ii >= 0, jj >= 0, ii < width, jj < height else { continue }
-                let m = jj * width + ii
+            forEachCoarseNeighbour(of: n, directions) { m, di, dj in
                 let k = coarseKind[m]
-                if k == SeaLattice.openKind { body(m); continue }
-                guard k >= 0 else { continue }
+                if k == SeaLattice.openKind { body(m); return }
+                guard k >= 0 else { return }
                 forEachBorderCell(ofSlot: Int(k), enteredAlong: di, dj, body)
             }
         } else {
@@ -216,6 +212,18 @@ public struct SeaLattice: Sendable {
                 let m = node(fx: f.fx + di, fy: f.fy + dj)
                 if m >= 0 && m != last { body(m); last = m }
             }
+        }
+    }
+
+    /// The coarse cells next to coarse cell `c` in `directions` that lie on the grid, with
+    /// the direction they lie in.
+    @inline(__always)
+    func forEachCoarseNeighbour(of c: Int, _ directions: [(Int, Int)], _ body: (_ m: Int, _ di: Int, _ dj: Int) -> Void) {
+        let i = c % width, j = c / width
+        for (di, dj) in directions {
+            let ii = i + di, jj = j + dj
+            guard ii >= 0, jj >= 0, ii < width, jj < height else { continue }
+            body(jj * width + ii, di, dj)
         }
     }
 
@@ -253,7 +261,7 @@ public struct SeaLattice: Sendable {
         guard side > 1 else { return n }
         let local = k - slot * blockSize
         let gx = (local % factor) / side, gy = (local / factor) / side
-        guard groupFree[slot] & (1 << UInt64(gy * (factor / side) + gx)) != 0 else { return n }
+        guard isFreeGroup(slot: slot, gx: gx, gy: gy) else { return n }
         return coarseCount + slot * blockSize + gy * side * factor + gx * side
     }
 
@@ -266,7 +274,12 @@ public struct SeaLattice: Sendable {
         let side = groupSide
         let lx = local % factor, ly = local / factor
         guard lx % side == 0, ly % side == 0 else { return false }
-        return groupFree[slot] & (1 << UInt64((ly / side) * (factor / side) + lx / side)) != 0
+        return isFreeGroup(slot: slot, gx: lx / side, gy: ly / side)
+    }
+
+    /// Whether group (gx, gy) of block `slot` is all free (`groupFree`).
+    @inline(__always) func isFreeGroup(slot: Int, gx: Int, gy: Int) -> Bool {
+        groupFree[slot] & (1 << UInt64(gy * (factor / groupSide) + gx)) != 0
     }
 
     /// Centre of a search node in coarse grid coordinates (a group's centre for a group node).
@@ -290,14 +303,10 @@ public struct SeaLattice: Sendable {
     func forEachSearchNeighbour(_ n: Int, diagonal: Bool = true, _ body: (Int) -> Void) {
         let directions = diagonal ? SeaLattice.directions8 : SeaLattice.directions4
         if n < coarseCount {
-            let i = n % width, j = n / width
-            for (di, dj) in directions {
-                let ii = i + di, jj = j + dj
-                guard ii >= 0, jj >= 0, ii < width, jj < height else { continue }
-                let m = jj * width + ii
-                if isSearchCoarse(m) { body(m); continue }
+            forEachCoarseNeighbour(of: n, directions) { m, di, dj in
+                if isSearchCoarse(m) { body(m); return }
                 let k = coarseKind[m]
-                guard k >= 0 else { continue }
+                guard k >= 0 else { return }
                 var last = -1
                 forEachBorderCell(ofSlot: Int(k), enteredAlong: di, dj) { cell in
                     let r = searchNode(cell)
