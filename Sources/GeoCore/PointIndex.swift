@@ -133,6 +133,22 @@ public struct PointIndex: Sendable {
         return (PointIndex.geodesicLowerBound(chordKm: c), PointIndex.geodesicUpperBound(chordKm: c))
     }
 
+    /// `nearest(to:maxKm:)` continuing from a filter step already done: `hint` is the value
+    /// `nearestDistanceBounds(to:hint:)` left for this same location (the chord-nearest
+    /// point). The answer is the same as without it — the refine step confirms every point
+    /// whose chord is within the hint's geodesic, which includes the nearest, and ties go to
+    /// the smaller index as always — but the k-d tree is not searched for that point again,
+    /// so the exact query costs one geodesic and a pruned walk. An invalid hint falls back
+    /// to `nearest(to:maxKm:)`. O(log n) typical, usually one geodesic inverse.
+    public func nearest(to location: Location, maxKm: Double, hint: Int) -> (index: Int, distanceKm: Double)? {
+        guard hint >= 0, hint < count else { return nearest(to: location, maxKm: maxKm) }
+        guard !maxKm.isNaN, maxKm >= 0 else { return nil }
+        var best = Candidate(distanceKm: .infinity, id: -1)
+        withSearch(location.q) { search in best = search.nearest(maxKm: maxKm, from: hint) }
+        guard best.id >= 0, best.distanceKm <= maxKm else { return nil }
+        return (Int(best.id), best.distanceKm)
+    }
+
     /// `within(km:of:)` for a prepared location.
     public func within(km radius: Double, of location: Location) -> [Int] {
         guard radius >= 0, !radius.isNaN, count > 0 else { return [] }
@@ -296,6 +312,19 @@ public struct PointIndex: Sendable {
             let bound = geodesicKm(first)
             var best = Candidate(distanceKm: bound, id: ids[first])
             let limit = PointIndex.pruneLimit(bound)
+            refine1(0, limit2: limit * limit, skip: first, &best)
+            return best
+        }
+
+        /// The refine step of `nearest(maxKm:)` from a known point (tree position `first`):
+        /// every point whose chord is within `first`'s geodesic (or within `maxKm`, when
+        /// that is smaller) is confirmed exactly. The set holds the nearest point whenever
+        /// it lies within either limit, so the answer, after the caller's `maxKm` check, is
+        /// that of `nearest(maxKm:)`.
+        func nearest(maxKm: Double, from first: Int) -> Candidate {
+            let bound = geodesicKm(first)
+            var best = Candidate(distanceKm: bound, id: ids[first])
+            let limit = PointIndex.pruneLimit(Swift.min(bound, maxKm))
             refine1(0, limit2: limit * limit, skip: first, &best)
             return best
         }

@@ -247,11 +247,12 @@ public struct SitingEngine: Sendable {
     /// settle stay provisional (`ScoredCell.isExact` false; see `scoreBounds`).
     /// O(cells · C log F).
     public func scoreTile(_ tile: MeshCode, exact: Bool = true) -> [ScoredCell] {
-        scoreTile(tile, exact: exact, labels: nil)
+        scoreTile(tile, refine: exact ? .all : .none, labels: nil)
     }
 
-    /// `scoreTile` with the tile's prefecture labels at the run's level when already known.
-    func scoreTile(_ tile: MeshCode, exact: Bool, labels known: [UInt8]?) -> [ScoredCell] {
+    /// `scoreTile` making exact the cells `refine` wants, with the tile's prefecture labels
+    /// at the run's level when already known.
+    func scoreTile(_ tile: MeshCode, refine: Refinement, labels known: [UInt8]?) -> [ScoredCell] {
         let grid = tile.grid(level: options.level)
         let labels = known ?? prefectureLabels(grid, tile: tile)
         guard labels.contains(where: { $0 != 0 }) else { return [] }
@@ -279,8 +280,8 @@ public struct SitingEngine: Sendable {
                 defer { if first { rowHints = hints; first = false } }
                 if let location = PointIndex.Location(centre),
                    let b = scoreBounds(location, bits: bits, gridPolygonMW: gridMW, factorPolygon: factor, hints: &hints,
-                                       refine: exact),
-                   !exact || b.lower == b.upper {
+                                       refine: refine),
+                   !(b.refined && b.lower != b.upper) {
                     cell.total = b.lower; cell.upper = b.upper; cell.excludedBits = b.excluded
                 } else {
                     let e = evaluate(centre, prefecture: Int(label) - 1, bits: bits, gridPolygonMW: gridMW,
@@ -327,6 +328,13 @@ public struct SitingEngine: Sendable {
     /// `CellRanking`).
     public func scoreAll(tiles: [MeshCode]? = nil, exact: Bool = true,
                          progress: (@Sendable (Double) -> Void)? = nil) -> [ScoredCell] {
+        scoreAll(tiles: tiles, refine: exact ? .all : .none, progress: progress)
+    }
+
+    /// `scoreAll` making exact, in the same pass, the cells `refine` wants (the others
+    /// provisional): cheaper than `resolve` afterwards, which searches the k-d trees again.
+    public func scoreAll(tiles: [MeshCode]? = nil, refine: Refinement,
+                         progress: (@Sendable (Double) -> Void)? = nil) -> [ScoredCell] {
         // Without a tile list, the candidate tiles are filtered as `tiles()` does (land at a
         // 1 km cell centre) inside the parallel loop, and at 1 km those labels are reused.
         let list = tiles ?? candidateTiles()
@@ -339,12 +347,12 @@ public struct SitingEngine: Sendable {
                 let land = engine.prefectureLabels(list[k].grid(level: .third), tile: list[k])
                 if land.contains(where: { $0 != 0 }) {
                     if engine.options.level == .third { labels = land }
-                    results.set(k, engine.scoreTile(list[k], exact: exact, labels: labels))
+                    results.set(k, engine.scoreTile(list[k], refine: refine, labels: labels))
                 } else {
                     results.set(k, [])
                 }
             } else {
-                results.set(k, engine.scoreTile(list[k], exact: exact, labels: nil))
+                results.set(k, engine.scoreTile(list[k], refine: refine, labels: nil))
             }
             progress?(results.finishedFraction())
         }
@@ -402,7 +410,7 @@ public struct SitingEngine: Sendable {
         let centre = self.cell(row: cell.row, column: cell.column).centre
         var hints = Hints()
         if let l = PointIndex.Location(centre),
-           let b = scoreBounds(l, bits: cell.polygonBits, gridPolygonMW: .nan, factorPolygon: .nan, hints: &hints, refine: true),
+           let b = scoreBounds(l, bits: cell.polygonBits, gridPolygonMW: .nan, factorPolygon: .nan, hints: &hints, refine: .all),
            b.lower == b.upper {
             return b.lower
         }
@@ -441,14 +449,14 @@ public struct SitingEngine: Sendable {
     struct Hints { var plant = -1, substation = -1, landing = -1, ix = -1, hazard = -1 }
 
     ///
-    /// With `refine`, each criterion whose bounds give two different scores gets its exact
+    /// When `refine` wants the cell, each criterion whose bounds give two different scores gets its exact
     /// raw value (the saturating geodesic query of `evaluate`), so the bounds meet at the
     /// exact total, bit for bit the total of `evaluate`: the same scores summed in the
     /// same order, a settled criterion's score being the same constant at both bounds and
     /// at the exact value. Only the geodesics the total needs are computed.
     func scoreBounds(_ l: PointIndex.Location, bits: UInt8, gridPolygonMW: Double,
-                     factorPolygon: Double, hints: inout Hints, refine: Bool = false)
-        -> (lower: Double, upper: Double, excluded: UInt8)? {
+                     factorPolygon: Double, hints: inout Hints, refine: Refinement = .none)
+        -> (lower: Double, upper: Double, excluded: UInt8, refined: Bool)? {
         let n = Criterion.allCases.count
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * n) { buffer in
             guard let lo = buffer.baseAddress else { return nil }
@@ -487,30 +495,71 @@ public struct SitingEngine: Sendable {
             var lower = 0.0, upper = 0.0
             for k in activeIndices.indices {
                 let i = activeIndices[k], f = activeFunctions[k], w = activeWeights[k]
+                let a = f.score(lo[i]), b = f.score(hi[i])
+                lower += w * Swift.min(a, b)
+                upper += w * Swift.max(a, b)
+            }
+            // Bounds that meet are the exact total (see `ScoredCell.isExact`): nothing to refine.
+            guard lower / weightSum != upper / weightSum, refine.wants(upper: upper / weightSum, excluded: excluded) else {
+                return (lower / weightSum, upper / weightSum, excluded, false)
+            }
+            // Refine: the criteria whose bounds score differently get their exact raw value,
+            // the search continuing from the chord-nearest point the filter step found
+            // (`hints`); the sum is then taken again in the same order, each settled
+            // criterion's score being the same constant at both bounds and at the exact value.
+            lower = 0; upper = 0
+            for k in activeIndices.indices {
+                let i = activeIndices[k], f = activeFunctions[k], w = activeWeights[k]
                 var a = f.score(lo[i]), b = f.score(hi[i])
-                if refine && a != b {
-                    let s = f.score(exactRaw(activeCriteria[k], l))
+                if a != b {
+                    let s = f.score(exactRaw(activeCriteria[k], l, hints: hints))
                     a = s; b = s
                 }
                 lower += w * Swift.min(a, b)
                 upper += w * Swift.max(a, b)
             }
-            return (lower / weightSum, upper / weightSum, excluded)
+            return (lower / weightSum, upper / weightSum, excluded, true)
+        }
+    }
+
+    /// Which cells `scoreAll` makes exact in its own pass, while the filter step's
+    /// chord-nearest points are at hand (the refine step of filter and refine); the others
+    /// stay provisional for callers that resolve only what they read (`CellRanking`).
+    public enum Refinement: Sendable {
+        /// Every cell exact (`exact: true`).
+        case all
+        /// Bounds only (`exact: false`).
+        case none
+        /// Eligible cells whose upper bound reaches `minUpper` (what `--min-score` areas
+        /// read; `-infinity` for every eligible cell, what the per-prefecture summary reads).
+        case eligible(minUpper: Double)
+
+        @inline(__always)
+        func wants(upper: Double, excluded: UInt8) -> Bool {
+            switch self {
+            case .all: return true
+            case .none: return false
+            case .eligible(let minUpper): return excluded == 0 && upper >= minUpper
+            }
         }
     }
 
     /// The raw value of a distance or round-trip criterion as `evaluate(saturating: true)`
     /// computes it (the only criteria whose bounds can differ).
-    func exactRaw(_ c: Criterion, _ l: PointIndex.Location) -> Double {
-        func km(_ index: PointIndex) -> Double { index.nearest(to: l, maxKm: saturationKm[c.index])?.distanceKm ?? .infinity }
+    /// `hints` are the filter step's chord-nearest points for `l` (the answer is the same
+    /// with any hints; these save the second tree search).
+    func exactRaw(_ c: Criterion, _ l: PointIndex.Location, hints: Hints) -> Double {
+        func km(_ index: PointIndex, _ hint: Int) -> Double {
+            index.nearest(to: l, maxKm: saturationKm[c.index], hint: hint)?.distanceKm ?? .infinity
+        }
         switch c {
-        case .plantKm: return km(plantIndex)
-        case .substationKm: return km(substationIndex)
-        case .landingKm: return km(landingIndex)
-        case .ixKm: return km(ixIndex)
-        case .hazardKm: return km(hazardIndex)
-        case .rttTokyoMs: return FiberLatency.rttMs(distanceKm: km(tokyoIndex), routeFactor: options.routeFactor)
-        case .rttOsakaMs: return FiberLatency.rttMs(distanceKm: km(osakaIndex), routeFactor: options.routeFactor)
+        case .plantKm: return km(plantIndex, hints.plant)
+        case .substationKm: return km(substationIndex, hints.substation)
+        case .landingKm: return km(landingIndex, hints.landing)
+        case .ixKm: return km(ixIndex, hints.ix)
+        case .hazardKm: return km(hazardIndex, hints.hazard)
+        case .rttTokyoMs: return FiberLatency.rttMs(distanceKm: km(tokyoIndex, 0), routeFactor: options.routeFactor)
+        case .rttOsakaMs: return FiberLatency.rttMs(distanceKm: km(osakaIndex, 0), routeFactor: options.routeFactor)
         default: return .nan   // exact already: never asked
         }
     }

@@ -91,21 +91,36 @@ public enum SitingFeatures {
 
     /// Per-prefecture CSV: cells, eligible cells, exclusions by constraint, mean and best
     /// score of eligible cells, cells at or above the area threshold, sites.
+    /// `prefectureOf` must depend only on the cell's `prefecture` index (it is asked once
+    /// per index). O(cells + prefectures log prefectures).
     public static func summaryCSV(_ analysis: SitingAnalysis, prefectureOf: (ScoredCell) -> String,
                                   names: [String: String], sites: [SitingAnalysis.Site]) -> [UInt8] {
         struct Row { var cells = 0, eligible = 0, above = 0, sites = 0; var excluded: [Int] = Array(repeating: 0, count: Constraint.allCases.count); var sum = 0.0; var best = -1.0 }
         var rows: [String: Row] = [:]
+        // Rows in an array, found through each prefecture index's code once (a code that two
+        // indices share gets one row, summed in cell order all the same).
+        var slots: [Row] = [], slotCodes: [String] = []
+        var slotOfCode: [String: Int] = [:]
+        var slotOfIndex = [Int](repeating: -1, count: 256)
         for c in analysis.cells {
-            let code = prefectureOf(c)
-            var r = rows[code] ?? Row()
-            r.cells += 1
-            if c.eligible {
-                r.eligible += 1; r.sum += c.total; r.best = max(r.best, c.total)
-                if c.total >= analysis.options.minScore { r.above += 1 }
+            var slot = slotOfIndex[Int(c.prefecture)]
+            if slot < 0 {
+                let code = prefectureOf(c)
+                if let known = slotOfCode[code] { slot = known } else {
+                    slot = slots.count; slotOfCode[code] = slot; slots.append(Row()); slotCodes.append(code)
+                }
+                slotOfIndex[Int(c.prefecture)] = slot
             }
-            for (k, constraint) in Constraint.allCases.enumerated() where c.excludedBits & constraint.bit != 0 { r.excluded[k] += 1 }
-            rows[code] = r
+            slots[slot].cells += 1
+            if c.eligible {
+                slots[slot].eligible += 1; slots[slot].sum += c.total; slots[slot].best = max(slots[slot].best, c.total)
+                if c.total >= analysis.options.minScore { slots[slot].above += 1 }
+            }
+            if c.excludedBits != 0 {
+                for (k, constraint) in Constraint.allCases.enumerated() where c.excludedBits & constraint.bit != 0 { slots[slot].excluded[k] += 1 }
+            }
         }
+        for (k, code) in slotCodes.enumerated() { rows[code] = slots[k] }
         for s in sites { rows[s.evaluation.prefecture, default: Row()].sites += 1 }
         var text = "prefecture_code,prefecture,cells,eligible_cells,"
             + Constraint.allCases.map { "excluded_" + $0.rawValue.replacingDashes() }.joined(separator: ",")

@@ -1,3 +1,4 @@
+import Dispatch
 import GeoCore
 
 /// Turning scored cells into the planner's outputs: areas, ranked sites with stability and
@@ -75,59 +76,89 @@ public struct SitingAnalysis {
     }
 
     /// Contiguous (4-neighbour) eligible cells scoring at least `minScore`, dissolved with
-    /// GEOS unary union; largest maximum score first. O(n log n) plus the unions.
-    public func areas(context: GEOSContext) throws -> [Area] {
+    /// GEOS unary union; largest maximum score first. Components by union–find over the
+    /// cells in (row, column) order, each cell joined to its left neighbour and, by a merge
+    /// walk along the row below, to the cell under it: O(n α(n)) with no hashing. The unions
+    /// run on all cores, one GEOS context per area; each area's geometry is the same
+    /// whichever worker computes it. O(n) plus the unions.
+    public func areas() throws -> [Area] {
         // Provisional cells that might reach minScore are resolved here unless the caller
-        // already did (in parallel: `SitingEngine.resolve`).
+        // already did (`SitingEngine.scoreAll(refine:)`).
         let good: [ScoredCell] = cells.compactMap { c in
             guard c.eligible && c.upper >= options.minScore else { return nil }
             var c = c
             if !c.isExact, let exactTotal { c.total = exactTotal(c); c.upper = c.total }
             return c.total >= options.minScore ? c : nil
         }
-        var index: [Int64: Int] = [:]
-        for (i, c) in good.enumerated() { index[key(c.row, c.column)] = i }
-        var seen = [Bool](repeating: false, count: good.count)
-        var result: [Area] = []
-        for start in good.indices where !seen[start] {
-            var stack = [start], members: [Int] = []
-            seen[start] = true
-            while let i = stack.popLast() {
-                members.append(i)
-                let c = good[i]
-                for (dr, dc) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
-                    if let j = index[key(c.row + Int32(dr), c.column + Int32(dc))], !seen[j] { seen[j] = true; stack.append(j) }
-                }
+        guard !good.isEmpty else { return [] }
+        var sets = DisjointSets(count: good.count)
+        var below = 0, rowStart = 0   // `below` walks the previous row, which starts at `rowStart`
+        var previousRowStart = -1
+        for i in good.indices {
+            let c = good[i]
+            if i > 0 && good[i - 1].row != c.row {
+                previousRowStart = good[i - 1].row == c.row - 1 ? rowStart : -1
+                rowStart = i
+                below = previousRowStart
             }
-            members.sort()   // `cells` are sorted by (row, column), so the members are too
-            let memberCells = members.map { good[$0] }
-            // Each row's runs of adjacent cells become one rectangle (with the cells' own
-            // corner coordinates) before the union: about ten times fewer GEOS inputs.
-            // Areas are exact for latitude/longitude quadrangles (JIS X 0410 cells are).
-            var parts: [[[Position]]] = []
-            var km2 = 0.0
-            var runStart = 0
-            for k in memberCells.indices {
-                let next = k + 1
-                if next < memberCells.count, memberCells[next].row == memberCells[k].row,
-                   memberCells[next].column == memberCells[k].column + 1 { continue }
-                let first = code(memberCells[runStart]), last = code(memberCells[k])
-                parts.append([[Position(first.west, first.south), Position(last.east, first.south),
-                               Position(last.east, first.north), Position(first.west, first.north),
-                               Position(first.west, first.south)]])
-                km2 += Ellipsoid.quadrangleAreaKm2(south: first.south, north: first.north, west: first.west, east: last.east)
-                runStart = next
+            if i > rowStart && good[i - 1].column == c.column - 1 { sets.union(i - 1, i) }
+            if previousRowStart >= 0 {
+                while below < rowStart && good[below].column < c.column { below += 1 }
+                if below < rowStart && good[below].column == c.column { sets.union(below, i) }
             }
-            let union = parts.count == 1 ? Geometry.polygon(parts[0]) : try context.unaryUnion(.multiPolygon(parts))
-            let scores = memberCells.map(\.total)
-            result.append(Area(cells: memberCells, geometry: union, areaKm2: km2,
-                               meanScore: scores.reduce(0, +) / Double(scores.count), maxScore: scores.max() ?? 0))
         }
+        // Members of each component in index order, i.e. sorted by (row, column);
+        // components in order of their first cell.
+        var groupOf = [Int](repeating: -1, count: good.count)
+        var groups: [[Int]] = []
+        for i in good.indices {
+            let root = sets.find(i)
+            if groupOf[root] < 0 { groupOf[root] = groups.count; groups.append([]) }
+            groups[groupOf[root]].append(i)
+        }
+        let results = AreaSlots(count: groups.count)
+        let level = self.level
+        let source = good, members = groups
+        // Largest components first, so that the workers finish together.
+        let order = groups.indices.sorted { groups[$0].count != groups[$1].count ? groups[$0].count > groups[$1].count : $0 < $1 }
+        DispatchQueue.concurrentPerform(iterations: order.count) { k in
+            let g = order[k]
+            results.set(g, Result { try Self.area(members[g].map { source[$0] }, level: level) })
+        }
+        var result: [Area] = []
+        result.reserveCapacity(groups.count)
+        for g in groups.indices { result.append(try results.get(g)) }
         result.sort { a, b in
             if a.maxScore != b.maxScore { return a.maxScore > b.maxScore }
             return (a.cells[0].row, a.cells[0].column) < (b.cells[0].row, b.cells[0].column)
         }
         return result
+    }
+
+    /// One area from its cells (sorted by row, column). Each row's runs of adjacent cells
+    /// become one rectangle (with the cells' own corner coordinates) before the union:
+    /// about ten times fewer GEOS inputs. Areas are exact for latitude/longitude
+    /// quadrangles (JIS X 0410 cells are). GEOS work in a context of its own (thread-safe).
+    static func area(_ memberCells: [ScoredCell], level: MeshCode.Level) throws -> Area {
+        func code(_ c: ScoredCell) -> MeshCode { SitingGrid.cell(row: c.row, column: c.column, level: level).code }
+        var parts: [[[Position]]] = []
+        var km2 = 0.0
+        var runStart = 0
+        for k in memberCells.indices {
+            let next = k + 1
+            if next < memberCells.count, memberCells[next].row == memberCells[k].row,
+               memberCells[next].column == memberCells[k].column + 1 { continue }
+            let first = code(memberCells[runStart]), last = code(memberCells[k])
+            parts.append([[Position(first.west, first.south), Position(last.east, first.south),
+                           Position(last.east, first.north), Position(first.west, first.north),
+                           Position(first.west, first.south)]])
+            km2 += Ellipsoid.quadrangleAreaKm2(south: first.south, north: first.north, west: first.west, east: last.east)
+            runStart = next
+        }
+        let union = parts.count == 1 ? Geometry.polygon(parts[0]) : try GEOSContext().unaryUnion(.multiPolygon(parts))
+        let scores = memberCells.map(\.total)
+        return Area(cells: memberCells, geometry: union, areaKm2: km2,
+                    meanScore: scores.reduce(0, +) / Double(scores.count), maxScore: scores.max() ?? 0)
     }
 
     func key(_ r: Int32, _ c: Int32) -> Int64 { Int64(r) << 32 | Int64(UInt32(bitPattern: c)) }
@@ -167,5 +198,19 @@ public enum SitingGrid {
         let tile = MeshCode(level: .first, row: tileRow, column: tileCol)
         let centre = tile.grid(level: level).centre(row: Int(row) - tileRow * n, column: Int(column) - tileCol * n)
         return (MeshCode(level: level, row: Int(row), column: Int(column)), centre)
+    }
+}
+
+/// Areas computed by concurrent workers, each written to its own slot (no two workers share
+/// a slot; slots are read after all workers are done).
+final class AreaSlots: @unchecked Sendable {
+    private var slots: [Result<SitingAnalysis.Area, any Error>?]
+    private let lock = DispatchSemaphore(value: 1)
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ r: Result<SitingAnalysis.Area, any Error>) { lock.wait(); slots[k] = r; lock.signal() }
+    func get(_ k: Int) throws -> SitingAnalysis.Area {
+        lock.wait(); let r = slots[k]; lock.signal()
+        guard let r else { throw GEOSError(message: "area \(k) was not computed") }
+        return try r.get()
     }
 }

@@ -171,20 +171,25 @@ struct SitingPlanner: Planner {
         }
         let callback = progress.callback
         // Filter and refine: cells are first scored from distance bounds (no geodesic
-        // inverse), then made exact only where the output depends on them: every cell for
-        // --summary, the cells that may reach --min-score for the areas,
-        // and for the sites only as far down the ranking as the greedy choice and the
+        // inverse), and made exact only where the output depends on them, in the same pass
+        // (the chord-nearest points still at hand): every eligible cell for --summary, the
+        // eligible cells that may reach --min-score for the areas; for the sites, the
+        // ranking resolves the rest only as far down as the greedy choice and the
         // sensitivity pool read. Outputs are identical to scoring every cell exactly.
         let sitesOnly = parameters.bool("sites_only")
-        // With grid or factor polygons a cell's exact total needs a polygon scan of its own,
-        // so every cell is scored exactly in its tile's pass instead.
-        let everyCell = !(parameters.string("summary") ?? "").isEmpty
-            || !layers.gridPolygons.isEmpty || !layers.factorPolygons.isEmpty
-        var cells = engine.scoreAll(tiles: tiles, exact: everyCell) { callback($0, "score") }
-        if !sitesOnly {
-            let minScore = options.minScore
-            engine.resolve(&cells) { $0.eligible && $0.upper >= minScore }
+        let refine: SitingEngine.Refinement
+        if !layers.gridPolygons.isEmpty || !layers.factorPolygons.isEmpty {
+            // A cell's exact total then needs a polygon scan of its own, so every cell is
+            // scored exactly in its tile's pass instead.
+            refine = .all
+        } else if !(parameters.string("summary") ?? "").isEmpty {
+            refine = .eligible(minUpper: -.infinity)
+        } else if !sitesOnly {
+            refine = .eligible(minUpper: options.minScore)
+        } else {
+            refine = .none
         }
+        let cells = engine.scoreAll(tiles: tiles, refine: refine) { callback($0, "score") }
         let analysis = SitingAnalysis(level: options.level, options: options, active: engine.active, cells: cells,
                                       evaluate: engine.evaluation(of:), exactTotal: engine.exactTotal(of:))
         let names = Dictionary(uniqueKeysWithValues: layers.prefectures.map { ($0.name, SitingLayerLoader.prefectureName($0.name)) })
@@ -231,7 +236,7 @@ struct SitingPlanner: Planner {
         var areas: [SitingAnalysis.Area] = []
         if !sitesOnly {   // --sites-only writes no areas: skip the unions
             progress.update(0, stage: "areas")
-            areas = try analysis.areas(context: GEOSContext())
+            areas = try analysis.areas()
         }
         progress.update(0, stage: "sites")
         let sites = analysis.sites()
