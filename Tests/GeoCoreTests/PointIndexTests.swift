@@ -63,6 +63,34 @@ import Testing
         #expect(PointIndex.Location(Position(.nan, 35)) == nil)
     }
 
+    /// The refine step continued from a hint: the brute-force nearest (index, distance and
+    /// tie order) whatever the hint — the filter step's own, a stale one, any point, an
+    /// invalid one — with or without a distance limit.
+    @Test func nearestFromAHintEqualsBruteForce() throws {
+        var rng = SplitMix64(state: 20261204)
+        for region in Self.regions {
+            var points = randomPoints(800, region, &rng)
+            points += points.prefix(40)   // exact ties: the smaller index must win
+            let index = PointIndex(points)
+            var hint = -1
+            for q in randomPoints(50, region, &rng) {
+                guard let location = PointIndex.Location(q) else { Issue.record("location"); return }
+                let truth = bruteForce(points, q)[0]
+                _ = index.nearestDistanceBounds(to: location, hint: &hint)
+                for h in [hint, 0, index.count - 1, Int.random(in: 0..<index.count, using: &rng), -1, index.count] {
+                    let got = index.nearest(to: location, maxKm: .infinity, hint: h)
+                    #expect(got?.index == truth.index && got?.distanceKm == truth.distanceKm, "\(region.name), hint \(h)")
+                    for maxKm in [truth.distanceKm, truth.distanceKm.nextDown, truth.distanceKm * 2, 0] {
+                        let limited = index.nearest(to: location, maxKm: maxKm, hint: h)
+                        let expected = index.nearest(to: location, maxKm: maxKm)
+                        #expect(limited?.index == expected?.index && limited?.distanceKm == expected?.distanceKm,
+                                "\(region.name), hint \(h), maxKm \(maxKm)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func queriesEqualBruteForceGeodesicAnswers() throws {
         var rng = SplitMix64(state: 20261123)
         for region in Self.regions {
