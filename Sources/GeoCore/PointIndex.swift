@@ -25,13 +25,13 @@ public struct PointIndex: Sendable {
     /// Number of points indexed (input points that were valid).
     public let count: Int
 
-    private let nodes: [Node]
+    let nodes: [Node]
     /// Ellipsoid-surface Earth-centred coordinates in km, 3 per point, in tree order.
-    private let xyz: [Double]
+    let xyz: [Double]
     /// lon, lat degrees, 2 per point, in tree order (for the geodesic confirmation).
-    private let lonLat: [Double]
+    let lonLat: [Double]
     /// Input index of each point, in tree order.
-    private let ids: [Int32]
+    let ids: [Int32]
 
     static let leafSize = 12
 
@@ -208,6 +208,14 @@ public struct PointIndex: Sendable {
         return 2 * aKm * asin(s) * (1 + 1e-9) + 1e-9
     }
 
+    /// Chords up to this are certainly within `radiusKm` geodesically (the upper bound in
+    /// the type doc, with a rounding margin); +inf beyond a half circumference.
+    @inline(__always)
+    static func sureChord(radiusKm: Double) -> Double {
+        let theta = radiusKm / (2 * aKm)
+        return theta >= .pi / 2 ? .infinity : 2 * bKm * sin(theta) * (1 - 1e-9)
+    }
+
     struct Query {
         var x, y, z, lon, lat: Double
         init?(_ p: Position) {
@@ -215,9 +223,11 @@ public struct PointIndex: Sendable {
             (x, y, z) = PointIndex.earthCentred(lon: p.lon, lat: p.lat)
             lon = p.lon; lat = p.lat
         }
+        /// A probe at Earth-centred (x, y, z) for chord searches only (no geodesic).
+        init(x: Double, y: Double, z: Double) { self.x = x; self.y = y; self.z = z; lon = .nan; lat = .nan }
     }
 
-    private func withSearch(_ q: Query, _ body: (inout Search) -> Void) {
+    func withSearch(_ q: Query, _ body: (inout Search) -> Void) {
         nodes.withUnsafeBufferPointer { nodes in
             xyz.withUnsafeBufferPointer { xyz in
                 lonLat.withUnsafeBufferPointer { lonLat in
@@ -396,10 +406,7 @@ public struct PointIndex: Sendable {
         func within(_ index: Int32, radiusKm: Double, _ found: inout [Int32]) {
             let limit = PointIndex.pruneLimit(radiusKm)
             let limit2 = limit * limit
-            // Chords up to `sure` are certainly within the radius (upper bound in the type doc).
-            let theta = radiusKm / (2 * PointIndex.aKm)
-            let sure = theta >= .pi / 2 ? Double.infinity
-                : 2 * PointIndex.bKm * sin(theta) * (1 - 1e-9)
+            let sure = PointIndex.sureChord(radiusKm: radiusKm)
             visitWithin(index, radiusKm: radiusKm, limit2: limit2, sure2: sure * sure, &found)
         }
 

@@ -63,8 +63,13 @@ public enum SiteSelection {
 /// exact cell at the top is the next in order, since every other cell's exact total is at
 /// most its key (best-first search with bounds, as in branch and bound; Lawler & Wood,
 /// Operations Research 14, 1966). Ties put provisional cells first, so an exact cell is
-/// only released once no provisional cell could equal it. Building is O(n); the k-th
-/// cell costs O(log n) per cell released or resolved up to it.
+/// only released once no provisional cell could equal it.
+/// The heap first holds only the cells whose upper bound reaches a threshold t chosen so
+/// that about `firstStage` cells do; the others join it (all at once) only when the
+/// top's key falls below t — until then each of them is strictly below every key that is
+/// released, so the order is the same. Readers of the first few hundred cells then never
+/// touch the rest. Building is O(n) (a histogram of the bounds); the k-th cell costs
+/// O(log n) per cell released or resolved up to it.
 public final class CellRanking {
     private var cells: [ScoredCell]
     /// Heap of indices into `cells`, best on top.
@@ -73,15 +78,62 @@ public final class CellRanking {
     /// Cells already resolved (so that even a NaN total, which equals no bound, is released).
     private var settled: [Bool]
     private let resolve: ((ScoredCell) -> Double)?
+    /// The eligible cells below the threshold, not yet in the heap; and the threshold.
+    private var rest: [ScoredCell]
+    private var threshold: Double
     /// Provisional cells resolved so far.
     public private(set) var resolvedCount = 0
 
+    /// Cells held in the heap at first (when there are more eligible cells than this).
+    static let firstStage = 8192
+
     /// `exactTotal` resolves provisional cells; nil when every cell is exact.
     public init(_ all: [ScoredCell], exactTotal: ((ScoredCell) -> Double)?) {
-        cells = all.filter(\.eligible)
-        settled = cells.map(\.isExact)
         resolve = exactTotal
+        threshold = -.infinity
+        // A histogram of the eligible cells' upper bounds over their range gives the
+        // threshold; any NaN bound, or too few cells, and the heap takes them all.
+        var low = Double.infinity, high = -Double.infinity, eligible = 0, unordered = false
+        for c in all where c.eligible {
+            eligible += 1
+            if c.upper.isNaN { unordered = true; break }
+            low = min(low, c.upper); high = max(high, c.upper)
+        }
+        if !unordered && eligible > 2 * Self.firstStage && low.isFinite && high.isFinite && low < high {
+            let bins = 4096
+            let scale = Double(bins) / (high - low)
+            var counts = [Int](repeating: 0, count: bins)
+            for c in all where c.eligible { counts[min(bins - 1, Int((c.upper - low) * scale))] += 1 }
+            var bin = bins - 1, above = 0
+            while bin > 0 && above + counts[bin] < Self.firstStage { above += counts[bin]; bin -= 1 }
+            // Cells of bins ≥ `bin` have upper ≥ t, with t the bin's lower edge (or below it
+            // by rounding; whichever side a cell falls, the test below decides it, not the bin).
+            threshold = low + Double(bin) / scale
+        }
+        cells = []
+        rest = []
+        if threshold == -.infinity {
+            cells = all.filter(\.eligible)
+        } else {
+            for c in all where c.eligible {
+                if c.upper >= threshold { cells.append(c) } else { rest.append(c) }
+            }
+            if rest.isEmpty { threshold = -.infinity }
+        }
+        settled = cells.map(\.isExact)
         heap = (0..<Int32(cells.count)).map { $0 }
+        var i = heap.count / 2 - 1
+        while i >= 0 { siftDown(i); i -= 1 }
+    }
+
+    /// The rest joins the heap (second stage).
+    private func admitRest() {
+        let start = cells.count
+        cells += rest
+        settled += rest.map(\.isExact)
+        rest = []
+        threshold = -.infinity
+        heap += (Int32(start)..<Int32(cells.count)).map { $0 }
         var i = heap.count / 2 - 1
         while i >= 0 { siftDown(i); i -= 1 }
     }
@@ -89,6 +141,7 @@ public final class CellRanking {
     /// The k-th best eligible cell (0-based), exact; nil past the last.
     public func cell(at k: Int) -> ScoredCell? {
         while produced.count <= k {
+            if !rest.isEmpty, heap.first.map({ !(cells[Int($0)].upper >= threshold) }) ?? true { admitRest() }
             guard let top = heap.first else { return nil }
             let i = Int(top)
             if !settled[i] {

@@ -261,35 +261,49 @@ public struct SitingEngine: Sendable {
         let colBase = Int32(tile.column * grid.columns)
         var out: [ScoredCell] = []
         out.reserveCapacity(labels.reduce(0) { $0 + ($1 != 0 ? 1 : 0) })
-        // Nearest-point hints for the bounds: the previous cell's answer, and at the start of
-        // a row the answer at the start of the row before.
-        var hints = Hints(), rowHints = Hints()
-        for r in 0..<grid.rows {
-            var first = true
-            for c in 0..<grid.columns {
-                let i = r * grid.columns + c
-                let label = labels[i]
-                if label == 0 { continue }
-                let centre = grid.centre(row: r, column: c)
-                let bits = attributes.bits[i]
-                let gridMW = attributes.grid.isEmpty ? Double.nan : attributes.grid[i]
-                let factor = attributes.factor.isEmpty ? Double.nan : attributes.factor[i]
-                var cell = ScoredCell(row: rowBase + Int32(r), column: colBase + Int32(c), total: 0, upper: 0,
-                                      excludedBits: 0, prefecture: label - 1, polygonBits: bits)
-                if first { hints = rowHints }
-                defer { if first { rowHints = hints; first = false } }
-                if let location = PointIndex.Location(centre),
-                   let b = scoreBounds(location, bits: bits, gridPolygonMW: gridMW, factorPolygon: factor, hints: &hints,
-                                       refine: refine),
-                   !(b.refined && b.lower != b.upper) {
-                    cell.total = b.lower; cell.upper = b.upper; cell.excludedBits = b.excluded
-                } else {
-                    let e = evaluate(centre, prefecture: Int(label) - 1, bits: bits, gridPolygonMW: gridMW,
-                                     factorPolygon: factor, saturating: true)
-                    cell.total = e.total; cell.upper = e.total
-                    cell.excludedBits = e.excluded.reduce(0) { $0 | $1.bit }
+        // Blocks of about 10 × 10 km: the facility indexes are searched once per block for the
+        // points its cells can touch (`searchers(for:)`), and each cell scans those.
+        let block = max(1, grid.columns / 8)
+        let blockColumns = (grid.columns + block - 1) / block
+        var locations = [PointIndex.Location?](repeating: nil, count: block * grid.columns)
+        // Nearest-point hints for the queries that go to a tree: the previous cell's answer.
+        var hints = Hints()
+        for band in stride(from: 0, to: grid.rows, by: block) {
+            let bandEnd = min(grid.rows, band + block)
+            var regions = [PointIndex.Region](repeating: PointIndex.Region(), count: blockColumns)
+            for r in band..<bandEnd {
+                for c in 0..<grid.columns {
+                    let k = (r - band) * grid.columns + c
+                    locations[k] = nil
+                    guard labels[r * grid.columns + c] != 0, let l = PointIndex.Location(grid.centre(row: r, column: c)) else { continue }
+                    locations[k] = l
+                    regions[c / block].include(l)
                 }
-                out.append(cell)
+            }
+            let searchers = regions.map { $0.isEmpty ? nil : self.searchers(for: $0) }
+            for r in band..<bandEnd {
+                for c in 0..<grid.columns {
+                    let i = r * grid.columns + c
+                    let label = labels[i]
+                    if label == 0 { continue }
+                    let bits = attributes.bits[i]
+                    let gridMW = attributes.grid.isEmpty ? Double.nan : attributes.grid[i]
+                    let factor = attributes.factor.isEmpty ? Double.nan : attributes.factor[i]
+                    var cell = ScoredCell(row: rowBase + Int32(r), column: colBase + Int32(c), total: 0, upper: 0,
+                                          excludedBits: 0, prefecture: label - 1, polygonBits: bits)
+                    if let location = locations[(r - band) * grid.columns + c], let near = searchers[c / block],
+                       let b = scoreBounds(location, bits: bits, gridPolygonMW: gridMW, factorPolygon: factor,
+                                           searchers: near, hints: &hints, refine: refine),
+                       !(b.refined && b.lower != b.upper) {
+                        cell.total = b.lower; cell.upper = b.upper; cell.excludedBits = b.excluded
+                    } else {
+                        let e = evaluate(grid.centre(row: r, column: c), prefecture: Int(label) - 1, bits: bits,
+                                         gridPolygonMW: gridMW, factorPolygon: factor, saturating: true)
+                        cell.total = e.total; cell.upper = e.total
+                        cell.excludedBits = e.excluded.reduce(0) { $0 | $1.bit }
+                    }
+                    out.append(cell)
+                }
             }
         }
         return out
@@ -410,7 +424,8 @@ public struct SitingEngine: Sendable {
         let centre = self.cell(row: cell.row, column: cell.column).centre
         var hints = Hints()
         if let l = PointIndex.Location(centre),
-           let b = scoreBounds(l, bits: cell.polygonBits, gridPolygonMW: .nan, factorPolygon: .nan, hints: &hints, refine: .all),
+           let b = scoreBounds(l, bits: cell.polygonBits, gridPolygonMW: .nan, factorPolygon: .nan, searchers: wholeSearchers,
+                               hints: &hints, refine: .all),
            b.lower == b.upper {
             return b.lower
         }
@@ -448,6 +463,40 @@ public struct SitingEngine: Sendable {
     /// Nearest-point hints of the bounded queries, one per facility index.
     struct Hints { var plant = -1, substation = -1, landing = -1, ix = -1, hazard = -1 }
 
+    /// The facility indexes as queries from one block of cells see them: each a short list
+    /// of the points those cells can touch (`PointIndex.Neighbourhood`, capped at the
+    /// criterion's saturation distance), or the whole tree.
+    final class Searchers: Sendable {
+        let plant, substation, landing, ix, hazard, decarbonised, tokyo, osaka: PointIndex.Neighbourhood
+        init(plant: PointIndex.Neighbourhood, substation: PointIndex.Neighbourhood, landing: PointIndex.Neighbourhood,
+             ix: PointIndex.Neighbourhood, hazard: PointIndex.Neighbourhood, decarbonised: PointIndex.Neighbourhood,
+             tokyo: PointIndex.Neighbourhood, osaka: PointIndex.Neighbourhood) {
+            self.plant = plant; self.substation = substation; self.landing = landing; self.ix = ix
+            self.hazard = hazard; self.decarbonised = decarbonised; self.tokyo = tokyo; self.osaka = osaka
+        }
+    }
+
+    /// Every query to the trees (a single cell).
+    var wholeSearchers: Searchers {
+        Searchers(plant: .init(plantIndex), substation: .init(substationIndex), landing: .init(landingIndex),
+                  ix: .init(ixIndex), hazard: .init(hazardIndex), decarbonised: .init(decarbonisedIndex),
+                  tokyo: .init(tokyoIndex), osaka: .init(osakaIndex))
+    }
+
+    /// Searchers for the cells whose locations `region` holds.
+    func searchers(for region: PointIndex.Region) -> Searchers {
+        func nearest(_ index: PointIndex, _ c: Criterion) -> PointIndex.Neighbourhood {
+            index.nearestNeighbourhood(of: region, capKm: saturationKm[c.index])
+        }
+        return Searchers(plant: nearest(plantIndex, .plantKm), substation: nearest(substationIndex, .substationKm),
+                         landing: nearest(landingIndex, .landingKm), ix: nearest(ixIndex, .ixKm),
+                         hazard: nearest(hazardIndex, .hazardKm),
+                         decarbonised: decarbonisedIndex.radiusNeighbourhood(of: region, km: options.decarbonisedRadiusKm),
+                         // One point each, uncapped: the bounds are the tree's for every cell
+                         // (they also decide --max-rtt-ms).
+                         tokyo: tokyoIndex.nearestNeighbourhood(of: region), osaka: osakaIndex.nearestNeighbourhood(of: region))
+    }
+
     ///
     /// When `refine` wants the cell, each criterion whose bounds give two different scores gets its exact
     /// raw value (the saturating geodesic query of `evaluate`), so the bounds meet at the
@@ -455,7 +504,7 @@ public struct SitingEngine: Sendable {
     /// same order, a settled criterion's score being the same constant at both bounds and
     /// at the exact value. Only the geodesics the total needs are computed.
     func scoreBounds(_ l: PointIndex.Location, bits: UInt8, gridPolygonMW: Double,
-                     factorPolygon: Double, hints: inout Hints, refine: Refinement = .none)
+                     factorPolygon: Double, searchers: Searchers, hints: inout Hints, refine: Refinement = .none)
         -> (lower: Double, upper: Double, excluded: UInt8, refined: Bool)? {
         let n = Criterion.allCases.count
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * n) { buffer in
@@ -464,15 +513,17 @@ public struct SitingEngine: Sendable {
             for i in 0..<2 * n { lo[i] = .nan }
             func set(_ c: Criterion, _ b: (lowerKm: Double, upperKm: Double)) { lo[c.index] = b.lowerKm; hi[c.index] = b.upperKm }
             func exact(_ c: Criterion, _ v: Double) { lo[c.index] = v; hi[c.index] = v }
-            set(.plantKm, plantIndex.nearestDistanceBounds(to: l, hint: &hints.plant))
+            set(.plantKm, searchers.plant.nearestDistanceBounds(to: l, hint: &hints.plant))
             var mw = 0.0
-            for k in decarbonisedIndex.within(km: options.decarbonisedRadiusKm, of: l) { mw += decarbonisedMW[k] }
+            searchers.decarbonised.forEachWithin(km: options.decarbonisedRadiusKm, of: l) { mw += decarbonisedMW[$0] }
             exact(.decarbonisedMW, mw)
-            set(.substationKm, substationIndex.nearestDistanceBounds(to: l, hint: &hints.substation))
+            set(.substationKm, searchers.substation.nearestDistanceBounds(to: l, hint: &hints.substation))
             if layers.hasGrid { exact(.gridMW, gridAvailable(l, polygonMW: gridPolygonMW)) }
-            set(.landingKm, landingIndex.nearestDistanceBounds(to: l, hint: &hints.landing))
-            set(.ixKm, ixIndex.nearestDistanceBounds(to: l, hint: &hints.ix))
-            let tokyo = tokyoIndex.nearestDistanceBounds(to: l), osaka = osakaIndex.nearestDistanceBounds(to: l)
+            set(.landingKm, searchers.landing.nearestDistanceBounds(to: l, hint: &hints.landing))
+            set(.ixKm, searchers.ix.nearestDistanceBounds(to: l, hint: &hints.ix))
+            var tokyoHint = -1, osakaHint = -1
+            let tokyo = searchers.tokyo.nearestDistanceBounds(to: l, hint: &tokyoHint)
+            let osaka = searchers.osaka.nearestDistanceBounds(to: l, hint: &osakaHint)
             let rf = options.routeFactor
             let rtt = (tokyoLow: FiberLatency.rttMs(distanceKm: tokyo.lowerKm, routeFactor: rf),
                        tokyoHigh: FiberLatency.rttMs(distanceKm: tokyo.upperKm, routeFactor: rf),
@@ -481,7 +532,7 @@ public struct SitingEngine: Sendable {
             lo[Criterion.rttTokyoMs.index] = rtt.tokyoLow; hi[Criterion.rttTokyoMs.index] = rtt.tokyoHigh
             lo[Criterion.rttOsakaMs.index] = rtt.osakaLow; hi[Criterion.rttOsakaMs.index] = rtt.osakaHigh
             if let populationIndex { exact(.population, people(l, populationIndex)) }
-            if bits & Self.hazardBit != 0 { exact(.hazardKm, 0) } else { set(.hazardKm, hazardIndex.nearestDistanceBounds(to: l, hint: &hints.hazard)) }
+            if bits & Self.hazardBit != 0 { exact(.hazardKm, 0) } else { set(.hazardKm, searchers.hazard.nearestDistanceBounds(to: l, hint: &hints.hazard)) }
             exact(.outsideMetro, bits & Self.metroBit != 0 ? 0 : 1)
             if layers.hasFactor { exact(.factor, factorValue(l, polygon: factorPolygon)) }
             var excluded: UInt8 = 0
@@ -512,7 +563,7 @@ public struct SitingEngine: Sendable {
                 let i = activeIndices[k], f = activeFunctions[k], w = activeWeights[k]
                 var a = f.score(lo[i]), b = f.score(hi[i])
                 if a != b {
-                    let s = f.score(exactRaw(activeCriteria[k], l, hints: hints))
+                    let s = f.score(exactRaw(activeCriteria[k], l, searchers: searchers, hints: hints))
                     a = s; b = s
                 }
                 lower += w * Swift.min(a, b)
@@ -546,18 +597,22 @@ public struct SitingEngine: Sendable {
 
     /// The raw value of a distance or round-trip criterion as `evaluate(saturating: true)`
     /// computes it (the only criteria whose bounds can differ).
-    /// `hints` are the filter step's chord-nearest points for `l` (the answer is the same
-    /// with any hints; these save the second tree search).
-    func exactRaw(_ c: Criterion, _ l: PointIndex.Location, hints: Hints) -> Double {
+    /// `searchers` and `hints` are those of the filter step for `l` (the answer is the
+    /// same with any hints; these save the second search). A neighbourhood's cap is the
+    /// criterion's saturation distance, the distance this query is limited to.
+    func exactRaw(_ c: Criterion, _ l: PointIndex.Location, searchers: Searchers, hints: Hints) -> Double {
+        func km(_ index: PointIndex.Neighbourhood, _ hint: Int) -> Double {
+            index.nearest(to: l, maxKm: saturationKm[c.index], hint: hint)?.distanceKm ?? .infinity
+        }
         func km(_ index: PointIndex, _ hint: Int) -> Double {
             index.nearest(to: l, maxKm: saturationKm[c.index], hint: hint)?.distanceKm ?? .infinity
         }
         switch c {
-        case .plantKm: return km(plantIndex, hints.plant)
-        case .substationKm: return km(substationIndex, hints.substation)
-        case .landingKm: return km(landingIndex, hints.landing)
-        case .ixKm: return km(ixIndex, hints.ix)
-        case .hazardKm: return km(hazardIndex, hints.hazard)
+        case .plantKm: return km(searchers.plant, hints.plant)
+        case .substationKm: return km(searchers.substation, hints.substation)
+        case .landingKm: return km(searchers.landing, hints.landing)
+        case .ixKm: return km(searchers.ix, hints.ix)
+        case .hazardKm: return km(searchers.hazard, hints.hazard)
         case .rttTokyoMs: return FiberLatency.rttMs(distanceKm: km(tokyoIndex, 0), routeFactor: options.routeFactor)
         case .rttOsakaMs: return FiberLatency.rttMs(distanceKm: km(osakaIndex, 0), routeFactor: options.routeFactor)
         default: return .nan   // exact already: never asked

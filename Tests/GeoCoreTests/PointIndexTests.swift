@@ -91,6 +91,66 @@ import Testing
         }
     }
 
+    /// Neighbourhoods answer as the tree does for every query of their region: the same
+    /// bounds (when the nearest is within the cap; beyond it, a lower bound beyond the cap
+    /// too), the same exact nearest up to the cap, the same radius sets in the same order.
+    @Test func neighbourhoodsAnswerAsTheTree() throws {
+        var rng = SplitMix64(state: 20261205)
+        for region in Self.regions where region.name != "whole globe" {
+            for density in [30, 300, 3000] {
+                var points = randomPoints(density, region, &rng)
+                points += points.prefix(5)   // exact ties
+                let index = PointIndex(points)
+                for _ in 0..<12 {
+                    // A block of queries about 10 km across around a random place.
+                    let centre = randomPoints(1, region, &rng)[0]
+                    let queries = (0..<40).map { _ in
+                        Position(centre.lon + Double.random(in: -0.06...0.06, using: &rng),
+                                 max(-90, min(90, centre.lat + Double.random(in: -0.045...0.045, using: &rng))))
+                    }
+                    let locations = queries.compactMap { PointIndex.Location($0) }
+                    var box = PointIndex.Region()
+                    for l in locations { box.include(l) }
+                    for cap in [Double.infinity, 20, region.radiusKm * 3] {
+                        let near = index.nearestNeighbourhood(of: box, capKm: cap)
+                        #expect(near.count <= PointIndex.scanLimit, "\(region.name)")
+                        for l in locations {
+                            var treeHint = -1, hint = -1
+                            let tree = index.nearestDistanceBounds(to: l, hint: &treeHint)
+                            let got = near.nearestDistanceBounds(to: l, hint: &hint)
+                            if tree.lowerKm <= cap {
+                                #expect(got.lowerKm == tree.lowerKm && got.upperKm == tree.upperKm, "\(region.name), cap \(cap)")
+                            } else {
+                                #expect(got.lowerKm > cap, "\(region.name), cap \(cap)")
+                            }
+                            for maxKm in [cap, cap / 2, tree.lowerKm, 0] where maxKm <= cap {
+                                let expected = index.nearest(to: l, maxKm: maxKm)
+                                let answer = near.nearest(to: l, maxKm: maxKm, hint: hint)
+                                #expect(answer?.index == expected?.index && answer?.distanceKm == expected?.distanceKm,
+                                        "\(region.name), cap \(cap), maxKm \(maxKm)")
+                            }
+                        }
+                    }
+                    for radius in [region.radiusKm, 100, 0.5] {
+                        let within = index.radiusNeighbourhood(of: box, km: radius)
+                        for l in locations {
+                            var got: [Int] = []
+                            within.forEachWithin(km: radius, of: l) { got.append($0) }
+                            #expect(got == index.within(km: radius, of: l), "\(region.name), radius \(radius)")
+                        }
+                    }
+                }
+            }
+        }
+        // No region, no points: the tree's answers.
+        let empty = PointIndex([])
+        var box = PointIndex.Region()
+        box.include(PointIndex.Location(Position(139, 35))!)
+        var hint = -1
+        #expect(empty.nearestNeighbourhood(of: box).nearestDistanceBounds(to: PointIndex.Location(Position(139, 35))!, hint: &hint).lowerKm == .infinity)
+        #expect(PointIndex([Position(139, 35)]).nearestNeighbourhood(of: PointIndex.Region()).count == 0)
+    }
+
     @Test func queriesEqualBruteForceGeodesicAnswers() throws {
         var rng = SplitMix64(state: 20261123)
         for region in Self.regions {
