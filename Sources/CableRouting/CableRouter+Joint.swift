@@ -423,6 +423,9 @@ extension SeaSurface {
         zoneIndex = base.zoneIndex
         self.multiplier = FlatArray(multiplier)
         minMultiplier = Double(min(1, multiplier.min() ?? 1))
+        uniformSquares = UniformSquares(lattice: lattice, multiplier: self.multiplier)
+        squaresKey = base.squaresKey
+        builtSquares = nil
         zones = base.zones
         hazards = base.hazards
         land = base.land

@@ -241,8 +241,12 @@ public struct CableRouter: Sendable {
     func search(blocked: [Bool], approaches: [RouteSearch.Approach], wholeBlocks: Bool = true) -> RouteSearch {
         let lattice = wholeBlocks ? surface.lattice.openingWholeBlocks(inside: approaches.map { ($0.gx, $0.gy, $0.radius2) })
                                   : surface.lattice
+        let skipping = wholeBlocks
+            ? (surface.uniformSquares, UniformSquares.blockedTileDistance(blocked: blocked, width: surface.grid.width,
+                                                                          height: surface.grid.height))
+            : nil
         return RouteSearch(grid: surface.grid, lattice: lattice, multiplier: surface.multiplier, blocked: blocked,
-                    approaches: approaches, minMultiplier: minMultiplier)
+                    approaches: approaches, minMultiplier: minMultiplier, skipping: skipping)
     }
 
     /// The search terminal of a landing: the landing itself when its node is open and

@@ -23,6 +23,9 @@ struct RouteSearch {
     /// the coast clearance.
     let approaches: [Approach]
     let minMultiplier: Double
+    /// Uniform squares of the surface, and this query's blocked cells summarised by tile
+    /// (`UniformSquares.blockedTileDistance`); nil for a search that only tests nodes.
+    let skipping: (squares: UniformSquares, blockedTiles: [UInt8]?)?
 
     struct Approach {
         var gx: Double
@@ -100,11 +103,23 @@ struct RouteSearch {
         let f = Double(factor)
         let block = lattice.blockSize
         let w = grid.width
+        let radius = skipping?.squares.radius, tiles = skipping?.blockedTiles
+        let side = UniformSquares.tileSide, tilesPerRow = (w + side - 1) / side
+        // A square is crossed whole only where no blocked cell of this query lies within it.
+        @inline(__always) func skipRadius(_ i: Int, _ j: Int, _ cell: Int) -> Int {
+            guard let radius else { return 0 }
+            let r = Int(radius[cell])
+            guard r > 0, let tiles else { return r }
+            let tileDistance = Int(tiles[(j / side) * tilesPerRow + i / side])
+            if tileDistance == 0 { return 0 }
+            let li = i % side, lj = j % side
+            return min(r, (tileDistance - 1) * side + min(li, side - 1 - li, lj, side - 1 - lj))
+        }
         let ok = blocked.withUnsafeBufferPointer { blockedCells in
             lattice.coarseKind.withUnsafeBufferPointer { kinds in
                 lattice.coarseFlags.withUnsafeBufferPointer { coarseFlags in
                     multiplier.withUnsafeBufferPointer { m in
-                        grid.traverse(ax, ay, bx, by) { cell, t0, t1 in
+                        SeaGrid.supercover(ax, ay, bx, by, width: w, height: grid.height, skipRadius: skipRadius) { cell, t0, t1 in
                             if cell < 0 || blockedCells[cell] { return false }
                             let kind = kinds[cell]
                             if kind == SeaLattice.blockedKind { return false }

@@ -119,6 +119,18 @@ public struct SeaGrid: Sendable, Hashable {
     @inline(__always)
     static func supercover(_ gx0: Double, _ gy0: Double, _ gx1: Double, _ gy1: Double, width w: Int, height h: Int,
                            _ body: (_ cell: Int, _ t0: Double, _ t1: Double) -> Bool) -> Bool {
+        supercover(gx0, gy0, gx1, gy1, width: w, height: h, skipRadius: { _, _, _ in 0 }, body)
+    }
+
+    /// `supercover` that crosses a uniform square in one step: when `skipRadius(i, j, cell)`
+    /// is r > 0, every cell within r of (i, j) is alike for `body`, which is then called
+    /// once for the whole stretch the segment spends in that square (reported as cell
+    /// (i, j)); the walk resumes at the square's edge, corner rule included
+    /// (`UniformSquares`).
+    @inline(__always)
+    static func supercover(_ gx0: Double, _ gy0: Double, _ gx1: Double, _ gy1: Double, width w: Int, height h: Int,
+                           skipRadius: (_ i: Int, _ j: Int, _ cell: Int) -> Int,
+                           _ body: (_ cell: Int, _ t0: Double, _ t1: Double) -> Bool) -> Bool {
         var i = Int(gx0.rounded(.down)), j = Int(gy0.rounded(.down))
         let iEnd = Int(gx1.rounded(.down)), jEnd = Int(gy1.rounded(.down))
         let dx = gx1 - gx0, dy = gy1 - gy0
@@ -135,6 +147,26 @@ public struct SeaGrid: Sendable, Hashable {
         while true {
             if i == iEnd && j == jEnd {
                 return body(index(i, j), t, 1)
+            }
+            let cell = index(i, j)
+            if cell >= 0, case let r = skipRadius(i, j, cell), r > 0 {
+                // Leave the square [i − r, i + r] × [j − r, j + r] where the segment does.
+                let exitX = dx > 0 ? (Double(i + r + 1) - gx0) / dx : (dx < 0 ? (Double(i - r) - gx0) / dx : .infinity)
+                let exitY = dy > 0 ? (Double(j + r + 1) - gy0) / dy : (dy < 0 ? (Double(j - r) - gy0) / dy : .infinity)
+                let exit = min(exitX, exitY)
+                if exit >= 1 { return body(cell, t, 1) }
+                if exit > t {
+                    if !body(cell, t, exit) { return false }
+                    t = exit
+                    // Resume in the square's edge cell that holds the exit point, so the next
+                    // step leaves the square (through a corner when it exits at one).
+                    i = min(max(Int((gx0 + dx * exit).rounded(.down)), i - r), i + r)
+                    j = min(max(Int((gy0 + dy * exit).rounded(.down)), j - r), j + r)
+                    tMaxX = dx > 0 ? (Double(i + 1) - gx0) / dx : (dx < 0 ? (Double(i) - gx0) / dx : .infinity)
+                    tMaxY = dy > 0 ? (Double(j + 1) - gy0) / dy : (dy < 0 ? (Double(j) - gy0) / dy : .infinity)
+                    remaining = abs(iEnd - i) + abs(jEnd - j) + 2
+                    if i == iEnd && j == jEnd { return body(index(i, j), t, 1) }
+                }
             }
             let next = min(tMaxX, tMaxY, 1)
             if !body(index(i, j), t, next) { return false }

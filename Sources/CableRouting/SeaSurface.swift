@@ -68,6 +68,8 @@ public struct SeaSurface: Sendable {
     let multiplier: FlatArray<Float>
     /// The smallest multiplier (the search's estimate per km).
     let minMultiplier: Double
+    /// Open water of one multiplier, for crossing it in one line-of-sight step.
+    let uniformSquares: UniformSquares
     public let zones: [ConcentrationZone]
     public let hazards: [HazardZone]
     public let land: LandIndex
@@ -81,6 +83,10 @@ public struct SeaSurface: Sendable {
     public var costsWereBuilt: Bool { builtCosts != nil }
     /// The rasters built now, as cache bytes (taken before any depth grid is applied).
     let builtCosts: Data?
+    /// The content key of the uniform squares (lattice and cost keys together).
+    let squaresKey: String
+    /// The uniform squares computed now, as cache bytes (none with a depth grid).
+    let builtSquares: Data?
 
     /// Builds the lattice and rasterises zones and hazards on the coarse cells, taking
     /// either from `cached` when it holds bytes for the same content (`cacheEntries` names
@@ -141,6 +147,17 @@ public struct SeaSurface: Sendable {
         }
         self.multiplier = multiplier
         self.minMultiplier = Double(min(1, minMultiplier))
+        // With a depth grid the multipliers are this run's own, so are the squares.
+        let squaresKey = UniformSquares.key(latticeKey: key, costKey: costKey)
+        if bathymetry == nil, let bytes = cached(UniformSquares.entryName(squaresKey)),
+           let squares = UniformSquares(serialized: bytes, key: squaresKey, count: grid.cellCount) {
+            uniformSquares = squares
+            builtSquares = nil
+        } else {
+            uniformSquares = UniformSquares(lattice: lattice, multiplier: multiplier)
+            builtSquares = bathymetry == nil ? uniformSquares.serialized(key: squaresKey) : nil
+        }
+        self.squaresKey = squaresKey
         progress?(1, "sea surface")
     }
 
@@ -185,6 +202,7 @@ public struct SeaSurface: Sendable {
         var entries: [(name: String, data: Data)] = []
         if latticeWasBuilt { entries.append((SeaSurface.latticeEntryName(latticeKey), lattice.serialized(key: latticeKey))) }
         if let builtCosts { entries.append((SeaSurface.costEntryName(costKey), builtCosts)) }
+        if let builtSquares { entries.append((UniformSquares.entryName(squaresKey), builtSquares)) }
         return entries
     }
 
@@ -371,4 +389,6 @@ struct ContentHasher {
     }
 
     var hex: String { String(format: "%016llx%016llx", a, b) }
+    /// One 64-bit lane, for a checksum.
+    var first: UInt64 { a }
 }

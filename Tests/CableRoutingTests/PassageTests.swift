@@ -119,7 +119,7 @@ import Testing
         let built = SeaSurface(land: land, hazards: hazards, options: options)
         #expect(built.costsWereBuilt)
         let entries = Dictionary(uniqueKeysWithValues: built.cacheEntries().map { ($0.name, $0.data) })
-        #expect(entries.count == 2, "lattice and cost rasters")
+        #expect(entries.count == 3, "lattice, cost rasters and uniform squares")
         let reused = SeaSurface(land: land, hazards: hazards, options: options, cached: { entries[$0] })
         #expect(!reused.costsWereBuilt && !reused.latticeWasBuilt)
         #expect(reused.cacheEntries().isEmpty, "nothing new to write")
