@@ -116,7 +116,7 @@ struct UniformSquares: Sendable {
     }
 
     /// Side, in coarse cells, of the tiles in which a query's blocked cells are summarised.
-    static let tileSide = 16
+    static let tileSide = 4
 
     /// For one query's blocked cells: per tile, the chessboard distance in tiles to the
     /// nearest tile holding a blocked cell (0 for such a tile), or nil when nothing is
