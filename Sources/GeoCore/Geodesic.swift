@@ -33,9 +33,7 @@ public enum Geodesic {
     @inline(__always)
     static func distanceMeters(_ lon1: Double, _ lat1: Double, _ lon2: Double, _ lat2: Double) -> Double {
         var s12 = 0.0
-        withUnsafePointer(to: grs80) { g in
-            geod_inverse(g, lat1, lon1, lat2, lon2, &s12, nil, nil)
-        }
+        geod_inverse(GRS80.shared.pointer, lat1, lon1, lat2, lon2, &s12, nil, nil)
         return s12
     }
 
@@ -126,6 +124,19 @@ public enum Geodesic {
             geod_polygonarea(g, &lats, &lons, Int32(points.count), &area, &perimeter)
         }
         return abs(area)
+    }
+
+    /// The ellipsoid, initialised once and kept at one address (`distanceMeters`, the hot
+    /// path, passes that address rather than a copy of the 400-byte structure per call).
+    final class GRS80: @unchecked Sendable {
+        static let shared = GRS80()
+        /// Read-only after init, never freed.
+        let pointer: UnsafePointer<geod_geodesic>
+        private init() {
+            let g = UnsafeMutablePointer<geod_geodesic>.allocate(capacity: 1)
+            g.initialize(to: Geodesic.grs80)
+            pointer = UnsafePointer(g)
+        }
     }
 
     /// The ellipsoid, initialised once; `geod_geodesic` is plain data, read-only after init.

@@ -84,11 +84,11 @@ public struct SitingAnalysis {
     public func areas() throws -> [Area] {
         // Provisional cells that might reach minScore are resolved here unless the caller
         // already did (`SitingEngine.scoreAll(refine:)`).
-        let good: [ScoredCell] = cells.compactMap { c in
-            guard c.eligible && c.upper >= options.minScore else { return nil }
-            var c = c
+        let minScore = options.minScore
+        var good: [ScoredCell] = []
+        for var c in cells where c.eligible && c.upper >= minScore {
             if !c.isExact, let exactTotal { c.total = exactTotal(c); c.upper = c.total }
-            return c.total >= options.minScore ? c : nil
+            if c.total >= minScore { good.append(c) }
         }
         guard !good.isEmpty else { return [] }
         var sets = DisjointSets(count: good.count)
@@ -110,20 +110,20 @@ public struct SitingAnalysis {
         // Members of each component in index order, i.e. sorted by (row, column);
         // components in order of their first cell.
         var groupOf = [Int](repeating: -1, count: good.count)
-        var groups: [[Int]] = []
+        var groups: [[ScoredCell]] = []
         for i in good.indices {
             let root = sets.find(i)
             if groupOf[root] < 0 { groupOf[root] = groups.count; groups.append([]) }
-            groups[groupOf[root]].append(i)
+            groups[groupOf[root]].append(good[i])
         }
         let results = AreaSlots(count: groups.count)
         let level = self.level
-        let source = good, members = groups
+        let members = groups
         // Largest components first, so that the workers finish together.
         let order = groups.indices.sorted { groups[$0].count != groups[$1].count ? groups[$0].count > groups[$1].count : $0 < $1 }
         DispatchQueue.concurrentPerform(iterations: order.count) { k in
             let g = order[k]
-            results.set(g, Result { try Self.area(members[g].map { source[$0] }, level: level) })
+            results.set(g, Result { try Self.area(members[g], level: level) })
         }
         var result: [Area] = []
         result.reserveCapacity(groups.count)

@@ -253,7 +253,7 @@ struct SitingPlanner: Planner {
         if let path = parameters.string("summary"), !path.isEmpty {
             side.append(.init(path: path, contents: SitingFeatures.summaryCSV(analysis, prefectureOf: prefectureOf, names: names, sites: sites)))
         }
-        let eligible = analysis.cells.filter(\.eligible).count
+        let eligible = analysis.cells.reduce(0) { $0 + ($1.eligible ? 1 : 0) }
         var text = "\(analysis.cells.count) cells, \(eligible) eligible; \(sites.count) sites"
             + (sitesOnly ? "" : ", \(areas.count) areas ≥ \(analysis.options.minScore)")
         if let best = sites.first { text += "; best \(best.evaluation.prefecture) score \(SitingFeatures.rounded(best.evaluation.total, 3))" }

@@ -2,8 +2,11 @@
 # Siting benchmark, side by side with the peer a GIS analyst would write (peer.py:
 # geopandas spatial joins + scipy cKDTree + pyproj geodesics + numpy weighted sum, same
 # criteria and defaults), both over all of Japan at 1 km with the embedded geodata.
-# Prints wall and user CPU seconds and peak RSS (medians of REPEAT runs; the peer, which
-# takes minutes, PEER_REPEAT runs), the ratio, the land-cell counts and the largest score
+# Swift runs: the site ranking alone (--sites-only), the default output (sites and
+# candidate areas: the exact score of every cell that may reach --min-score), and the
+# default output with --summary (the exact score of every eligible cell, as the peer
+# computes every cell's). Prints wall and user CPU seconds and peak RSS (medians of REPEAT
+# runs; the peer, which takes about a minute, PEER_REPEAT runs), the ratios, the land-cell counts and the largest score
 # difference on the cells of six first-level meshes (Swift --cells-only against the peer's
 # arrays; the target is 1e-9). Also: 1000 sensitivity samples over the best 1000 cells, and
 # a national 250 m run (about 5.8 M land cells).
@@ -47,6 +50,8 @@ rm -f "$OUT"/*.times
 for i in $(seq "$REPEAT"); do
     timed swift "$BIN" run --top 10 --sites-only --progress none -o "$OUT/sites.geojson"
     timed swift-sens "$BIN" run --top 10 --sites-only --sensitivity 1000 --progress none -o "$OUT/sites-sens.geojson"
+    timed swift-default "$BIN" run --progress none -o "$OUT/default.geojson"
+    timed swift-summary "$BIN" run --progress none --summary "$OUT/summary.csv" -o "$OUT/default-summary.geojson"
 done
 for i in $(seq "$PEER_REPEAT"); do
     timed peer "$VENV/bin/python" tools/bench/siting/peer.py geodata "$OUT/peer.npz"
@@ -62,11 +67,18 @@ echo "| all Japan, 1 km | wall s (median) | user CPU s (median) | peak RSS MiB |
 echo "|---|---|---|---|"
 row swift "wattbit-siting --top 10 --sites-only ($REPEAT runs)"
 row swift-sens "… --sensitivity 1000 ($REPEAT runs)"
+row swift-default "wattbit-siting, default output: sites and areas ($REPEAT runs)"
+row swift-summary "… --summary FILE: every eligible cell exact ($REPEAT runs)"
 row peer "peer: geopandas + cKDTree + pyproj + numpy ($PEER_REPEAT run)"
 [ "$WITH_250M" = 1 ] && row swift-250m "wattbit-siting --mesh-level 250m --top 10 --sites-only (1 run)"
 echo
-echo "ratio peer/swift, wall: $(python3 -c "print(round($(column_median peer 0) / $(column_median swift 0), 1))")," \
-     "user CPU: $(python3 -c "print(round($(column_median peer 1) / $(column_median swift 1), 1))")"
+ratio() {   # ratio NAME LABEL: peer/NAME for wall and user CPU medians
+    echo "ratio peer/swift ($2), wall: $(python3 -c "print(round($(column_median peer 0) / $(column_median "$1" 0), 1))")," \
+         "user CPU: $(python3 -c "print(round($(column_median peer 1) / $(column_median "$1" 1), 1))")"
+}
+ratio swift "--sites-only"
+ratio swift-default "default output"
+ratio swift-summary "--summary"
 echo "1000 sensitivity samples over the best 1000 cells: +$(python3 -c "print(round($(column_median swift-sens 0) - $(column_median swift 0), 2))") s wall"
 
 # Scores: the Swift cells of six first-level meshes against the peer's.
