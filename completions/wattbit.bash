@@ -71,6 +71,7 @@ _wattbit_options() {
             '--exact enum auto on off' \
             '--exact-max-sites value' \
             '--exact-time-limit value' \
+            '--repair-time-limit value' \
             '--seed value' \
             '--weight-power value' \
             '--weight-headroom value' \

@@ -73,6 +73,7 @@ function __wattbit_options
                 '--exact enum auto on off	Solve the integer programme with CBC: auto = every independent part o…' \
                 '--exact-max-sites value	With --exact auto, the largest part (sites that share candidate centr…' \
                 '--exact-time-limit value	Time for all exact solves and LP bounds together' \
+                '--repair-time-limit value	Time for the exact neighbourhood repair of the heuristic'\''s hubs (adja…' \
                 '--seed value	Seed of the deterministic search' \
                 '--weight-power value	Weight of the decarbonised-power score' \
                 '--weight-headroom value	Weight of the generation-headroom score' \

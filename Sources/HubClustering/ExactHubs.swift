@@ -263,14 +263,15 @@ extension MaxPSearch {
 
     /// Replaces the heuristic's hubs in each part that the mode and budget allow with the
     /// integer programme's answer when that is better, and works out the bounds everywhere.
-    func exactPhase(mode: HubExactMode, siteLimit: Int, seconds: Double,
-                    progress: ProgressCallback?) -> HubOptimality {
-        let clock = ContinuousClock()
-        let began = clock.now
-        func elapsed() -> Double {
-            let d = began.duration(to: clock.now)
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        }
+    /// The independent parts with their candidate centres, and which parts a fixed centre
+    /// reaches.
+    struct PartLayout {
+        var parts: [[Int]]
+        var candidatesOf: [[Int]]
+        var touchedByFixed: [Bool]
+    }
+
+    func partLayout() -> PartLayout {
         let candidates = (0..<siteCount).filter { centreOK[$0] && memberOK[$0] && ballMW[$0] >= floorWithSlack }
         let parts = independentParts(candidates: candidates)
         var partOf = Array(repeating: -1, count: pointCount)
@@ -288,6 +289,31 @@ extension MaxPSearch {
                 touchedByFixed[partOf[memberIds[k]]] = true
             }
         }
+        return PartLayout(parts: parts, candidatesOf: candidatesOf, touchedByFixed: touchedByFixed)
+    }
+
+    /// Whether the exact phase solves part `k` of the layout (else the heuristic's answer,
+    /// with its neighbourhood repair, stands).
+    func solvesExactly(_ layout: PartLayout, part k: Int, mode: HubExactMode, siteLimit: Int) -> Bool {
+        let part = layout.parts[k]
+        // CBC's tolerances are absolute (1e-6 to 1e-9): capacities beyond 10 TW a site (input
+        // that is surely an error) would make its answers meaningless, so such parts keep
+        // the heuristic's answer and the capacity bound.
+        let numericallySafe = floorMW <= MaxPSearch.solverMWLimit && part.allSatisfy { weight[$0] <= MaxPSearch.solverMWLimit }
+        return numericallySafe && !layout.touchedByFixed[k] && !layout.candidatesOf[k].isEmpty
+            && (mode == .on || (mode == .auto && part.count <= siteLimit))
+    }
+
+    func exactPhase(mode: HubExactMode, siteLimit: Int, seconds: Double, layout: PartLayout,
+                    progress: ProgressCallback?) -> HubOptimality {
+        let clock = ContinuousClock()
+        let began = clock.now
+        func elapsed() -> Double {
+            let d = began.duration(to: clock.now)
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        let parts = layout.parts
+        let candidatesOf = layout.candidatesOf
         let fixedHubs = (0..<hubCentre.count).filter { hubAlive[$0] && hubCentre[$0] >= siteCount && hubMW[$0] >= floorWithSlack }.count
 
         var totalBound = fixedHubs, exactSites = 0, exactParts = 0, solverSeconds = 0.0
@@ -302,11 +328,8 @@ extension MaxPSearch {
             for j in part { coverable += weight[j] }
             var bound = hubCount(coverable / floorMW, cap: candidatesOf[k].count)
             let current = currentObjective(part)
-            // CBC's tolerances are absolute (1e-6 to 1e-9): capacities beyond 10 TW a site (input
-            // that is surely an error) would make its answers meaningless, so such parts keep
-            // the heuristic's answer and the capacity bound.
             let numericallySafe = floorMW <= MaxPSearch.solverMWLimit && part.allSatisfy { weight[$0] <= MaxPSearch.solverMWLimit }
-            let wantExact = numericallySafe && !touchedByFixed[k] && (mode == .on || (mode == .auto && part.count <= siteLimit))
+            let wantExact = solvesExactly(layout, part: k, mode: mode, siteLimit: siteLimit)
             let left = seconds - elapsed()
             var partOptimal = false
             var partCostBound: Double? = nil

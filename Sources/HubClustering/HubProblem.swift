@@ -40,12 +40,15 @@ public struct HubClusteringOptions: Sendable, Hashable {
     /// Wall-clock budget for all exact solves and LP bounds together (seconds); a part the
     /// budget does not reach keeps the heuristic's answer and reports its gap.
     public var exactTimeLimitSeconds: Double
+    /// Wall-clock budget of the exact neighbourhood repair of the heuristic's hubs, in parts
+    /// the integer programme does not solve (seconds; 0 turns the repair off).
+    public var repairTimeLimitSeconds: Double
 
     public init(minHubMW: Double = 1000, maxRadiusKm: Double = FiberLatency.radiusKm(rttMs: 1.0, routeFactor: 1.5),
                 excludeMetroCentres: Bool = true, allowMetroMembers: Bool = false,
                 restarts: Int? = nil, maxPasses: Int = 50, seed: UInt64 = 20_240_601,
                 exact: HubExactMode = .auto, exactSiteLimit: Int = HubClusteringOptions.defaultExactSiteLimit,
-                exactTimeLimitSeconds: Double = 10) {
+                exactTimeLimitSeconds: Double = 10, repairTimeLimitSeconds: Double = 10) {
         self.minHubMW = minHubMW
         self.maxRadiusKm = maxRadiusKm
         self.excludeMetroCentres = excludeMetroCentres
@@ -56,6 +59,7 @@ public struct HubClusteringOptions: Sendable, Hashable {
         self.exact = exact
         self.exactSiteLimit = exactSiteLimit
         self.exactTimeLimitSeconds = exactTimeLimitSeconds
+        self.repairTimeLimitSeconds = repairTimeLimitSeconds
     }
 
     /// The part size up to which `auto` solves exactly (measured: docs/planners/hubs.md).
@@ -128,6 +132,8 @@ public struct HubClusteringResult: Sendable {
     public var bestRestart: Int
     /// Bounds and proof of optimality.
     public var optimality: HubOptimality
+    /// What the exact neighbourhood repair of the heuristic did.
+    public var repair: HubRepairStats
 }
 
 /// A request the engine cannot plan: options out of range (`usage`) or a site it cannot

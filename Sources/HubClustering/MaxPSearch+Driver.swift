@@ -50,11 +50,18 @@ extension MaxPSearch {
         }
         var snapshot = best?.snapshot ?? Snapshot(hubOf: hubOf, distKm: distKm, hubCentre: [], hubFixed: [])
         restore(snapshot)
+        // Parts the integer programme will not solve get the exact neighbourhood repair.
+        let layout = partLayout()
+        let repairParts = layout.parts.indices.filter {
+            !solvesExactly(layout, part: $0, mode: options.exact, siteLimit: options.exactSiteLimit)
+        }.map { layout.parts[$0] }
+        let repair = repairPhase(parts: repairParts, seconds: options.repairTimeLimitSeconds, progress: progress)
         let optimality = exactPhase(mode: options.exact, siteLimit: options.exactSiteLimit,
-                                    seconds: options.exactTimeLimitSeconds, progress: progress)
+                                    seconds: options.exactTimeLimitSeconds, layout: layout, progress: progress)
         snapshot = Snapshot(hubOf: hubOf, distKm: distKm, hubCentre: hubCentre, hubFixed: hubFixed)
         var result = makeResult(snapshot, restarts: restarts, bestRestart: best?.restart ?? 0)
         result.optimality = optimality
+        result.repair = repair
         return result
     }
 
@@ -128,6 +135,7 @@ extension MaxPSearch {
                                    restartsRun: restarts, bestRestart: bestRestart,
                                    optimality: HubOptimality(hubsUpperBound: hubs.count, hubCountOptimal: false, optimal: false,
                                                              hubCountGap: 0, costBoundMWKm: nil, costGap: nil, exactSites: 0,
-                                                             parts: 0, exactParts: 0, method: "heuristic", solverSeconds: 0))
+                                                             parts: 0, exactParts: 0, method: "heuristic", solverSeconds: 0),
+                                   repair: HubRepairStats())
     }
 }

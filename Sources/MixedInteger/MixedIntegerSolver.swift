@@ -28,12 +28,19 @@ public struct SolveLimits: Sendable {
     /// Stop when |objective − bound| ≤ absoluteGap (e.g. < 1 for an integer objective).
     public var absoluteGap: Double
     public var maxNodes: Int?
+    /// Branch and bound on the LP relaxation only: no preprocessing, no cut generators, no
+    /// primal heuristics. For many small models solved under a node limit (the hub repair's
+    /// windows), where CBC's root work — which no limit interrupts — would cost more than the
+    /// search, and the work done is then bounded by the node limit alone.
+    public var plainBranchAndBound: Bool
 
-    public init(timeSeconds: Double = 60, relativeGap: Double = 1e-9, absoluteGap: Double = 1e-9, maxNodes: Int? = nil) {
+    public init(timeSeconds: Double = 60, relativeGap: Double = 1e-9, absoluteGap: Double = 1e-9, maxNodes: Int? = nil,
+                plainBranchAndBound: Bool = false) {
         self.timeSeconds = timeSeconds
         self.relativeGap = relativeGap
         self.absoluteGap = absoluteGap
         self.maxNodes = maxNodes
+        self.plainBranchAndBound = plainBranchAndBound
     }
 }
 
@@ -197,6 +204,11 @@ final class CBCModelHandle {
         // Cgl when the limit struck mid-cut: a planner must not die, so neither is used.
         Cbc_setParameter(pointer, "log", "0")
         Cbc_setParameter(pointer, "slog", "0")
+        if limits.plainBranchAndBound {
+            Cbc_setParameter(pointer, "preprocess", "off")
+            Cbc_setParameter(pointer, "cuts", "off")
+            Cbc_setParameter(pointer, "heuristicsOnOff", "off")
+        }
     }
 
     /// A full assignment as the first incumbent. (`Cbc_setMIPStartI` in CBC 2.10.8 looks

@@ -75,13 +75,16 @@ struct HubsPlanner: Planner {
                           description: "Constructions with perturbed seed orders (0 = automatic by size)",
                           defaultValue: 0, minimum: 0, maximum: 10000),
             ParameterSpec(name: "exact", kind: .enum,
-                          description: "Solve the integer programme with CBC: auto = every independent part of at most --exact-max-sites sites, on = every part, off = heuristic only (bounds are reported in every mode)",
+                          description: "Solve the integer programme with CBC: auto = every independent part of at most --exact-max-sites sites, on = every part, off = heuristic only, with its exact neighbourhood repair (bounds are reported in every mode)",
                           defaultValue: "auto", choices: ["auto", "on", "off"]),
             ParameterSpec(name: "exact_max_sites", kind: .integer,
                           description: "With --exact auto, the largest part (sites that share candidate centres) solved exactly",
                           defaultValue: .number(Double(HubClusteringOptions.defaultExactSiteLimit)), minimum: 0, maximum: 100000),
             ParameterSpec(name: "exact_time_limit", kind: .number,
                           description: "Time for all exact solves and LP bounds together; parts not reached keep the heuristic's answer and report their gap",
+                          unit: "s", defaultValue: 10.0, minimum: 0, maximum: 86400),
+            ParameterSpec(name: "repair_time_limit", kind: .number,
+                          description: "Time for the exact neighbourhood repair of the heuristic's hubs (adjacent hubs and the sites around them re-packed by CBC, kept when that adds a hub) in parts not solved exactly; 0 = off",
                           unit: "s", defaultValue: 10.0, minimum: 0, maximum: 86400),
             ParameterSpec(name: "seed", kind: .integer, description: "Seed of the deterministic search", defaultValue: 1, minimum: 0, maximum: 1e15),
             ParameterSpec(name: "weight_power", kind: .number, description: "Weight of the decarbonised-power score", defaultValue: 0.25, minimum: 0, maximum: 100),
@@ -153,7 +156,8 @@ struct HubsPlanner: Planner {
             seed: UInt64(parameters.int("seed")),
             exact: HubExactMode(rawValue: parameters.string("exact") ?? "auto") ?? .auto,
             exactSiteLimit: parameters.int("exact_max_sites"),
-            exactTimeLimitSeconds: parameters.double("exact_time_limit"))
+            exactTimeLimitSeconds: parameters.double("exact_time_limit"),
+            repairTimeLimitSeconds: parameters.double("repair_time_limit"))
         let callback = progress.callback
         let result: HubClusteringResult
         do {

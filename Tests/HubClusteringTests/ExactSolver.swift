@@ -147,6 +147,38 @@ struct ExactHubSolver {
         return total
     }
 
+    /// The largest hub count alone (level 1 of the objective), component by component:
+    /// the enumeration of `solve()` without the capacity and cost levels, so larger tight
+    /// instances stay cheap.
+    static func maxHubCount(sites: [HubSite], options: HubClusteringOptions) -> Int {
+        let n = sites.count
+        var parent = Array(0..<n)
+        func find(_ x: Int) -> Int { var x = x; while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }; return x }
+        for i in 0..<n {
+            for j in (i + 1)..<max(i + 1, n) where Geodesic.distanceKm(sites[i].position, sites[j].position) <= 2 * options.maxRadiusKm {
+                let a = find(i), b = find(j)
+                if a != b { parent[max(a, b)] = min(a, b) }
+            }
+        }
+        var groups: [Int: [Int]] = [:]
+        for i in 0..<n { groups[find(i), default: []].append(i) }
+        var total = 0
+        for key in groups.keys.sorted() {
+            let solver = ExactHubSolver(sites: groups[key]!.map { sites[$0] }, options: options)
+            var best = 0
+            func extend(_ set: [Int], from start: Int) {
+                best = max(best, set.count)
+                for k in start..<solver.candidates.count {
+                    let next = set + [solver.candidates[k]]
+                    if solver.assign(next, feasibilityOnly: true) != nil { extend(next, from: k + 1) }
+                }
+            }
+            extend([], from: 0)
+            total += best
+        }
+        return total
+    }
+
     /// The optimal objective of one component.
     func solve() -> HubObjective {
         var maxP = 0
