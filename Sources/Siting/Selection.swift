@@ -78,8 +78,10 @@ public final class CellRanking {
     /// Cells already resolved (so that even a NaN total, which equals no bound, is released).
     private var settled: [Bool]
     private let resolve: ((ScoredCell) -> Double)?
-    /// The eligible cells below the threshold, not yet in the heap; and the threshold.
-    private var rest: [ScoredCell]
+    /// All the cells (the caller's array, shared, not copied): the eligible ones below
+    /// `threshold` (`restCount` of them) are not yet in the heap.
+    private let source: [ScoredCell]
+    private var restCount = 0
     private var threshold: Double
     /// Provisional cells resolved so far.
     public private(set) var resolvedCount = 0
@@ -111,14 +113,13 @@ public final class CellRanking {
             threshold = low + Double(bin) / scale
         }
         cells = []
-        rest = []
+        source = all
         if threshold == -.infinity {
             cells = all.filter(\.eligible)
         } else {
-            for c in all where c.eligible {
-                if c.upper >= threshold { cells.append(c) } else { rest.append(c) }
-            }
-            if rest.isEmpty { threshold = -.infinity }
+            for c in all where c.eligible && c.upper >= threshold { cells.append(c) }
+            restCount = eligible - cells.count
+            if restCount == 0 { threshold = -.infinity }
         }
         settled = cells.map(\.isExact)
         heap = (0..<Int32(cells.count)).map { $0 }
@@ -126,12 +127,14 @@ public final class CellRanking {
         while i >= 0 { siftDown(i); i -= 1 }
     }
 
-    /// The rest joins the heap (second stage).
+    /// The rest joins the heap (second stage), copied once from the caller's array (at
+    /// 250 m ≈ 5 M cells, 170 MB: no second copy held beside it).
     private func admitRest() {
         let start = cells.count
-        cells += rest
-        settled += rest.map(\.isExact)
-        rest = []
+        cells.reserveCapacity(start + restCount)
+        settled.reserveCapacity(start + restCount)
+        for c in source where c.eligible && !(c.upper >= threshold) { cells.append(c); settled.append(c.isExact) }
+        restCount = 0
         threshold = -.infinity
         heap += (Int32(start)..<Int32(cells.count)).map { $0 }
         var i = heap.count / 2 - 1
@@ -141,7 +144,7 @@ public final class CellRanking {
     /// The k-th best eligible cell (0-based), exact; nil past the last.
     public func cell(at k: Int) -> ScoredCell? {
         while produced.count <= k {
-            if !rest.isEmpty, heap.first.map({ !(cells[Int($0)].upper >= threshold) }) ?? true { admitRest() }
+            if restCount > 0, heap.first.map({ !(cells[Int($0)].upper >= threshold) }) ?? true { admitRest() }
             guard let top = heap.first else { return nil }
             let i = Int(top)
             if !settled[i] {

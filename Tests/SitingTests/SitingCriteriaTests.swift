@@ -223,6 +223,36 @@ struct SitingSelectionTests {
         }
     }
 
+    /// The ranking heaps the best cells first and the rest only when it reads past them: the
+    /// whole order must still be the oracle's (a full sort by exact total, row, column),
+    /// across that boundary, with ties, provisional cells and ineligible ones mixed in.
+    @Test("the lazy ranking's whole order equals a full sort, past its first stage")
+    func rankingOrder() {
+        var rng = SplitMix64(seed: 7)
+        for trial in 0..<3 {
+            var cells: [ScoredCell] = []
+            var exact: [Int64: Double] = [:]
+            for k in 0..<(3 * CellRanking.firstStage + 1234) {
+                let total = (rng.unit() * (trial == 0 ? 50 : 1e6)).rounded(.down) / (trial == 0 ? 50 : 1e6)
+                let slack = rng.unit() < 0.5 ? 0 : rng.unit() * 0.05
+                let cell = ScoredCell(row: Int32(k / 300), column: Int32(k % 300), total: total - slack, upper: total + slack,
+                                      excludedBits: rng.unit() < 0.1 ? 1 : 0, prefecture: 0, polygonBits: 0)
+                exact[Int64(cell.row) << 32 | Int64(cell.column)] = total
+                cells.append(cell)
+            }
+            let oracle = cells.filter(\.eligible).map { c in
+                (c.row, c.column, exact[Int64(c.row) << 32 | Int64(c.column)] ?? .nan)
+            }.sorted { a, b in a.2 != b.2 ? a.2 > b.2 : (a.0, a.1) < (b.0, b.1) }
+            let ranking = CellRanking(cells) { c in exact[Int64(c.row) << 32 | Int64(c.column)] ?? .nan }
+            for (i, o) in oracle.enumerated() {
+                let c = ranking.cell(at: i)
+                #expect(c?.row == o.0 && c?.column == o.1 && c?.total == o.2, "trial \(trial), rank \(i)")
+                if c?.row != o.0 || c?.column != o.1 { break }
+            }
+            #expect(ranking.cell(at: oracle.count) == nil)
+        }
+    }
+
     @Test("top N respects the spacing and takes the best eligible cells first")
     func spacing() throws {
         let engine = try SitingEngine(layers: Embedded.layers, options: SitingOptions())
