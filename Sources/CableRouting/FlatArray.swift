@@ -29,6 +29,10 @@ struct FlatArray<Element: BitwiseCopyable>: @unchecked Sendable {
 
     @inline(__always) subscript(index: Int) -> Element { base[index] }
 
+    /// The first element, for loops that must not retain the storage per access: valid only
+    /// while this array (or a copy of it) is alive, which the caller guarantees.
+    @inline(__always) var unsafeBase: UnsafePointer<Element> { base }
+
     @inline(__always)
     func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
         try withExtendedLifetime(owner) { try body(UnsafeBufferPointer(start: base, count: count)) }

@@ -59,22 +59,23 @@ struct RouteSearch {
         grid.projection.unit(x: grid.minX + gx * grid.cellKm, y: grid.minY + gy * grid.cellKm)
     }
 
+    /// Whether a fine cell (index into the fine flags) at grid position (gx, gy) is open.
     @inline(__always)
-    func inApproach(_ gx: Double, _ gy: Double) -> Bool {
+    func fineOpen(_ k: Int, _ gx: Double, _ gy: Double) -> Bool {
+        Self.fineOpen(lattice.fineFlags[k], gx, gy, approaches: approaches)
+    }
+
+    /// A fine cell with these flags at grid position (gx, gy): free water, or water that no
+    /// passage cut closes inside an approach circle.
+    @inline(__always)
+    static func fineOpen(_ flags: UInt8, _ gx: Double, _ gy: Double, approaches: [Approach]) -> Bool {
+        if flags & SeaLattice.Fine.free != 0 { return true }
+        if flags & (SeaLattice.Fine.water | SeaLattice.Fine.cut) != SeaLattice.Fine.water { return false }
         for a in approaches {
             let dx = gx - a.gx, dy = gy - a.gy
             if dx * dx + dy * dy <= a.radius2 { return true }
         }
         return false
-    }
-
-    /// Whether a fine cell (index into the fine flags) at grid position (gx, gy) is open.
-    @inline(__always)
-    func fineOpen(_ k: Int, _ gx: Double, _ gy: Double) -> Bool {
-        let f = lattice.fineFlags[k]
-        if f & SeaLattice.Fine.free != 0 { return true }
-        if f & (SeaLattice.Fine.water | SeaLattice.Fine.cut) != SeaLattice.Fine.water { return false }
-        return !approaches.isEmpty && inApproach(gx, gy)
     }
 
     /// Whether a node is open for this query. Coarse nodes of refined blocks are the search
@@ -103,7 +104,7 @@ struct RouteSearch {
         let f = Double(factor)
         let block = lattice.blockSize
         let w = grid.width
-        let radius = skipping?.squares.radius, tiles = skipping?.blockedTiles
+        let radius = skipping?.squares.radius.unsafeBase, tiles = skipping?.blockedTiles
         let side = UniformSquares.tileSide, tilesPerRow = (w + side - 1) / side
         // A square is crossed whole only where no blocked cell of this query lies within it.
         @inline(__always) func skipRadius(_ i: Int, _ j: Int, _ cell: Int) -> Int {
@@ -115,46 +116,46 @@ struct RouteSearch {
             let li = i % side, lj = j % side
             return min(r, (tileDistance - 1) * side + min(li, side - 1 - li, lj, side - 1 - lj))
         }
+        // The rasters are read through their base pointers: `self` holds their storage for
+        // the whole call, and the traversal's closure then captures no reference (copying
+        // the search into it cost a retain and release of every array per segment).
+        let kinds = lattice.coarseKind.unsafeBase, coarseFlags = lattice.coarseFlags.unsafeBase
+        let m = multiplier.unsafeBase, fine = lattice.fineFlags.unsafeBase
+        let approaches = self.approaches
         let ok = blocked.withUnsafeBufferPointer { blockedCells in
-            lattice.coarseKind.withUnsafeBufferPointer { kinds in
-                lattice.coarseFlags.withUnsafeBufferPointer { coarseFlags in
-                    multiplier.withUnsafeBufferPointer { m in
-                        SeaGrid.supercover(ax, ay, bx, by, width: w, height: grid.height, skipRadius: skipRadius) { cell, t0, t1 in
-                            if cell < 0 || blockedCells[cell] { return false }
-                            let kind = kinds[cell]
-                            if kind == SeaLattice.blockedKind { return false }
-                            if kind >= 0 {
-                                let summary = coarseFlags[cell]
-                                if summary & SeaLattice.Coarse.noWater != 0 { return false }
-                                if summary & SeaLattice.Coarse.allFree == 0 {
-                                    let ci = Double(cell % w), cj = Double(cell / w)
-                                    let base = Int(kind) * block
-                                    let limit = f - 1e-9
-                                    let u0 = min(max((ax + (bx - ax) * t0 - ci) * f, 0), limit)
-                                    let v0 = min(max((ay + (by - ay) * t0 - cj) * f, 0), limit)
-                                    if t1 <= t0 {
-                                        let lx = Int(u0), ly = Int(v0)
-                                        let gx = ci + (Double(lx) + 0.5) / f, gy = cj + (Double(ly) + 0.5) / f
-                                        return fineOpen(base + ly * factor + lx, gx, gy)
-                                    }
-                                    let u1 = min(max((ax + (bx - ax) * t1 - ci) * f, 0), limit)
-                                    let v1 = min(max((ay + (by - ay) * t1 - cj) * f, 0), limit)
-                                    let clear = SeaGrid.supercover(u0, v0, u1, v1, width: factor, height: factor) { local, _, _ in
-                                        if local < 0 { return true }
-                                        let lx = local % factor, ly = local / factor
-                                        let gx = ci + (Double(lx) + 0.5) / f, gy = cj + (Double(ly) + 0.5) / f
-                                        return fineOpen(base + local, gx, gy)
-                                    }
-                                    if !clear { return false }
-                                }
-                            }
-                            let mc = m[cell]
-                            weighted += (t1 - t0) * Double(mc)
-                            if mc > maxMultiplier { maxMultiplier = mc }
-                            return true
+            SeaGrid.supercover(ax, ay, bx, by, width: w, height: grid.height, skipRadius: skipRadius) { cell, t0, t1 in
+                if cell < 0 || blockedCells[cell] { return false }
+                let kind = kinds[cell]
+                if kind == SeaLattice.blockedKind { return false }
+                if kind >= 0 {
+                    let summary = coarseFlags[cell]
+                    if summary & SeaLattice.Coarse.noWater != 0 { return false }
+                    if summary & SeaLattice.Coarse.allFree == 0 {
+                        let ci = Double(cell % w), cj = Double(cell / w)
+                        let base = Int(kind) * block
+                        let limit = f - 1e-9
+                        let u0 = min(max((ax + (bx - ax) * t0 - ci) * f, 0), limit)
+                        let v0 = min(max((ay + (by - ay) * t0 - cj) * f, 0), limit)
+                        if t1 <= t0 {
+                            let lx = Int(u0), ly = Int(v0)
+                            let gx = ci + (Double(lx) + 0.5) / f, gy = cj + (Double(ly) + 0.5) / f
+                            return Self.fineOpen(fine[base + ly * factor + lx], gx, gy, approaches: approaches)
                         }
+                        let u1 = min(max((ax + (bx - ax) * t1 - ci) * f, 0), limit)
+                        let v1 = min(max((ay + (by - ay) * t1 - cj) * f, 0), limit)
+                        let clear = SeaGrid.supercover(u0, v0, u1, v1, width: factor, height: factor) { local, _, _ in
+                            if local < 0 { return true }
+                            let lx = local % factor, ly = local / factor
+                            let gx = ci + (Double(lx) + 0.5) / f, gy = cj + (Double(ly) + 0.5) / f
+                            return Self.fineOpen(fine[base + local], gx, gy, approaches: approaches)
+                        }
+                        if !clear { return false }
                     }
                 }
+                let mc = m[cell]
+                weighted += (t1 - t0) * Double(mc)
+                if mc > maxMultiplier { maxMultiplier = mc }
+                return true
             }
         }
         guard ok else { return nil }
