@@ -650,19 +650,16 @@ public struct CableRouter: Sendable {
         return result
     }
 
+    /// Whether `p` lies within `limit` km of a line of `g`, measured in the local tangent
+    /// plane at `p` (GeoCore).
     func distanceToLines(_ g: Geometry, _ p: Position, within limit: Double) -> Bool {
-        let kx = 111.32 * cos(p.lat * .pi / 180), ky = 111.2
+        let plane = LocalTangentPlane(at: p)
         var hit = false
         SeaSurface.forEachLine(g) { line in
             guard !hit, line.count >= 2 else { return }
-            for k in 1..<line.count {
-                let ax = (line[k - 1].lon - p.lon) * kx, ay = (line[k - 1].lat - p.lat) * ky
-                let bx = (line[k].lon - p.lon) * kx, by = (line[k].lat - p.lat) * ky
-                let dx = bx - ax, dy = by - ay
-                let len2 = dx * dx + dy * dy
-                let t = len2 > 0 ? max(0, min(1, -(ax * dx + ay * dy) / len2)) : 0
-                let qx = ax + t * dx, qy = ay + t * dy
-                if qx * qx + qy * qy <= limit * limit { hit = true; return }
+            for k in 1..<line.count where plane.closest(on: line[k - 1], line[k], to: p).meters <= limit * 1000 {
+                hit = true
+                return
             }
         }
         return hit

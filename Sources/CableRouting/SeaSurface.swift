@@ -326,22 +326,11 @@ public struct SeaSurface: Sendable {
         return n >= 0 && lattice.isOcean(n)
     }
 
+    /// Whether `p` lies in some polygon of `g` (GeoCore's ring containment and edge rule).
     static func geometry(_ g: Geometry, contains p: Position) -> Bool {
         var inside = false
         forEachPolygon(g) { rings in
-            if inside { return }
-            var crossing = false
-            for ring in rings where ring.count >= 2 {
-                var j = ring.count - 1
-                for i in 0..<ring.count {
-                    let a = ring[i], b = ring[j]
-                    if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
-                        crossing.toggle()
-                    }
-                    j = i
-                }
-            }
-            if crossing { inside = true }
+            if !inside && Planar.contains(rings: rings, p) { inside = true }
         }
         return inside
     }

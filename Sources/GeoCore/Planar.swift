@@ -1,5 +1,5 @@
 /// The planar primitives every engine shares: ring containment, point–segment and
-/// segment–segment distance. Coordinates are (x, y) in any planar frame — lon/lat degrees
+/// segment–segment distance, segment intersection. Coordinates are (x, y) in any planar frame — lon/lat degrees
 /// treated as a plane (as GEOS and RFC 7946 consumers do) or metres in a local tangent
 /// plane (`LocalTangentPlane`). One implementation each; engines do not keep copies.
 public enum Planar {
@@ -73,6 +73,36 @@ public enum Planar {
         if ((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0)) { return 0 }
         return min(min(distance(from: a, toSegment: c, d), distance(from: b, toSegment: c, d)),
                    min(distance(from: c, toSegment: a, b), distance(from: d, toSegment: a, b)))
+    }
+
+    /// Whether the closed segments a–b and c–d share a point: a proper crossing, an end
+    /// touching the other segment, or a collinear overlap all count (GEOS `intersects` on
+    /// two LineStrings; a zero-length segment is its point). Signs of `orient`, so the
+    /// answer is exact for inputs whose orientation products round correctly (the classic
+    /// test, e.g. Cormen et al., *Introduction to Algorithms*, §33.1). O(1).
+    @inlinable
+    public static func intersects(segment a: Position, _ b: Position, segment c: Position, _ d: Position) -> Bool {
+        let o1 = orient(c, d, a), o2 = orient(c, d, b), o3 = orient(a, b, c), o4 = orient(a, b, d)
+        if ((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0)) { return true }
+        @inline(__always) func within(_ u: Position, _ v: Position, _ p: Position) -> Bool {
+            min(u.x, v.x) <= p.x && p.x <= max(u.x, v.x) && min(u.y, v.y) <= p.y && p.y <= max(u.y, v.y)
+        }
+        return (o1 == 0 && within(c, d, a)) || (o2 == 0 && within(c, d, b))
+            || (o3 == 0 && within(a, b, c)) || (o4 == 0 && within(a, b, d))
+    }
+
+    /// Where segments a–b and c–d meet in one point: `t` along a→b and `u` along c→d, both
+    /// in 0…1 (the point is a + t·(b − a) = c + u·(d − c)). Nil when they do not meet, and
+    /// when they are parallel — a collinear overlap has no single point and a zero-length
+    /// segment no direction. The parameters come from the same orientations as
+    /// `intersects(segment:_:segment:_:)`, so the two never disagree on a crossing. O(1).
+    @inlinable
+    public static func intersection(segment a: Position, _ b: Position,
+                                    segment c: Position, _ d: Position) -> (t: Double, u: Double)? {
+        let o1 = orient(c, d, a), o2 = orient(c, d, b), o3 = orient(a, b, c), o4 = orient(a, b, d)
+        // orient(c, d, a + t·(b − a)) = o1 + t·(o2 − o1) vanishes at t = o1 / (o1 − o2).
+        guard o1 != o2, o3 != o4, intersects(segment: a, b, segment: c, d) else { return nil }
+        return (min(max(o1 / (o1 - o2), 0), 1), min(max(o3 / (o3 - o4), 0), 1))
     }
 
     /// Distance from `p` to the nearest edge of any ring. O(vertices).

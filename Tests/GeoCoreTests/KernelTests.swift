@@ -113,6 +113,97 @@ struct KernelTests {
         }
     }
 
+    // MARK: Segment intersection
+
+    struct IntersectionCase: Sendable, CustomStringConvertible {
+        let name: String
+        let segments: (Position, Position, Position, Position)
+        let intersects: Bool
+        /// Where they meet (a + t·(b − a)), when in one point and not parallel.
+        let point: Position?
+        var description: String { name }
+    }
+
+    /// Closed segments: touching ends and collinear overlaps intersect; a single meeting
+    /// point is reported only for segments that are not parallel.
+    static let intersections: [IntersectionCase] = [
+        IntersectionCase(name: "proper crossing", segments: (Position(0, 0), Position(2, 2), Position(0, 2), Position(2, 0)),
+                         intersects: true, point: Position(1, 1)),
+        IntersectionCase(name: "disjoint", segments: (Position(0, 0), Position(1, 0), Position(0, 1), Position(1, 2)),
+                         intersects: false, point: nil),
+        IntersectionCase(name: "T-junction (an end on the other's interior)",
+                         segments: (Position(0, 0), Position(2, 0), Position(1, 0), Position(1, 3)), intersects: true, point: Position(1, 0)),
+        IntersectionCase(name: "shared end", segments: (Position(0, 0), Position(1, 1), Position(1, 1), Position(2, 0)),
+                         intersects: true, point: Position(1, 1)),
+        IntersectionCase(name: "lines cross beyond the ends", segments: (Position(0, 0), Position(1, 1), Position(3, 0), Position(2, 1)),
+                         intersects: false, point: nil),
+        IntersectionCase(name: "collinear overlap", segments: (Position(0, 0), Position(2, 0), Position(1, 0), Position(3, 0)),
+                         intersects: true, point: nil),
+        IntersectionCase(name: "collinear, end to end", segments: (Position(0, 0), Position(1, 0), Position(1, 0), Position(2, 0)),
+                         intersects: true, point: nil),
+        IntersectionCase(name: "collinear, apart", segments: (Position(0, 0), Position(1, 0), Position(2, 0), Position(3, 0)),
+                         intersects: false, point: nil),
+        IntersectionCase(name: "parallel", segments: (Position(0, 0), Position(2, 0), Position(0, 1), Position(2, 1)),
+                         intersects: false, point: nil),
+        IntersectionCase(name: "zero-length segment on the other", segments: (Position(1, 0), Position(1, 0), Position(0, 0), Position(2, 0)),
+                         intersects: true, point: nil),
+        IntersectionCase(name: "zero-length segment off the line", segments: (Position(1, 1), Position(1, 1), Position(0, 0), Position(2, 0)),
+                         intersects: false, point: nil),
+    ]
+
+    @Test("segment intersection: the closed-segment rule, row by row", arguments: intersections)
+    func intersectionTable(_ c: IntersectionCase) throws {
+        let (a, b, p, q) = c.segments
+        let geos = GEOSContext()
+        func geometry(_ u: Position, _ v: Position) -> Geometry { u == v ? .point(u) : .lineString([u, v]) }
+        #expect(try geos.intersects(geometry(a, b), geometry(p, q)) == c.intersects, "the row disagrees with GEOS")
+        #expect(Planar.intersects(segment: a, b, segment: p, q) == c.intersects)
+        #expect(Planar.intersects(segment: p, q, segment: a, b) == c.intersects)
+        let meeting = Planar.intersection(segment: a, b, segment: p, q)
+        #expect((meeting != nil) == (c.point != nil))
+        if let meeting, let point = c.point {
+            #expect(Position(a.x + meeting.t * (b.x - a.x), a.y + meeting.t * (b.y - a.y)) == point)
+            #expect(Position(p.x + meeting.u * (q.x - p.x), p.y + meeting.u * (q.y - p.y)) == point)
+        }
+    }
+
+    /// Random segments on a small integer lattice (so touching ends, T-junctions and
+    /// collinear overlaps are common and every orientation is exact) and random real
+    /// segments: the predicate is GEOS `intersects`, the meeting point GEOS `intersection`.
+    @Test("segment intersection agrees with GEOS (lattice and real coordinates)")
+    func intersectionMatchesGEOS() throws {
+        let geos = GEOSContext()
+        var random = SplitMix64(seed: 13)
+        var touching = 0, crossing = 0
+        for k in 0..<6000 {
+            let lattice = k % 2 == 0
+            func point() -> Position {
+                lattice ? Position(Double(Int.random(in: 0...4, using: &random)), Double(Int.random(in: 0...4, using: &random)))
+                        : Position(Double.random(in: 130...140, using: &random), Double.random(in: 30...40, using: &random))
+            }
+            let a = point(), b = point(), c = point(), d = point()
+            func geometry(_ u: Position, _ v: Position) -> Geometry { u == v ? .point(u) : .lineString([u, v]) }
+            let expected = try geos.intersects(geometry(a, b), geometry(c, d))
+            #expect(Planar.intersects(segment: a, b, segment: c, d) == expected, "\(a) \(b) \(c) \(d)")
+            let meeting = Planar.intersection(segment: a, b, segment: c, d)
+            let parallel = Planar.orient(c, d, a) == Planar.orient(c, d, b) || Planar.orient(a, b, c) == Planar.orient(a, b, d)
+            #expect((meeting != nil) == (expected && !parallel), "\(a) \(b) \(c) \(d)")
+            guard let meeting else { continue }
+            guard case .point(let point) = try geos.intersection(geometry(a, b), geometry(c, d)) else {
+                Issue.record("GEOS gives no single point for \(a) \(b) \(c) \(d)")
+                continue
+            }
+            let onAB = Position(a.x + meeting.t * (b.x - a.x), a.y + meeting.t * (b.y - a.y))
+            let onCD = Position(c.x + meeting.u * (d.x - c.x), c.y + meeting.u * (d.y - c.y))
+            let tolerance = lattice ? 1e-12 : 1e-9
+            #expect(abs(onAB.x - point.x) <= tolerance && abs(onAB.y - point.y) <= tolerance, "\(onAB) vs \(point)")
+            #expect(abs(onCD.x - point.x) <= tolerance && abs(onCD.y - point.y) <= tolerance, "\(onCD) vs \(point)")
+            if meeting.t == 0 || meeting.t == 1 || meeting.u == 0 || meeting.u == 1 { touching += 1 } else { crossing += 1 }
+        }
+        // Both kinds were exercised.
+        #expect(touching > 100 && crossing > 100, "touching \(touching), crossing \(crossing)")
+    }
+
     @Test("distance to a ring boundary agrees with GEOS")
     func boundaryDistance() throws {
         let geos = GEOSContext()
