@@ -11,9 +11,9 @@ public struct LandIndex: Sendable {
         var box: BoundingBox
     }
     let polygons: [Polygon]
-    /// Coastline segment k runs from `coastStarts[k]` to `coastEnds[k]` (lon/lat).
-    let coastStarts: [Position]
-    let coastEnds: [Position]
+    /// Coastline segments, flattened: (ax, ay, bx, by) in degrees (half the memory of two
+    /// `Position` arrays).
+    let segments: [SIMD4<Double>]
     /// The coastline segments bucketed by lon/lat cell (GeoCore's bucket grid).
     let coast: BucketGrid
 
@@ -48,14 +48,18 @@ public struct LandIndex: Sendable {
                 }
             }
         }
-        coastStarts = starts
-        coastEnds = ends
+        segments = zip(starts, ends).map { SIMD4($0.x, $0.y, $1.x, $1.y) }
         let box = all ?? BoundingBox(minX: 0, minY: 0, maxX: 1, maxY: 1)
         coast = BucketGrid(frame: GridFrame(covering: box, dLon: bucketDegrees, dLat: bucketDegrees),
                            starts: starts, ends: ends)
     }
 
     public var isEmpty: Bool { polygons.isEmpty }
+
+    @inline(__always) func segment(_ k: Int) -> (a: Position, b: Position) {
+        let s = segments[k]
+        return (Position(s.x, s.y), Position(s.z, s.w))
+    }
 
     /// Whether `p` lies in land: in some polygon, by GeoCore's ring containment (even–odd
     /// over the polygon's rings, so a point in a hole is at sea). On a coastline edge the
@@ -73,7 +77,7 @@ public struct LandIndex: Sendable {
         guard plane.metresPerDegreeLon > 1e-3 else { return nil }
         var best: (Position, Double)?
         coast.forEachCandidate(in: plane.box(around: p, meters: radiusKm * 1000)) { index in
-            let a = coastStarts[index], b = coastEnds[index]
+            let (a, b) = segment(index)
             let closest = plane.closest(on: a, b, to: p)
             let d = closest.meters / 1000
             if d <= radiusKm, best.map({ d < $0.1 }) ?? true {
@@ -92,7 +96,7 @@ public struct LandIndex: Sendable {
         var found: [Int: (Position, Double)] = [:]
         coast.forEachCandidate(in: plane.box(around: p, meters: radiusKm * 1000)) { index in
             if found[index] != nil { return true }
-            let a = coastStarts[index], b = coastEnds[index]
+            let (a, b) = segment(index)
             let closest = plane.closest(on: a, b, to: p)
             let d = closest.meters / 1000
             if d <= radiusKm { found[index] = (Position(a.x + closest.t * (b.x - a.x), a.y + closest.t * (b.y - a.y)), d) }
@@ -115,9 +119,10 @@ public struct LandIndex: Sendable {
         var best = limit
         let pa = plane.project(a), pb = plane.project(b)
         coast.forEachCandidate(in: box) { index in
-            let d = Planar.distance(segment: pa, pb, toSegment: plane.project(coastStarts[index]), plane.project(coastEnds[index]))
-            if d < best { best = d }
-            return d > 0
+            let (c, d) = segment(index)
+            let distance = Planar.distance(segment: pa, pb, toSegment: plane.project(c), plane.project(d))
+            if distance < best { best = distance }
+            return distance > 0
         }
         return best < limit ? best / 1000 : nil
     }
@@ -136,7 +141,8 @@ public struct LandIndex: Sendable {
         let box = BoundingBox(minX: min(origin.x, end.x), minY: min(origin.y, end.y), maxX: max(origin.x, end.x), maxY: max(origin.y, end.y))
         var best: Double?
         coast.forEachCandidate(in: box) { index in
-            let c = plane.project(coastStarts[index]), d = plane.project(coastEnds[index])
+            let (a, b) = segment(index)
+            let c = plane.project(a), d = plane.project(b)
             guard let meeting = Planar.intersection(segment: o, e, segment: c, d) else { return true }
             let t = meeting.t * reach
             if t > length, best.map({ t < $0 }) ?? true { best = t }
@@ -151,7 +157,8 @@ public struct LandIndex: Sendable {
     public func segmentTouchesLand(_ a: Position, _ b: Position) -> Bool {
         let box = BoundingBox(minX: min(a.x, b.x), minY: min(a.y, b.y), maxX: max(a.x, b.x), maxY: max(a.y, b.y))
         let clear = coast.forEachCandidate(in: box) { index in
-            !Planar.intersects(segment: a, b, segment: coastStarts[index], coastEnds[index])
+            let (c, d) = segment(index)
+            return !Planar.intersects(segment: a, b, segment: c, d)
         }
         return !clear || contains(a)
     }

@@ -439,9 +439,9 @@ extension SeaLattice {
 
         // Coastline segments on the plane.
         var segments: [PlaneSegment] = []
-        segments.reserveCapacity(land.coastStarts.count)
-        for k in land.coastStarts.indices {
-            guard let a = grid.gridCoordinates(land.coastStarts[k]), let b = grid.gridCoordinates(land.coastEnds[k]) else { continue }
+        segments.reserveCapacity(land.segments.count)
+        for s in land.segments {
+            guard let a = grid.gridCoordinates(Position(s.x, s.y)), let b = grid.gridCoordinates(Position(s.z, s.w)) else { continue }
             let mx = grid.minX + (a.gx + b.gx) / 2 * grid.cellKm, my = grid.minY + (a.gy + b.gy) / 2 * grid.cellKm
             let m = groundMetric(x: mx, y: my)
             let c = grid.cellKm
