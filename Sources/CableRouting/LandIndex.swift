@@ -11,8 +11,7 @@ public struct LandIndex: Sendable {
         var box: BoundingBox
     }
     let polygons: [Polygon]
-    /// Coastline segments, flattened: (ax, ay, bx, by) in degrees (half the memory of two
-    /// `Position` arrays).
+    /// Coastline segments, flattened: (ax, ay, bx, by) in degrees.
     let segments: [SIMD4<Double>]
     /// The coastline segments bucketed by lon/lat cell (GeoCore's bucket grid).
     let coast: BucketGrid
@@ -37,21 +36,22 @@ public struct LandIndex: Sendable {
         }
         land.forEach(visit)
         self.polygons = polygons
-        var starts: [Position] = [], ends: [Position] = []
+        var segments: [SIMD4<Double>] = []
         var all: BoundingBox?
         for polygon in polygons {
             if all == nil { all = polygon.box } else { all?.include(polygon.box) }
             for ring in polygon.rings where ring.count >= 2 {
                 for k in 1..<ring.count {
-                    starts.append(ring[k - 1])
-                    ends.append(ring[k])
+                    segments.append(SIMD4(ring[k - 1].x, ring[k - 1].y, ring[k].x, ring[k].y))
                 }
             }
         }
-        segments = zip(starts, ends).map { SIMD4($0.x, $0.y, $1.x, $1.y) }
+        self.segments = segments
         let box = all ?? BoundingBox(minX: 0, minY: 0, maxX: 1, maxY: 1)
         coast = BucketGrid(frame: GridFrame(covering: box, dLon: bucketDegrees, dLat: bucketDegrees),
-                           starts: starts, ends: ends)
+                           count: segments.count) { k in
+            (Position(segments[k].x, segments[k].y), Position(segments[k].z, segments[k].w))
+        }
     }
 
     public var isEmpty: Bool { polygons.isEmpty }

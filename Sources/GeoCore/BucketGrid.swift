@@ -79,15 +79,23 @@ public struct BucketGrid: Sendable {
     /// Buckets segment k = starts[k]–ends[k] into every cell its bounding box meets
     /// (clamped to the frame).
     public init(frame: GridFrame, starts: [Position], ends: [Position]) {
-        precondition(starts.count == ends.count && starts.count < Int(Int32.max))
+        precondition(starts.count == ends.count)
+        self.init(frame: frame, count: starts.count) { (starts[$0], ends[$0]) }
+    }
+
+    /// Buckets segments 0..<count, segment k given by `segment(k)` (its two ends), for
+    /// callers that keep their segments in another layout; `segment` is called twice per
+    /// segment.
+    public init(frame: GridFrame, count: Int, segment: (Int) -> (Position, Position)) {
+        precondition(count >= 0 && count < Int(Int32.max))
         self.frame = frame
         let cellCount = frame.cellCount
         var counts = [Int32](repeating: 0, count: cellCount + 1)
-        Self.forEachCell(frame, starts, ends) { cell, _ in counts[cell + 1] += 1 }
+        Self.forEachCell(frame, count, segment) { cell, _ in counts[cell + 1] += 1 }
         for c in 0..<cellCount { counts[c + 1] += counts[c] }
         var fill = counts
         var items = [Int32](repeating: 0, count: Int(counts[cellCount]))
-        Self.forEachCell(frame, starts, ends) { cell, k in
+        Self.forEachCell(frame, count, segment) { cell, k in
             items[Int(fill[cell])] = Int32(k)
             fill[cell] += 1
         }
@@ -100,10 +108,10 @@ public struct BucketGrid: Sendable {
         self.init(frame: frame, starts: points, ends: points)
     }
 
-    private static func forEachCell(_ frame: GridFrame, _ starts: [Position], _ ends: [Position],
+    private static func forEachCell(_ frame: GridFrame, _ count: Int, _ segment: (Int) -> (Position, Position),
                                     _ body: (Int, Int) -> Void) {
-        for k in 0..<starts.count {
-            let a = starts[k], b = ends[k]
+        for k in 0..<count {
+            let (a, b) = segment(k)
             let j0 = frame.column(min(a.x, b.x)), j1 = frame.column(max(a.x, b.x))
             let i0 = frame.row(min(a.y, b.y)), i1 = frame.row(max(a.y, b.y))
             for i in i0...i1 { for j in j0...j1 { body(i * frame.columns + j, k) } }
