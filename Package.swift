@@ -29,10 +29,10 @@ let package = Package(
                        providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPROJ", pkgConfig: "proj",
                        providers: [.apt(["libproj-dev", "proj-data"])]),
-        // COIN-OR CBC 2.10 (mixed-integer programming; EPL-2.0). Why CBC and not HiGHS or
-        // GLPK: see Sources/MixedInteger/MixedIntegerSolver.swift.
-        .systemLibrary(name: "CCBC", pkgConfig: "cbc",
-                       providers: [.apt(["coinor-libcbc-dev"])]),
+        // COIN-OR CBC 2.10 (mixed-integer programming; EPL-2.0), header only: the library is
+        // loaded at the first solve (Sources/CCBC/shim.h says why). Why CBC and not HiGHS or
+        // GLPK: see Sources/MixedInteger/MixedIntegerSolver.swift. Debian: coinor-libcbc-dev.
+        .systemLibrary(name: "CCBC"),
 
         // Geometry, GeoJSON I/O, GEOS/PROJ bridges, geodesics, mesh codes, spatial index.
         .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ"]),

@@ -106,8 +106,10 @@ public struct MixedIntegerError: Error, CustomStringConvertible, Sendable {
 public enum MixedIntegerSolver {
     private static let solveLock = NSLock()
 
-    /// CBC's version string, e.g. "2.10.8".
-    public static var version: String { String(cString: Cbc_getVersion()) }
+    /// CBC's version string, e.g. "2.10.8" ("unavailable" when CBC cannot be loaded).
+    public static var version: String {
+        (try? CBCLibrary.loaded.get()).flatMap { $0.Cbc_getVersion() }.map { String(cString: $0) } ?? "unavailable"
+    }
 
     /// Solves the model. `start` is an optional feasible assignment (one value per column)
     /// handed to CBC as its first incumbent, so a limited solve is never worse than it.
@@ -126,9 +128,10 @@ public enum MixedIntegerSolver {
         for r in 0..<model.constraintCount where model.rowLower[r].isNaN || model.rowUpper[r].isNaN {
             throw MixedIntegerError(message: "row \(r): right-hand side is not a number")
         }
+        let cbc = try CBCLibrary.loaded.get()
         solveLock.lock()
         defer { solveLock.unlock() }
-        let handle = CBCModelHandle()
+        let handle = try CBCModelHandle(cbc)
         handle.load(model)
         handle.configure(limits)
         if let start, start.count == model.variableCount, model.violation(start) <= 1e-6 {
@@ -150,18 +153,39 @@ public enum MixedIntegerSolver {
     }
 }
 
+/// CBC's C interface, loaded at the first solve (`Sources/CCBC/shim.h` says why).
+enum CBCLibrary {
+    /// The function table, or why CBC cannot be used (the callers then keep their
+    /// heuristic answers, as after any solver failure).
+    static let loaded: Result<WattBitCBC, MixedIntegerError> = {
+        // One BLAS thread: the LP solves here are small, and OpenBLAS's extra threads
+        // busy-wait. OpenBLAS reads this once, when it is loaded; a user's own setting wins.
+        setenv("OPENBLAS_NUM_THREADS", "1", 0)
+        let table = UnsafeMutablePointer<WattBitCBC>.allocate(capacity: 1)
+        defer { table.deallocate() }
+        UnsafeMutableRawPointer(table).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<WattBitCBC>.size)
+        if let failure = wattbit_cbc_load(table) {
+            return .failure(MixedIntegerError(message: "the CBC solver library cannot be loaded (\(String(cString: failure))); "
+                                              + "install coinor-libcbc-dev (tools/setup does)"))
+        }
+        return .success(table.pointee)
+    }()
+}
+
 /// Owns one `Cbc_Model`. Freed in deinit; used by one thread at a time (under the solve
 /// lock), never stored beyond one solve, never public.
 final class CBCModelHandle {
+    let cbc: WattBitCBC
     let pointer: UnsafeMutableRawPointer
 
-    init() {
-        guard let p = Cbc_newModel() else { fatalError("Cbc_newModel failed: out of memory") }
+    init(_ cbc: WattBitCBC) throws {
+        guard let p = cbc.Cbc_newModel() else { throw MixedIntegerError(message: "CBC could not create a model (out of memory)") }
+        self.cbc = cbc
         pointer = p
-        Cbc_setLogLevel(pointer, 0)
+        cbc.Cbc_setLogLevel(pointer, 0)
     }
 
-    deinit { Cbc_deleteModel(pointer) }
+    deinit { cbc.Cbc_deleteModel(pointer) }
 
     /// Loads the model column-wise (CBC's native layout) in one call.
     func load(_ model: LinearModel) {
@@ -186,62 +210,62 @@ final class CBCModelHandle {
         let collb = model.lower.map(finite), colub = model.upper.map(finite)
         let rowlb = model.rowLower.map(finite), rowub = model.rowUpper.map(finite)
         let obj = model.cost
-        Cbc_loadProblem(pointer, Int32(n), Int32(model.constraintCount), start, index, value,
+        cbc.Cbc_loadProblem(pointer, Int32(n), Int32(model.constraintCount), start, index, value,
                         collb, colub, obj, rowlb, rowub)
-        for k in 0..<n where model.integer[k] { Cbc_setInteger(pointer, Int32(k)) }
-        Cbc_setObjSense(pointer, model.direction == .maximise ? -1 : 1)
+        for k in 0..<n where model.integer[k] { cbc.Cbc_setInteger(pointer, Int32(k)) }
+        cbc.Cbc_setObjSense(pointer, model.direction == .maximise ? -1 : 1)
     }
 
     func configure(_ limits: SolveLimits) {
-        Cbc_setMaximumSeconds(pointer, max(0.01, limits.timeSeconds))
-        Cbc_setAllowableFractionGap(pointer, max(0, limits.relativeGap))
-        Cbc_setAllowableGap(pointer, max(0, limits.absoluteGap))
-        if let nodes = limits.maxNodes { Cbc_setMaximumNodes(pointer, Int32(clamping: nodes)) }
+        cbc.Cbc_setMaximumSeconds(pointer, max(0.01, limits.timeSeconds))
+        cbc.Cbc_setAllowableFractionGap(pointer, max(0, limits.relativeGap))
+        cbc.Cbc_setAllowableGap(pointer, max(0, limits.absoluteGap))
+        if let nodes = limits.maxNodes { cbc.Cbc_setMaximumNodes(pointer, Int32(clamping: nodes)) }
         // The limits are the model's, which CBC's branch and bound observes; preprocessing and
         // the root cut loop may overrun them. Also handing the limit to CBC's driver
         // ("sec") or making it wall-clock ("timeMode elapsed") kept it more closely, but then
         // CBC 2.10.8 aborted (an assertion in OsiClpSolverInterface::resolve) or crashed in
         // Cgl when the limit struck mid-cut: a planner must not die, so neither is used.
-        Cbc_setParameter(pointer, "log", "0")
-        Cbc_setParameter(pointer, "slog", "0")
+        cbc.Cbc_setParameter(pointer, "log", "0")
+        cbc.Cbc_setParameter(pointer, "slog", "0")
         if limits.plainBranchAndBound {
-            Cbc_setParameter(pointer, "preprocess", "off")
-            Cbc_setParameter(pointer, "cuts", "off")
-            Cbc_setParameter(pointer, "heuristicsOnOff", "off")
+            cbc.Cbc_setParameter(pointer, "preprocess", "off")
+            cbc.Cbc_setParameter(pointer, "cuts", "off")
+            cbc.Cbc_setParameter(pointer, "heuristicsOnOff", "off")
         }
     }
 
     /// A full assignment as the first incumbent. (`Cbc_setMIPStartI` in CBC 2.10.8 looks
     /// up one column past the end by name and fails the solve, so it is not used.)
     func setStart(_ values: [Double]) {
-        Cbc_setInitialSolution(pointer, values)
+        cbc.Cbc_setInitialSolution(pointer, values)
     }
 
-    func solve() { _ = Cbc_solve(pointer) }
+    func solve() { _ = cbc.Cbc_solve(pointer) }
 
     func solution(model: LinearModel, limits: SolveLimits, seconds: Double) -> Solution {
         let n = model.variableCount
-        let nodes = Int(Cbc_getNodeCount(pointer))
+        let nodes = Int(cbc.Cbc_getNodeCount(pointer))
         let worst: Double = model.direction == .maximise ? .infinity : -.infinity
-        if Cbc_isProvenInfeasible(pointer) != 0 {
+        if cbc.Cbc_isProvenInfeasible(pointer) != 0 {
             return Solution(status: .infeasible, values: [], objective: nil, bound: worst, gap: nil, nodes: nodes, seconds: seconds)
         }
-        if Cbc_isContinuousUnbounded(pointer) != 0 {
+        if cbc.Cbc_isContinuousUnbounded(pointer) != 0 {
             return Solution(status: .unbounded, values: [], objective: nil, bound: -worst, gap: nil, nodes: nodes, seconds: seconds)
         }
         var values: [Double] = []
-        if let best = Cbc_bestSolution(pointer) {
+        if let best = cbc.Cbc_bestSolution(pointer) {
             values = Array(UnsafeBufferPointer(start: best, count: n))
             // Integer columns come back with round-off; snap them so callers can compare.
             for k in 0..<n where model.integer[k] { values[k] = values[k].rounded() }
         }
         let hasLP = model.integer.allSatisfy { !$0 }
-        if hasLP && values.isEmpty && Cbc_isProvenOptimal(pointer) != 0, let col = Cbc_getColSolution(pointer) {
+        if hasLP && values.isEmpty && cbc.Cbc_isProvenOptimal(pointer) != 0, let col = cbc.Cbc_getColSolution(pointer) {
             values = Array(UnsafeBufferPointer(start: col, count: n))
         }
         let objective = values.isEmpty ? nil : model.objectiveValue(values)
-        var bound = Cbc_getBestPossibleObjValue(pointer)
-        let proven = Cbc_isProvenOptimal(pointer) != 0
+        var bound = cbc.Cbc_getBestPossibleObjValue(pointer)
+        let proven = cbc.Cbc_isProvenOptimal(pointer) != 0
         if let objective {
             // A bound is never on the wrong side of a known solution (CBC may report the
             // root bound of a sub-problem slightly past it by round-off).
@@ -250,7 +274,7 @@ final class CBCModelHandle {
         } else if abs(bound) >= 1e300 {
             bound = model.direction == .maximise ? .infinity : -.infinity
         }
-        if Cbc_isAbandoned(pointer) != 0 && objective == nil {
+        if cbc.Cbc_isAbandoned(pointer) != 0 && objective == nil {
             return Solution(status: .abandoned, values: [], objective: nil, bound: bound, gap: nil, nodes: nodes, seconds: seconds)
         }
         guard let objective else {
@@ -264,8 +288,8 @@ final class CBCModelHandle {
 
     /// Whether CBC stopped on a time, node or solution limit rather than by finishing.
     var limitHit: Bool {
-        Cbc_isSecondsLimitReached(pointer) != 0 || Cbc_isNodeLimitReached(pointer) != 0
-            || Cbc_isSolutionLimitReached(pointer) != 0
+        cbc.Cbc_isSecondsLimitReached(pointer) != 0 || cbc.Cbc_isNodeLimitReached(pointer) != 0
+            || cbc.Cbc_isSolutionLimitReached(pointer) != 0
     }
 }
 
