@@ -76,7 +76,7 @@ public enum HelpText {
             lines += entry("--format geojson|geojsonseq", "FeatureCollection (default) or RFC 8142 GeoJSON text sequence.")
         }
         lines += entry("-o, --output FILE", "Write to FILE instead of stdout; written atomically (temporary file, then rename).")
-        lines += entry("--progress auto|json|none", "Progress on stderr: a bar on a terminal (auto), JSON lines, or none.")
+        lines += entry("--progress auto|bar|json|none", "Progress on stderr: a bar on a terminal (auto), a bar always (bar), JSON lines, or none.")
         lines += entry("-h, --help", "Show this help.")
 
         if !manifest.examples.isEmpty {

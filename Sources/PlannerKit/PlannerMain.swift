@@ -16,7 +16,7 @@ import GeoCore
 ///
 /// - `wattbit-NAME describe` prints the manifest as JSON.
 /// - `wattbit-NAME run [--PARAM VALUE]… [--INPUT FILE|-]… [--format geojson|geojsonseq]
-///   [-o FILE] [--progress auto|json|none]` validates the flags against the manifest, runs
+///   [-o FILE] [--progress auto|bar|json|none]` validates the flags against the manifest, runs
 ///   the planner and writes GeoJSON (or the planner's document) to stdout or atomically to FILE.
 /// - `--help` renders help from the manifest.
 ///
