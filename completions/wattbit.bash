@@ -46,7 +46,7 @@ _wattbit_options() {
             '--format enum geojson geojsonseq' \
             '-o file' \
             '--output file' \
-            '--progress enum auto json none' \
+            '--progress enum auto bar json none' \
             '--help flag' \
             '--timeout value' \
             '--no-check flag' \
@@ -82,7 +82,7 @@ _wattbit_options() {
             '--format enum geojson geojsonseq' \
             '-o file' \
             '--output file' \
-            '--progress enum auto json none' \
+            '--progress enum auto bar json none' \
             '--help flag' \
             '--timeout value' \
             '--no-check flag' \
@@ -107,7 +107,7 @@ _wattbit_options() {
             '--format enum geojson geojsonseq' \
             '-o file' \
             '--output file' \
-            '--progress enum auto json none' \
+            '--progress enum auto bar json none' \
             '--help flag' \
             '--timeout value' \
             '--no-check flag' \
@@ -128,7 +128,7 @@ _wattbit_options() {
             '--max-vector-features value' \
             '-o file' \
             '--output file' \
-            '--progress enum auto json none' \
+            '--progress enum auto bar json none' \
             '--help flag' \
             '--timeout value' \
             '--no-check flag' \
@@ -172,7 +172,7 @@ _wattbit_options() {
             '--format enum geojson geojsonseq' \
             '-o file' \
             '--output file' \
-            '--progress enum auto json none' \
+            '--progress enum auto bar json none' \
             '--help flag' \
             '--timeout value' \
             '--no-check flag' \
@@ -189,7 +189,7 @@ _wattbit_options() {
             '--format enum geojson geojsonseq' \
             '-o file' \
             '--output file' \
-            '--progress enum auto json none' \
+            '--progress enum auto bar json none' \
             '--help flag' \
             '--timeout value' \
             '--no-check flag' \
@@ -205,7 +205,7 @@ _wattbit_options() {
             '--format enum geojson geojsonseq' \
             '-o file' \
             '--output file' \
-            '--progress enum auto json none' \
+            '--progress enum auto bar json none' \
             '--help flag' \
             '--timeout value' \
             '--no-check flag' \
@@ -234,7 +234,7 @@ function flush(   f) {
   name = ""; type = ""; choices = ""
 }
 END { flush() }' \
-        && printf '%s\n' '-o file' '--output file' '--format enum geojson geojsonseq' '--progress enum auto json none' '--help flag' '--timeout value' '--no-check flag' '--stream flag'
+        && printf '%s\n' '-o file' '--output file' '--format enum geojson geojsonseq' '--progress enum auto bar json none' '--help flag' '--timeout value' '--no-check flag' '--stream flag'
 }
 
 # Planner names: every usable one wattbit finds (`wattbit list --json`), else the shipped ones.

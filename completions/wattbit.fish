@@ -47,7 +47,7 @@ function __wattbit_options
                 '--format enum geojson geojsonseq	FeatureCollection or RFC 8142 sequence' \
                 '-o file	write to FILE atomically' \
                 '--output file	write to FILE atomically' \
-                '--progress enum auto json none	progress on stderr' \
+                '--progress enum auto bar json none	progress on stderr' \
                 '--help flag	show the planner'\''s help' \
                 '--timeout value	stop the planner after SECONDS (exit 75, nothing written)' \
                 '--no-check flag	release output without checking it' \
@@ -84,7 +84,7 @@ function __wattbit_options
                 '--format enum geojson geojsonseq	FeatureCollection or RFC 8142 sequence' \
                 '-o file	write to FILE atomically' \
                 '--output file	write to FILE atomically' \
-                '--progress enum auto json none	progress on stderr' \
+                '--progress enum auto bar json none	progress on stderr' \
                 '--help flag	show the planner'\''s help' \
                 '--timeout value	stop the planner after SECONDS (exit 75, nothing written)' \
                 '--no-check flag	release output without checking it' \
@@ -110,7 +110,7 @@ function __wattbit_options
                 '--format enum geojson geojsonseq	FeatureCollection or RFC 8142 sequence' \
                 '-o file	write to FILE atomically' \
                 '--output file	write to FILE atomically' \
-                '--progress enum auto json none	progress on stderr' \
+                '--progress enum auto bar json none	progress on stderr' \
                 '--help flag	show the planner'\''s help' \
                 '--timeout value	stop the planner after SECONDS (exit 75, nothing written)' \
                 '--no-check flag	release output without checking it' \
@@ -132,7 +132,7 @@ function __wattbit_options
                 '--max-vector-features value	Polygon/point layers with more features are binned to pixels' \
                 '-o file	write to FILE atomically' \
                 '--output file	write to FILE atomically' \
-                '--progress enum auto json none	progress on stderr' \
+                '--progress enum auto bar json none	progress on stderr' \
                 '--help flag	show the planner'\''s help' \
                 '--timeout value	stop the planner after SECONDS (exit 75, nothing written)' \
                 '--no-check flag	release output without checking it' \
@@ -177,7 +177,7 @@ function __wattbit_options
                 '--format enum geojson geojsonseq	FeatureCollection or RFC 8142 sequence' \
                 '-o file	write to FILE atomically' \
                 '--output file	write to FILE atomically' \
-                '--progress enum auto json none	progress on stderr' \
+                '--progress enum auto bar json none	progress on stderr' \
                 '--help flag	show the planner'\''s help' \
                 '--timeout value	stop the planner after SECONDS (exit 75, nothing written)' \
                 '--no-check flag	release output without checking it' \
@@ -195,7 +195,7 @@ function __wattbit_options
                 '--format enum geojson geojsonseq	FeatureCollection or RFC 8142 sequence' \
                 '-o file	write to FILE atomically' \
                 '--output file	write to FILE atomically' \
-                '--progress enum auto json none	progress on stderr' \
+                '--progress enum auto bar json none	progress on stderr' \
                 '--help flag	show the planner'\''s help' \
                 '--timeout value	stop the planner after SECONDS (exit 75, nothing written)' \
                 '--no-check flag	release output without checking it' \
@@ -212,7 +212,7 @@ function __wattbit_options
                 '--format enum geojson geojsonseq	FeatureCollection or RFC 8142 sequence' \
                 '-o file	write to FILE atomically' \
                 '--output file	write to FILE atomically' \
-                '--progress enum auto json none	progress on stderr' \
+                '--progress enum auto bar json none	progress on stderr' \
                 '--help flag	show the planner'\''s help' \
                 '--timeout value	stop the planner after SECONDS (exit 75, nothing written)' \
                 '--no-check flag	release output without checking it' \
@@ -241,7 +241,7 @@ function flush(   f) {
   name = ""; type = ""; choices = ""
 }
 END { flush() }'
-    and printf '%s\n' '-o file' '--output file' '--format enum geojson geojsonseq' '--progress enum auto json none' '--help flag' '--timeout value' '--no-check flag' '--stream flag'
+    and printf '%s\n' '-o file' '--output file' '--format enum geojson geojsonseq' '--progress enum auto bar json none' '--help flag' '--timeout value' '--no-check flag' '--stream flag'
 end
 
 function __wattbit_planners
