@@ -33,6 +33,11 @@ import GeoCore
 ///     member moves to a nearer centre, and member swaps between hubs when a move alone
 ///     would break a floor (the move/swap neighbourhoods of capacitated clustering,
 ///     Osman & Christofides 1994, ITOR 1(3) 317–336).
+///   - Exact neighbourhood repair, in parts the integer programme does not solve and whose
+///     hubs fall short of their capacity bound: a few adjacent hubs are destroyed and their
+///     window re-packed by CBC with neighbouring hubs as donors, kept when it adds a hub
+///     (large-neighbourhood search, Shaw 1998; Pisinger & Ropke 2010). Details, budget and
+///     determinism in MaxPSearch+Repair.swift.
 ///   - Stopping rule: local search ends at the first pass that changes nothing (every
 ///     change strictly improves (capacity in hubs, −cost), so it cannot cycle), after
 ///     `maxPasses` passes, or — above 5,000 sites — when a pass gains < 0.01 % of the cost;

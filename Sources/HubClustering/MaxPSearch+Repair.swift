@@ -71,6 +71,9 @@ extension MaxPSearch {
     /// Window solves per run: with the node limit, a bound on the work that does not depend
     /// on the machine (the time budget is the safety net).
     static let repairSolveLimit = 48
+    /// Windows built per run (each costs ball look-ups over its sites; large inputs have
+    /// thousands of seeds).
+    static let repairWindowLimit = 400
     /// Rounds over all seed hubs.
     static let repairRounds = 3
 
@@ -105,15 +108,43 @@ extension MaxPSearch {
         var stamp = 1
         var tried: [[Int]: Int] = [:]
         var settled = true
+        // Hub surplus over the floor, binned, for a cheap bound on what a window could gather
+        // before it is built (large inputs have thousands of seed hubs and few promising ones).
+        func surplusGrid() -> CapacityGrid {
+            var grid = CapacityGrid(points: position, radiusKm: radiusKm)
+            for h in 0..<hubCentre.count where hubAlive[h] && hubMW[h] > floorMW { grid.add(position[hubCentre[h]], hubMW[h] - floorMW) }
+            return grid
+        }
+        var surplus = surplusGrid()
         rounds: for _ in 0..<MaxPSearch.repairRounds {
             var gained = 0
+            // Destroyed centres lie within 2R of the seed's, their members within R of
+            // those, free sites within R of members, donated members within R of window
+            // sites and their donors' centres within R of them. A window's capacity cut is
+            // at most (q F + every destroyed and donor hub's surplus + free capacity) / F,
+            // each summed over those reaches (the seed's own surplus twice: a safe
+            // over-estimate). Seeds go most promising first, so that the window limit
+            // spends itself where a hub is likeliest to fit.
+            func gather(_ h: Int, _ q: Int) -> Double {
+                let reach = q == 1 ? 2 * radiusKm : 4 * radiusKm
+                return Double(q) * floorMW + hubMW[h] - floorMW
+                    + available.upperBound(around: position[hubCentre[h]], radiusKm: reach)
+                    + surplus.upperBound(around: position[hubCentre[h]], radiusKm: reach + 2 * radiusKm)
+            }
             let seeds = (0..<hubCentre.count).filter { h in
                 hubAlive[h] && !hubFixed[h] && hubCentre[h] < siteCount && repairable[hubCentre[h]]
-            }.sorted { hubCentre[$0] < hubCentre[$1] }
+            }.map { (hub: $0, slack: gather($0, 3) - 4 * floorMW) }
+                .filter { $0.slack >= -1e-7 * max(1, floorMW) }
+                .sorted { $0.slack != $1.slack ? $0.slack > $1.slack : hubCentre[$0.hub] < hubCentre[$1.hub] }
+                .map(\.hub)
             for (done, h) in seeds.enumerated() {
                 for q in 1...3 {
                     guard hubAlive[h] else { break }
-                    if elapsed() >= seconds - 0.05 { stats.budgetExhausted = true; break rounds }
+                    if elapsed() >= seconds - 0.05 || stats.windows >= MaxPSearch.repairWindowLimit {
+                        stats.budgetExhausted = true
+                        break rounds
+                    }
+                    if gather(h, q) < Double(q + 1) * floorWithSlack { continue }
                     guard let window = repairWindow(seed: h, hubs: q) else { continue }
                     stats.windows += 1
                     while changedAt.count < hubCentre.count { changedAt.append(stamp) }
@@ -132,6 +163,7 @@ extension MaxPSearch {
                     stats.accepted += 1
                     stats.hubsGained += gain
                     settled = false
+                    surplus = surplusGrid()
                     gained += gain
                     break
                 }
@@ -141,6 +173,7 @@ extension MaxPSearch {
             enclavePhase()
             localSearch()
             settled = true
+            surplus = surplusGrid()
         }
         if !settled {
             // The budget cut a round short after a change: settle capacity and compactness.
@@ -172,11 +205,10 @@ extension MaxPSearch {
     /// The window around hub `seed` with `hubs` destroyed hubs, or nil when there are not
     /// that many hubs within 2 × radius of the seed's centre.
     func repairWindow(seed: Int, hubs q: Int) -> RepairWindow? {
-        let centre = position[hubCentre[seed]]
         var destroyed = [seed]
         if q > 1 {
             let index = ensureCentreIndex()
-            for near in index.kNearest(q + 1, to: centre) where destroyed.count < q {
+            for near in index.kNearest(q + 1, to: position[hubCentre[seed]]) where destroyed.count < q {
                 let g = centreIndexHubs[near.index]
                 guard g != seed, hubAlive[g], !hubFixed[g], near.distanceKm <= 2 * radiusKm else { continue }
                 destroyed.append(g)
@@ -188,52 +220,75 @@ extension MaxPSearch {
         var inWindow = Set<Int>()
         for g in destroyed { for j in hubMembers[g] where inWindow.insert(Int(j)).inserted { sites.append(Int(j)) } }
         sites.sort()
-        // Free sites and donors' members a window site reaches, nearest the seed first.
+        // Free sites and donors' members a destroyed hub's member reaches, nearest to one
+        // of those members first (distances the balls already hold: no geodesic here).
+        var nearestKm: [Int: Double] = [:]
+        for s in sites {
+            for nb in ball(s) where !inWindow.contains(Int(nb.site)) {
+                let j = Int(nb.site)
+                if let known = nearestKm[j], known <= nb.km { continue }
+                nearestKm[j] = nb.km
+            }
+        }
         var free: [(site: Int, km: Double)] = []
         var donated: [(site: Int, km: Double)] = []
-        var seen = inWindow
-        for s in sites {
-            for nb in ball(s) where seen.insert(Int(nb.site)).inserted {
-                let j = Int(nb.site)
-                let h = Int(hubOf[j])
-                if h < 0 {
-                    free.append((j, Geodesic.distanceKm(centre, position[j])))
-                } else if !inDestroyed.contains(h) && hubCentre[h] != j {
-                    donated.append((j, Geodesic.distanceKm(centre, position[j])))
-                }
+        for (j, km) in nearestKm {
+            let h = Int(hubOf[j])
+            if h < 0 {
+                free.append((j, km))
+            } else if !inDestroyed.contains(h) && hubCentre[h] != j {
+                donated.append((j, km))
             }
         }
         let byDistance: ((site: Int, km: Double), (site: Int, km: Double)) -> Bool = { $0.km != $1.km ? $0.km < $1.km : $0.site < $1.site }
         free.sort(by: byDistance)
         donated.sort(by: byDistance)
+        // The capacity cut of a list of window sites, with its donors and their outside loads.
+        func capacityCut(_ list: [Int]) -> (donors: [Int], donorLoad: [Double], limit: Int) {
+            var donors: [Int] = []
+            var donorIndex: [Int: Int] = [:]
+            var donorLoad: [Double] = []
+            var windowMW = 0.0
+            for j in list {
+                windowMW += weight[j]
+                let h = Int(hubOf[j])
+                guard h >= 0, !inDestroyed.contains(h) else { continue }
+                let d: Int
+                if let known = donorIndex[h] { d = known } else {
+                    d = donors.count
+                    donorIndex[h] = d; donors.append(h); donorLoad.append(hubMW[h])
+                }
+                donorLoad[d] -= weight[j]
+            }
+            var needed = 0.0
+            for load in donorLoad { needed += max(0, floorMW - load) }
+            return (donors, donorLoad, hubCount((windowMW - needed) / floorMW + 1e-9, cap: list.count))
+        }
+        // Leaving a site out never raises the cut (a donor's need falls by at most the site's
+        // capacity), so the cut of the window capped by site count alone decides cheaply
+        // whether any window around this seed can gain.
+        let extras = free + donated
+        let widest = sites + extras.prefix(max(0, MaxPSearch.repairWindowSites - sites.count)).map(\.site)
+        let widestCut = capacityCut(widest)
+        if widestCut.limit <= destroyed.count {
+            return RepairWindow(destroyed: destroyed, donors: widestCut.donors, sites: widest,
+                                donorLoad: widestCut.donorLoad, hubLimit: widestCut.limit)
+        }
         // Sites join while the window stays small: at most `repairWindowSites` sites, and
         // about `repairColumnLimit` columns (each pair within the radius may be a centre and
         // a member, counted as if every site were a candidate centre).
         var columns = 0
         for j in sites { columns += 2 * ball(j).filter { inWindow.contains(Int($0.site)) }.count }
         if q > 1 && columns > MaxPSearch.repairColumnLimit { return nil }
-        for extra in free + donated {
+        for extra in extras {
             guard sites.count < MaxPSearch.repairWindowSites else { break }
             let added = 2 * ball(extra.site).filter { inWindow.contains(Int($0.site)) }.count + 1
-            if columns + added > MaxPSearch.repairColumnLimit { continue }
+            if columns + added > MaxPSearch.repairColumnLimit { break }
             columns += added
             sites.append(extra.site)
             inWindow.insert(extra.site)
         }
-        var donors: [Int] = []
-        var donorIndex: [Int: Int] = [:]
-        var donorLoad: [Double] = []
-        for j in sites {
-            let h = Int(hubOf[j])
-            guard h >= 0, !inDestroyed.contains(h) else { continue }
-            if donorIndex[h] == nil { donorIndex[h] = donors.count; donors.append(h); donorLoad.append(hubMW[h]) }
-            donorLoad[donorIndex[h]!] -= weight[j]
-        }
-        var windowMW = 0.0
-        for j in sites { windowMW += weight[j] }
-        var needed = 0.0
-        for load in donorLoad { needed += max(0, floorMW - load) }
-        let limit = hubCount((windowMW - needed) / floorMW + 1e-9, cap: sites.count)
+        let (donors, donorLoad, limit) = capacityCut(sites)
         return RepairWindow(destroyed: destroyed, donors: donors, sites: sites, donorLoad: donorLoad, hubLimit: limit)
     }
 

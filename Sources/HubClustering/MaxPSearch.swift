@@ -4,7 +4,8 @@ import GeoCore
 // complexity in HubClustering.swift): sites, fixed centres and their latency balls here; the
 // assignment primitives with their trial journal in MaxPSearch+State.swift, the hub-count
 // phases in MaxPSearch+Phases.swift, compactness local search in MaxPSearch+LocalSearch.swift,
-// the restart driver in MaxPSearch+Driver.swift and the exact phase in ExactHubs.swift.
+// the restart driver in MaxPSearch+Driver.swift, the exact neighbourhood repair in
+// MaxPSearch+Repair.swift and the exact phase in ExactHubs.swift.
 
 struct Neighbour {
     var site: Int32

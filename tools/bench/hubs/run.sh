@@ -10,6 +10,8 @@
 #
 # Prints one JSON line per engine and size (hub count, valid hubs, largest member RTT,
 # seconds, peak RSS for wattbit). Targets: 10k sites < 2 s, 100k < 30 s with bounded memory.
+# The heuristic before and after its exact neighbourhood repair, against the optimum on
+# tight packings: tools/bench/hubs/repair.sh.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 SCRATCH="${WATTBIT_BUILD_DIR:-$ROOT/.build}"

@@ -3,7 +3,7 @@ import GeoCore
 import HubClustering
 
 /// `wattbit-bench hubs --sites N [--seed S] [--min-hub-mw MW] [--max-rtt-ms MS]
-///                      [--route-factor F] [--restarts R] [--csv FILE]`
+///                      [--route-factor F] [--restarts R] [--repair-time-limit S] [--csv FILE]`
 ///
 /// Generates N DC sites (deterministic: clustered around 400 towns over Honshu, Shikoku
 /// and Kyushu, capacities 5–120 MW), runs the hub engine and prints one JSON line: hub
@@ -13,6 +13,7 @@ import HubClustering
 func runHubsBench(_ arguments: [String]) throws {
     var count = 10_000, seed: UInt64 = 1, minHubMW = 1000.0, maxRttMs = 1.0, routeFactor = 1.5
     var restarts: Int? = nil
+    var repairLimit = HubClusteringOptions().repairTimeLimitSeconds
     var csvPath: String? = nil
     var k = 0
     func value() throws -> String {
@@ -28,6 +29,7 @@ func runHubsBench(_ arguments: [String]) throws {
         case "--max-rtt-ms": maxRttMs = Double(try value()) ?? maxRttMs
         case "--route-factor": routeFactor = Double(try value()) ?? routeFactor
         case "--restarts": restarts = Int(try value())
+        case "--repair-time-limit": repairLimit = Double(try value()) ?? repairLimit
         case "--csv": csvPath = try value()
         default: throw BenchUsage("unknown argument \(arguments[k])")
         }
@@ -40,7 +42,8 @@ func runHubsBench(_ arguments: [String]) throws {
         try Data(text.utf8).write(to: URL(fileURLWithPath: csvPath))
     }
     let radiusKm = FiberLatency.radiusKm(rttMs: maxRttMs, routeFactor: routeFactor)
-    let options = HubClusteringOptions(minHubMW: minHubMW, maxRadiusKm: radiusKm, restarts: restarts)
+    let options = HubClusteringOptions(minHubMW: minHubMW, maxRadiusKm: radiusKm, restarts: restarts,
+                                       repairTimeLimitSeconds: repairLimit)
     let start = DispatchTime.now().uptimeNanoseconds
     let result = try HubClustering.solve(sites: sites, options: options)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -56,9 +59,10 @@ func runHubsBench(_ arguments: [String]) throws {
             if rtt > maxRttMs + 1e-9 { valid = false }
         }
     }
-    let line = String(format: #"{"bench":"hubs","engine":"wattbit","sites":%d,"min_hub_mw":%.0f,"max_rtt_ms":%.3f,"hubs":%d,"assigned_mw":%.1f,"cost_mw_km":%.1f,"max_member_rtt_ms":%.4f,"valid":%@,"restarts":%d,"seconds":%.3f,"peak_rss_mb":%.1f}"#,
+    let line = String(format: #"{"bench":"hubs","engine":"wattbit","sites":%d,"min_hub_mw":%.0f,"max_rtt_ms":%.3f,"hubs":%d,"assigned_mw":%.1f,"cost_mw_km":%.1f,"max_member_rtt_ms":%.4f,"valid":%@,"restarts":%d,"repair_hubs_gained":%d,"repair_solves":%d,"repair_seconds":%.3f,"seconds":%.3f,"peak_rss_mb":%.1f}"#,
                       count, minHubMW, maxRttMs, result.hubs.count, result.objective.assignedMW, result.objective.costMWKm,
-                      maxRtt, valid ? "true" : "false", result.restartsRun, seconds, peakResidentMB())
+                      maxRtt, valid ? "true" : "false", result.restartsRun, result.repair.hubsGained, result.repair.solves,
+                      result.repair.seconds, seconds, peakResidentMB())
     print(line)
 }
 
