@@ -3,8 +3,8 @@
 //
 // The library is loaded at the first solve (dlopen), not linked: CBC brings LAPACK and a
 // BLAS, and Debian's OpenBLAS starts one busy-waiting thread per core when it is loaded.
-// Every cable, hubs and gaps run paid for that (and for loading nine libraries) even when
-// it solved nothing.
+// Every cable, hubs, gaps and siting run paid for that (and for loading fifteen more shared
+// libraries) even when it solved nothing.
 #include <coin/Cbc_C_Interface.h>
 #include <dlfcn.h>
 #include <stddef.h>
