@@ -240,9 +240,14 @@ extension MaxPSearch {
     /// Upper bound on the hubs of a part from its LP relaxation (nil when the model is too
     /// large to build quickly: more than `lpColumnLimit` columns).
     func relaxationBound(_ part: [Int], candidates: [Int], seconds: Double) -> Int? {
+        // Counted until the limit is passed: on a part of 100,000 sites every ball would be
+        // rebuilt (beyond the ball cache) only to learn that the model is too large.
         var columns = candidates.count
-        for c in candidates { columns += ball(c).count }
         guard columns <= MaxPSearch.lpColumnLimit else { return nil }
+        for c in candidates {
+            columns += ball(c).count
+            if columns > MaxPSearch.lpColumnLimit { return nil }
+        }
         let pm = partModel(sites: part, candidates: candidates)
         guard let s = try? MixedIntegerSolver.solve(pm.model.relaxation, limits: SolveLimits(timeSeconds: seconds)),
               s.status == .optimal || s.status == .feasible else { return nil }
