@@ -216,45 +216,24 @@ public struct SeaGrid: Sendable, Hashable {
         return out
     }
 
-    /// Calls `body` for each cell whose centre lies inside the polygon (even–odd rule over
-    /// its rings) and, when `includeBoundary`, for each cell its boundary touches. Cells
-    /// may be reported more than once. O(vertices · log + cells covered).
+    /// The grid as a `RegularGrid` in grid coordinates (unit cells, origin at the south-west
+    /// corner), subdivided `factor` times per side: the frame `ScanlineFill` fills when
+    /// given rings in grid coordinates scaled by `factor`.
+    func unitGrid(factor: Int = 1) -> RegularGrid {
+        RegularGrid(west: 0, south: 0, stepLon: 1, stepLat: 1, columns: width * factor, rows: height * factor)
+    }
+
+    /// Calls `body` for each cell whose centre lies inside the polygon (GeoCore's
+    /// `ScanlineFill`: even–odd over its rings, its edge rule on the gnomonic plane) and,
+    /// when `includeBoundary`, for each cell its boundary touches. Cells may be reported
+    /// more than once. O(vertices + rows spanned + crossings · log + cells covered).
     func rasterize(polygon rings: [[Position]], includeBoundary: Bool, _ body: (Int) -> Void) {
-        var crossings: [(row: Int, x: Double)] = []
-        var gridRings: [[(Double, Double)]] = []
-        for ring in rings {
-            let g = gridRing(ring)
-            guard g.count >= 2 else { continue }
-            gridRings.append(g)
-            for k in 1..<g.count {
-                let (x0, y0) = g[k - 1], (x1, y1) = g[k]
-                if y0 == y1 { continue }
-                let lo = min(y0, y1), hi = max(y0, y1)
-                // Row centres j + 0.5 in [lo, hi).
-                var j = Int((lo - 0.5).rounded(.up))
-                let jMax = Int((hi - 0.5).rounded(.up)) - 1
-                j = max(j, 0)
-                let jLast = min(jMax, height - 1)
-                if jLast < j { continue }
-                for row in j...jLast {
-                    let yc = Double(row) + 0.5
-                    let x = x0 + (yc - y0) / (y1 - y0) * (x1 - x0)
-                    crossings.append((row, x))
-                }
-            }
-        }
-        crossings.sort { $0.row != $1.row ? $0.row < $1.row : $0.x < $1.x }
-        var k = 0
-        while k + 1 < crossings.count {
-            let a = crossings[k], b = crossings[k + 1]
-            if a.row != b.row { k += 1; continue }
-            let iStart = max(0, Int((a.x - 0.5).rounded(.up)))
-            let iEnd = min(width, Int((b.x - 0.5).rounded(.up)))
-            if iStart < iEnd {
-                let base = a.row * width
-                for i in iStart..<iEnd { body(base + i) }
-            }
-            k += 2
+        let gridRings = rings.map { gridRing($0) }.filter { $0.count >= 2 }
+        let planeRings = gridRings.map { $0.map { Position($0.0, $0.1) } }
+        let w = width
+        ScanlineFill.fill(rings: planeRings, grid: unitGrid()) { row, first, end in
+            let base = row * w
+            for i in first..<end { body(base + i) }
         }
         if includeBoundary {
             for g in gridRings {

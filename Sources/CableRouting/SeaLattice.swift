@@ -531,34 +531,14 @@ extension SeaLattice {
         }
         progress?(0.45, "sea surface")
 
-        // Fine land centres: scanline fill per polygon (even–odd over its rings).
+        // Fine land centres: GeoCore's scanline fill per polygon on the fine lattice (grid
+        // coordinates scaled by the refinement factor).
         var flags = [UInt8](repeating: 0, count: fineCount)
+        let fineGrid = grid.unitGrid(factor: factor)
         for polygon in land.polygons {
-            var crossings: [(row: Int, x: Double)] = []
-            for ring in polygon.rings {
-                let g = grid.gridRing(ring)
-                guard g.count >= 2 else { continue }
-                for k in 1..<g.count {
-                    let x0 = g[k - 1].0 * f, y0 = g[k - 1].1 * f, x1 = g[k].0 * f, y1 = g[k].1 * f
-                    if y0 == y1 { continue }
-                    let lo = min(y0, y1), hi = max(y0, y1)
-                    let jStart = max(0, Int((lo - 0.5).rounded(.up)))
-                    let jLast = min(fh - 1, Int((hi - 0.5).rounded(.up)) - 1)
-                    if jLast < jStart { continue }
-                    for row in jStart...jLast {
-                        let yc = Double(row) + 0.5
-                        crossings.append((row, x0 + (yc - y0) / (y1 - y0) * (x1 - x0)))
-                    }
-                }
-            }
-            crossings.sort { $0.row != $1.row ? $0.row < $1.row : $0.x < $1.x }
-            var k = 0
-            while k + 1 < crossings.count {
-                let a = crossings[k], b = crossings[k + 1]
-                if a.row != b.row { k += 1; continue }
-                let start = max(0, Int((a.x - 0.5).rounded(.up)))
-                let end = min(fw, Int((b.x - 0.5).rounded(.up)))   // exclusive
-                let fy = a.row, cj = fy / factor
+            let rings = polygon.rings.map { ring in grid.gridRing(ring).map { Position($0.0 * f, $0.1 * f) } }
+            ScanlineFill.fill(rings: rings, grid: fineGrid) { fy, start, end in
+                let cj = fy / factor
                 var fx = start
                 while fx < end {
                     let ci = fx / factor
@@ -570,7 +550,6 @@ extension SeaLattice {
                     }
                     fx = blockEnd
                 }
-                k += 2
             }
         }
         for i in 0..<fineCount where flags[i] & Fine.land == 0 && Double(fineD[i]) > halfDiagFine {
