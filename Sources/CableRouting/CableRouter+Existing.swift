@@ -42,7 +42,8 @@ extension CableRouter {
     /// Measures a route against the existing cables: length near them, crossings, closest
     /// distance and which cable. Distances are point-to-segment in the local tangent plane
     /// (GeoCore) from route samples every 0.25 km to the existing cables densified to 1 km
-    /// geodesic pieces; crossings are proper intersections of the densified polylines.
+    /// geodesic pieces; crossings are those of the densified polylines, counted by GeoCore's
+    /// `Planar.crosses` (a passage through a vertex or along a piece counts once).
     /// O(samples × existing segments) with a bounding-box cut per cable.
     public func existingMetrics(_ route: PlannedRoute, request: RouteRequest) -> ExistingCableMetrics {
         var metrics = ExistingCableMetrics(kmNearExisting: 0, crossings: 0, closestKm: nil, closestName: nil)
@@ -98,13 +99,8 @@ extension CableRouter {
                         let a = routeLine[j - 1], b = routeLine[j]
                         if max(a.lon, b.lon) < min(c.lon, d.lon) || max(c.lon, d.lon) < min(a.lon, b.lon)
                             || max(a.lat, b.lat) < min(c.lat, d.lat) || max(c.lat, d.lat) < min(a.lat, b.lat) { continue }
-                        let o1 = Planar.orient(a, b, c), o2 = Planar.orient(a, b, d)
-                        let o3 = Planar.orient(c, d, a), o4 = Planar.orient(c, d, b)
-                        // Count a crossing once: the route piece's end point on the cable
-                        // belongs to the next piece (half-open on the route side).
-                        if (o1 > 0) != (o2 > 0), o1 != 0 || o2 != 0, (o3 > 0) != (o4 > 0), o4 != 0 {
-                            metrics.crossings += 1
-                        }
+                        // The half-open rule counts a passage through a vertex once.
+                        if Planar.crosses(segment: a, b, segment: c, d) { metrics.crossings += 1 }
                     }
                 }
             }

@@ -41,16 +41,11 @@ public struct PolygonLocator: Sendable {
 
     private func centre(_ i: Int, _ j: Int) -> Position { grid.frame.centre(row: i, column: j) }
 
-    /// Whether segment p→q crosses edge e (proper or touching with the half-open rule:
-    /// an edge endpoint exactly on the segment counts for the edge whose other end lies on
-    /// the left side only, so a shared vertex is counted once).
+    /// Whether segment p→q crosses edge e: GeoCore's half-open crossing rule, so crossing
+    /// parity is exact when p→q runs through vertices (a shared vertex is counted once).
     @inline(__always)
     private func crosses(_ p: Position, _ q: Position, _ e: Int) -> Bool {
-        let a = edgeA[e], b = edgeB[e]
-        // An endpoint exactly on line pq counts as "right", so a vertex shared by two
-        // consecutive edges is counted once (the PNPOLY rule).
-        if (Planar.orient(p, q, a) > 0) == (Planar.orient(p, q, b) > 0) { return false }
-        return (Planar.orient(a, b, p) > 0) != (Planar.orient(a, b, q) > 0)
+        Planar.crosses(segment: p, q, segment: edgeA[e], edgeB[e])
     }
 
     private mutating func sweepCentres() {

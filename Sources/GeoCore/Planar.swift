@@ -1,5 +1,5 @@
 /// The planar primitives every engine shares: ring containment, point–segment and
-/// segment–segment distance, segment intersection. Coordinates are (x, y) in any planar frame — lon/lat degrees
+/// segment–segment distance, segment intersection and crossing. Coordinates are (x, y) in any planar frame — lon/lat degrees
 /// treated as a plane (as GEOS and RFC 7946 consumers do) or metres in a local tangent
 /// plane (`LocalTangentPlane`). One implementation each; engines do not keep copies.
 public enum Planar {
@@ -89,6 +89,27 @@ public enum Planar {
         }
         return (o1 == 0 && within(c, d, a)) || (o2 == 0 && within(c, d, b))
             || (o3 == 0 && within(a, b, c)) || (o4 == 0 && within(a, b, d))
+    }
+
+    /// Whether segment p–q crosses segment a–b under the half-open rule of crossing
+    /// counts: an endpoint lying exactly on the other segment's line counts as lying on its
+    /// right (where `orient` ≤ 0), so a collinear overlap never crosses. Counting these
+    /// crossings of p→q over the edges of a closed ring gives the parity of
+    /// contains(p) ≠ contains(q) exactly (for p and q off the ring), also when p→q passes
+    /// through ring vertices or runs along an edge: a vertex on the line is counted for one
+    /// of its two edges or for neither, never twice — the PNPOLY rule (Haines, "Point in
+    /// Polygon Strategies", Graphics Gems IV, 1994) for segments. Along a path of several
+    /// pieces the same holds, a path vertex inside an edge it passes being counted once,
+    /// unless a path vertex lies on a ring vertex or turns on an edge the path runs along
+    /// (each pair is decided on its own, so those can count twice). In general position it
+    /// is GEOS `intersects` of the two segments; at a touch it differs on purpose (a path
+    /// that touches a line and turns back is counted 0 or 2 times). Symmetric in the two
+    /// segments; exact when the `orient` products round correctly (lattice coordinates).
+    /// O(1).
+    @inlinable @inline(__always)
+    public static func crosses(segment p: Position, _ q: Position, segment a: Position, _ b: Position) -> Bool {
+        if (orient(p, q, a) > 0) == (orient(p, q, b) > 0) { return false }
+        return (orient(a, b, p) > 0) != (orient(a, b, q) > 0)
     }
 
     /// Where segments a–b and c–d meet in one point: `t` along a→b and `u` along c→d, both

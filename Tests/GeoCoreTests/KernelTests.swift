@@ -204,6 +204,109 @@ struct KernelTests {
         #expect(touching > 100 && crossing > 100, "touching \(touching), crossing \(crossing)")
     }
 
+    // MARK: Segment crossing (half-open)
+
+    /// Rows derived from the rule: an endpoint on the other segment's line counts as on
+    /// its right. p→q runs north along x = 1 in each row (right of it is east, x > 1).
+    static let crossings: [(name: String, edge: (Position, Position), crosses: Bool)] = [
+        ("proper crossing", (Position(0, 1), Position(2, 1)), true),
+        ("edge ends west of the path", (Position(0, 1), Position(0.5, 1)), false),
+        ("edge starts on the path, ends west (on = east)", (Position(1, 1), Position(0, 2)), true),
+        ("edge starts on the path, ends east", (Position(1, 1), Position(2, 2)), false),
+        ("edge along the path (collinear overlap)", (Position(1, 1), Position(1, 3)), false),
+        ("edge from the path's start going west", (Position(1, 0), Position(0, 1)), false),
+        ("edge through the path's end, q on its right like p", (Position(0, 3), Position(2, 5)), false),
+        ("edge through the path's end, p on its left", (Position(2, 5), Position(0, 3)), true),
+    ]
+
+    @Test("segment crossing: the half-open rule, row by row (general-position rows are GEOS intersects)")
+    func crossingTable() throws {
+        let geos = GEOSContext()
+        let p = Position(1, 0), q = Position(1, 4)
+        for row in Self.crossings {
+            let (a, b) = row.edge
+            #expect(Planar.crosses(segment: p, q, segment: a, b) == row.crosses, "\(row.name)")
+            #expect(Planar.crosses(segment: a, b, segment: p, q) == row.crosses, "\(row.name), roles swapped")
+            if row.name == "proper crossing" || row.name == "edge ends west of the path" {
+                #expect(try geos.intersects(.lineString([p, q]), .lineString([a, b])) == row.crosses, "\(row.name): GEOS")
+            }
+        }
+    }
+
+    /// The property both users rely on (FiberCoverage's polygon locator, the cable's
+    /// count of crossings with existing cables): crossings of a path with a closed ring
+    /// have the parity of the containment change between the path's ends. On an integer
+    /// lattice paths run through ring vertices and along edges; GEOS decides containment.
+    /// Random real segments: GEOS `intersects`.
+    @Test("crossing parity of lattice paths over rings with holes equals GEOS containment change; general position is GEOS intersects")
+    func crossingParityMatchesGEOS() throws {
+        let geos = GEOSContext()
+        var random = SplitMix64(seed: 17)
+        func lattice(_ lo: Int, _ hi: Int) -> Position {
+            Position(Double(Int.random(in: lo...hi, using: &random)), Double(Int.random(in: lo...hi, using: &random)))
+        }
+        var paths = 0, throughVertices = 0, vertexOnEdge = 0, unsettledPaths = 0
+        for _ in 0..<60 {
+            func star(_ rMin: Double, _ rMax: Double, _ n: Int) -> [Position] {
+                var ring: [Position] = []
+                for k in 0..<n {
+                    let a = Double(k) / Double(n) * 2 * .pi, r = Double.random(in: rMin...rMax, using: &random)
+                    let p = Position((r * cos(a)).rounded(), (r * sin(a)).rounded())
+                    if ring.last != p { ring.append(p) }
+                }
+                ring.append(ring[0])
+                return ring
+            }
+            let rings = [star(5, 9, Int.random(in: 4...16, using: &random)), Array(star(1, 3, 6).reversed())]
+            let polygon = Geometry.polygon(rings)
+            guard try geos.isValid(polygon).valid else { continue }
+            let prepared = try PreparedGeometry(polygon, context: geos)
+            for _ in 0..<100 {
+                // A path of 1–4 pieces on the lattice: it runs through ring vertices and
+                // along edges.
+                var path = (0..<Int.random(in: 2...5, using: &random)).map { _ in lattice(-10, 10) }
+                guard let first = path.first, let last = path.last else { continue }
+                path = path.enumerated().filter { $0.offset == 0 || path[$0.offset - 1] != $0.element }.map(\.element)
+                var count = 0
+                for (p, q) in zip(path, path.dropFirst()) {
+                    for ring in rings {
+                        for (a, b) in zip(ring, ring.dropFirst()) where Planar.crosses(segment: p, q, segment: a, b) { count += 1 }
+                    }
+                }
+                let change = try prepared.contains(first) != prepared.contains(last)
+                // Each pair is decided on its own (no shared perturbation), so the parity is
+                // not settled for a path that ends on the ring, has a vertex on a ring
+                // vertex, or turns on an edge it runs along; a path vertex inside an edge it
+                // crosses is settled (counted once).
+                let vertices = rings.flatMap { $0 }
+                let edges = rings.flatMap { ring in zip(ring, ring.dropFirst()).map { ($0, $1) } }
+                func unsettled(_ k: Int) -> Bool {
+                    let v = path[k]
+                    if k == 0 || k == path.count - 1 { return edges.contains { Planar.intersects(segment: $0.0, $0.1, segment: v, v) } }
+                    if vertices.contains(v) { return true }
+                    return edges.contains { a, b in
+                        Planar.intersects(segment: a, b, segment: v, v)
+                            && (Planar.orient(a, b, path[k - 1]) == 0 || Planar.orient(a, b, path[k + 1]) == 0)
+                    }
+                }
+                if path.indices.contains(where: unsettled) { unsettledPaths += 1; continue }
+                #expect((count % 2 == 1) == change, "path \(path) over \(rings): \(count) crossings")
+                if try path.contains(where: { try prepared.covers(.point($0)) && !prepared.contains($0) }) { vertexOnEdge += 1 }
+                if zip(path, path.dropFirst()).contains(where: { p, q in vertices.contains { Planar.intersects(segment: p, q, segment: $0, $0) } }) {
+                    throughVertices += 1
+                }
+                paths += 1
+            }
+        }
+        #expect(paths > 3000 && throughVertices > 300 && vertexOnEdge > 30,
+                "paths \(paths), through ring vertices \(throughVertices), turning on an edge \(vertexOnEdge) (not checked: \(unsettledPaths))")
+        for _ in 0..<3000 {
+            func point() -> Position { Position(Double.random(in: 130...140, using: &random), Double.random(in: 30...40, using: &random)) }
+            let a = point(), b = point(), c = point(), d = point()
+            #expect(Planar.crosses(segment: a, b, segment: c, d) == (try geos.intersects(.lineString([a, b]), .lineString([c, d]))))
+        }
+    }
+
     @Test("distance to a ring boundary agrees with GEOS")
     func boundaryDistance() throws {
         let geos = GEOSContext()
