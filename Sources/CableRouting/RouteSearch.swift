@@ -334,6 +334,22 @@ struct RouteSearch {
         func cost(_ a: (gx: Double, gy: Double), _ b: (gx: Double, gy: Double)) -> Double? {
             segmentCost(a.gx, a.gy, b.gx, b.gy)
         }
+        /// Drops each vertex whose neighbours see each other at no more cost; whether any went.
+        func dropRedundant() -> Bool {
+            var dropped = false
+            var k = 1
+            while k < points.count - 1 {
+                if let direct = cost(points[k - 1], points[k + 1]),
+                   let c1 = cost(points[k - 1], points[k]), let c2 = cost(points[k], points[k + 1]),
+                   direct <= c1 + c2 + 1e-9 {
+                    points.remove(at: k)
+                    dropped = true
+                } else {
+                    k += 1
+                }
+            }
+            return dropped
+        }
         // String pulling, greedy from each kept vertex to the farthest visible one.
         var pulled: [(gx: Double, gy: Double)] = [points[0]]
         var i = 0
@@ -384,17 +400,7 @@ struct RouteSearch {
                 }
             }
             // Vertices that became collinear-visible are dropped.
-            var k = 1
-            while k < points.count - 1 {
-                if let direct = cost(points[k - 1], points[k + 1]),
-                   let c1 = cost(points[k - 1], points[k]), let c2 = cost(points[k], points[k + 1]),
-                   direct <= c1 + c2 + 1e-9 {
-                    points.remove(at: k)
-                    improved = true
-                } else {
-                    k += 1
-                }
-            }
+            if dropRedundant() { improved = true }
             if !improved { break }
         }
         // Corner cutting: a bend that hugs an obstacle is replaced by two vertices on its
@@ -427,16 +433,7 @@ struct RouteSearch {
             if !changed { break }
         }
         // Drop vertices that became redundant.
-        var k = 1
-        while k < points.count - 1 {
-            if let direct = cost(points[k - 1], points[k + 1]),
-               let c1 = cost(points[k - 1], points[k]), let c2 = cost(points[k], points[k + 1]),
-               direct <= c1 + c2 + 1e-9 {
-                points.remove(at: k)
-            } else {
-                k += 1
-            }
-        }
+        _ = dropRedundant()
         return points
     }
 }
