@@ -13,6 +13,37 @@ import PlannerKit
 // default route factor of 1.5. A fixed round-trip allowance covers transponders/switching.
 // Cost: O(sites × centres) geodesic inverses (whole-run times: docs/plugin-protocol.md §8.1).
 
+/// `--require`: a site meets the budget to every centre or to any one.
+enum CentreRequirement: String, ParameterChoice {
+    case all, any
+}
+
+/// `--links`: which site–centre links become lines.
+enum LinkOutput: String, ParameterChoice {
+    case within, all, none
+}
+
+/// Every parameter of the plugin, declared once (see PlannerKit's `Parameter`).
+enum LatencyParameter {
+    static let maxRTTMs = Parameter<Double>(
+        "max_rtt_ms", unit: "ms", default: 1, in: 0.001...1000, help: "Round-trip latency budget")
+    static let routeFactor = Parameter<Double>(
+        "route_factor", default: 1.5, in: 1...5, help: "Fiber route length over the geodesic distance")
+    static let fiberDelayMicrosecondsPerKm = Parameter<Double>(
+        "fiber_delay_us_per_km", unit: "us/km", default: FiberLatency.fiberMicrosecondsPerKm, in: 3.34...20,
+        help: "One-way delay in fiber per km of route (≈ 4.9 for silica fiber)")
+    static let fixedRTTMs = Parameter<Double>(
+        "fixed_rtt_ms", unit: "ms", default: 0, in: 0...100,
+        help: "Round-trip allowance for transponders and switching, added to every pair")
+    static let require = Parameter<CentreRequirement>(
+        "require", default: .all,
+        help: "A site meets the budget when it reaches all centres or any one centre within it")
+    static let links = Parameter<LinkOutput>(
+        "links", default: .within, help: "Which site–centre links to output as lines: within the budget, all, or none")
+
+    static let all: [any ParameterDeclaration] = [maxRTTMs, routeFactor, fiberDelayMicrosecondsPerKm, fixedRTTMs, require, links]
+}
+
 struct LatencyPlanner: Planner {
     static let manifest = Manifest(
         name: "latency",
@@ -32,26 +63,7 @@ struct LatencyPlanner: Planner {
             InputSpec(name: "centres", description: "Demand centres (cities, IXs, other DCs); `name` is used when present.",
                       geometryTypes: ["Point"]),
         ],
-        parameters: [
-            ParameterSpec(name: "max_rtt_ms", kind: .number,
-                          description: "Round-trip latency budget",
-                          unit: "ms", defaultValue: 1.0, minimum: 0.001, maximum: 1000),
-            ParameterSpec(name: "route_factor", kind: .number,
-                          description: "Fiber route length over the geodesic distance",
-                          defaultValue: 1.5, minimum: 1, maximum: 5),
-            ParameterSpec(name: "fiber_delay_us_per_km", kind: .number,
-                          description: "One-way delay in fiber per km of route (≈ 4.9 for silica fiber)",
-                          unit: "us/km", defaultValue: .number(FiberLatency.fiberMicrosecondsPerKm), minimum: 3.34, maximum: 20),
-            ParameterSpec(name: "fixed_rtt_ms", kind: .number,
-                          description: "Round-trip allowance for transponders and switching, added to every pair",
-                          unit: "ms", defaultValue: 0, minimum: 0, maximum: 100),
-            ParameterSpec(name: "require", kind: .enum,
-                          description: "A site meets the budget when it reaches all centres or any one centre within it",
-                          defaultValue: "all", choices: ["all", "any"]),
-            ParameterSpec(name: "links", kind: .enum,
-                          description: "Which site–centre links to output as lines: within the budget, all, or none",
-                          defaultValue: "within", choices: ["within", "all", "none"]),
-        ],
+        parameters: LatencyParameter.all,
         outputs: [
             OutputSpec(format: .geojson,
                        roles: ["site": ["Point"], "centre": ["Point"], "latency-link": ["LineString"]],
@@ -71,12 +83,12 @@ struct LatencyPlanner: Planner {
         guard !sites.isEmpty else { throw PlannerError.data("--sites \(inputs.path("sites") ?? ""): no features") }
         guard !centres.isEmpty else { throw PlannerError.data("--centres \(inputs.path("centres") ?? ""): no features") }
 
-        let model = LatencyModel(routeFactor: parameters.double("route_factor"),
-                                 delayMicrosecondsPerKm: parameters.double("fiber_delay_us_per_km"),
-                                 fixedRoundTripMs: parameters.double("fixed_rtt_ms"))
-        let budgetMs = parameters.double("max_rtt_ms")
-        let requireAll = parameters.string("require") == "all"
-        let linkMode = parameters.string("links") ?? "within"
+        let model = LatencyModel(routeFactor: parameters[LatencyParameter.routeFactor],
+                                 delayMicrosecondsPerKm: parameters[LatencyParameter.fiberDelayMicrosecondsPerKm],
+                                 fixedRoundTripMs: parameters[LatencyParameter.fixedRTTMs])
+        let budgetMs = parameters[LatencyParameter.maxRTTMs]
+        let requireAll = parameters[LatencyParameter.require] == .all
+        let linkMode = parameters[LatencyParameter.links]
 
         let sitePoints = try sites.enumerated().map { try point(of: $1, index: $0, input: "sites") }
         let centrePoints = try centres.enumerated().map { try point(of: $1, index: $0, input: "centres") }
@@ -104,7 +116,7 @@ struct LatencyPlanner: Planner {
                     centreWithin[centreIndex] += 1
                 }
                 centreMinRtt[centreIndex] = min(centreMinRtt[centreIndex], rttMs)
-                if linkMode == "all" || (linkMode == "within" && ok) {
+                if linkMode == .all || (linkMode == .within && ok) {
                     let line = Geodesic.densify([site, centre], maxSegmentKm: 25)
                     linkFeatures.append(Feature(geometry: .lineString(line), properties: [
                         "role": "latency-link",

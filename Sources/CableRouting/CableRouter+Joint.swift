@@ -17,7 +17,8 @@ public struct JointOptions: Sendable {
     /// Worker threads for the greedy completions (independent plans on one surface).
     public var concurrency: Int
 
-    public init(seeds: Int = 4, penaltyFactor: Double = 1.5, maxCandidates: Int = 400, timeLimitSeconds: Double = 10,
+    /// `seeds` and `timeLimitSeconds` are the user's (`--candidates`, `--select-time-limit`).
+    public init(seeds: Int, penaltyFactor: Double = 1.5, maxCandidates: Int = 400, timeLimitSeconds: Double,
                 concurrency: Int = 1) {
         self.seeds = seeds
         self.penaltyFactor = penaltyFactor
@@ -95,7 +96,7 @@ extension CableRouter {
     /// says which. Optimality is over the candidate set, not over every route on the sea.
     /// Complexity: (1 + seeds) · K single-route searches (completions on `concurrency`
     /// threads), O(candidates² · samples · log samples) for the conflicts, and one small MIP.
-    public func planJoint(_ request: RouteRequest, greedy: RoutePlan, options: JointOptions = JointOptions(),
+    public func planJoint(_ request: RouteRequest, greedy: RoutePlan, options: JointOptions,
                           progress: ProgressCallback? = nil) -> JointPlan {
         jointSelection(request, greedy: greedy, options: options, progress: progress).plan
     }
@@ -117,7 +118,7 @@ extension CableRouter {
                                greedyLengthKm: greedyLength, cost: greedyCost, lengthKm: greedyLength, optimal: nil,
                                objective: nil, bound: nil, gap: nil, seconds: 0)
         guard request.routes > 1, request.via.isEmpty, !greedy.routes.isEmpty else {
-            result.fallbackReason = request.routes > 1 ? "a --via route is planned as one route" : "one route needs no selection"
+            result.fallbackReason = request.routes > 1 ? "a route through stops is planned as one route" : "one route needs no selection"
             return (result, nil)
         }
 
@@ -166,7 +167,7 @@ extension CableRouter {
             routes.sort { $0.cost < $1.cost || ($0.cost == $1.cost && $0.lengthKm < $1.lengthKm) }
             for k in routes.indices { routes[k].rank = k + 1 }
             measureSeparation(&routes, approachKm: request.approachKm)
-            var warnings = greedy.warnings.filter { !$0.hasPrefix("found ") }
+            var warnings = greedy.warnings.filter { !$0.isFewerRoutes }
             if routes.count < request.routes { warnings.append(fewerRoutesWarning(found: routes.count, request: request)) }
             result.plan = RoutePlan(routes: routes, warnings: warnings)
             result.method = .joint

@@ -28,7 +28,7 @@ public struct CableRouter: Sendable {
     /// Plans the request. Throws `CableRoutingError` for anything the user can fix.
     /// Cost: one flood fill and one Lazy Theta* search per route, O(cells) memory.
     public func plan(_ request: RouteRequest, progress: ProgressCallback? = nil) throws -> RoutePlan {
-        guard request.routes >= 1 else { throw CableRoutingError.invalidRequest("--routes must be at least 1") }
+        guard request.routes >= 1 else { throw CableRoutingError.noRoutesRequested(routes: request.routes) }
         guard request.minSeparationKm >= 0, request.approachKm >= 0, request.snapKm >= 0 else {
             throw CableRoutingError.invalidRequest("distances must not be negative")
         }
@@ -41,7 +41,7 @@ public struct CableRouter: Sendable {
                 throw CableRoutingError.invalidRequest("\(a.label) and \(b.label) are the same place; a route needs two different ends")
             }
         }
-        var warnings: [String] = []
+        var warnings: [RouteWarning] = []
 
         // 1. Landings: snap, refuse, zone test (independent of the mask).
         var landingsPerEnd: [[UsedLanding]] = []
@@ -52,18 +52,18 @@ public struct CableRouter: Sendable {
                 do {
                     accepted.append(try checkLanding(candidate, international: end.isInternational, request: request))
                 } catch let error as CableRoutingError {
-                    if end.candidates.count > 1 { warnings.append("\(end.label): skipped candidate: \(error)") }
+                    if end.candidates.count > 1 { warnings.append(.skippedCandidate(end: end.label, error: error)) }
                     if firstError == nil { firstError = error }
                 }
             }
             if accepted.isEmpty, let firstError {
                 if end.candidates.count > 1 {
-                    throw CableRoutingError.landingRefused("\(end.label): none of \(end.candidates.count) candidates can land; first: \(firstError)")
+                    throw CableRoutingError.noCandidateLands(end: end.label, candidates: end.candidates.count, first: firstError)
                 }
                 throw firstError
             }
             for landing in accepted where landing.snappedKm > 0.5 {
-                warnings.append("\(landing.name): on land, snapped \(format1(landing.snappedKm)) km to the coast")
+                warnings.append(.snapped(landing: landing.name, km: landing.snappedKm))
             }
             landingsPerEnd.append(accepted)
         }
@@ -83,7 +83,7 @@ public struct CableRouter: Sendable {
                     let t = try terminal(for: landing, candidate: index, blocked: base, approaches: approaches, request: request)
                     prepared.append(Prepared(used: landing, terminal: t))
                 } catch let error as CableRoutingError {
-                    if landings.count > 1 { warnings.append("\(ends[k].label): skipped candidate: \(error)") }
+                    if landings.count > 1 { warnings.append(.skippedCandidate(end: ends[k].label, error: error)) }
                     if firstError == nil { firstError = error }
                 }
             }
@@ -93,7 +93,7 @@ public struct CableRouter: Sendable {
 
         var routes: [PlannedRoute] = []
         if !request.via.isEmpty {
-            if request.routes > 1 { warnings.append("--via plans one route through all stops; --routes \(request.routes) ignored") }
+            if request.routes > 1 { warnings.append(.viaIgnoresRoutes(routes: request.routes)) }
             routes.append(try planVia(ends: ends, prepared: preparedPerEnd, blocked: base, approaches: approaches,
                                       request: request, progress: progress))
         } else {
@@ -142,28 +142,25 @@ public struct CableRouter: Sendable {
         if surface.land.contains(p) {
             let onLand = true
             guard let shore = oceanShore(near: p, withinKm: request.snapKm) else {
-                var text = "\(landing.name) at \(format4(p.lon)),\(format4(p.lat)) is on land"
                 let reach = max(2 * request.snapKm, 50)
+                let shore: CableRoutingError.LandingBeyondSnap.Shore
                 if let sea = oceanShore(near: p, withinKm: reach) {
-                    text += ", \(format1(sea.distanceKm)) km from the coast of the sea"
+                    shore = .sea(km: sea.distanceKm)
                 } else if onLand, let coast = surface.land.nearestCoast(to: p, withinKm: 500), coast.distanceKm > request.snapKm {
-                    text += ", \(format1(coast.distanceKm)) km from the coast"
+                    shore = .coast(km: coast.distanceKm)
                 } else {
-                    text += ", more than \(format1(reach)) km from the coast of the sea"
+                    shore = .beyond(km: reach)
                 }
-                text += " (more than --snap-km \(format1(request.snapKm)))"
-                if onLand, let coast = surface.land.nearestCoast(to: p, withinKm: request.snapKm) {
-                    text += "; the water \(format1(coast.distanceKm)) km away is a lake or closed lagoon, not the sea"
-                }
-                throw CableRoutingError.landingRefused(text)
+                let lake = onLand ? surface.land.nearestCoast(to: p, withinKm: request.snapKm)?.distanceKm : nil
+                throw CableRoutingError.landingBeyondSnap(.init(landing: landing.name, position: p, shore: shore,
+                                                                snapKm: request.snapKm, closedWaterKm: lake))
             }
             snapped = shore.distanceKm
             p = shore.point
         }
         let zone = surface.zone(containing: p)?.name
         if let zone, !request.allowConcentrationLanding {
-            throw CableRoutingError.landingRefused(
-                "\(landing.name) lands in the \(zone) landing-concentration zone; choose another landing or pass --allow-concentration-landing")
+            throw CableRoutingError.landingInConcentrationZone(landing: landing.name, zone: zone)
         }
         return UsedLanding(name: landing.name, requested: landing.position, position: p, snappedKm: snapped,
                            concentrationZone: zone, isInternational: false)
@@ -269,8 +266,7 @@ public struct CableRouter: Sendable {
         let found = oceanNode(near: landing.position, withinKm: radius) { lattice.isOcean($0) && search.isOpen($0) }
             ?? (own >= 0 && search.isOpen(own) ? (own, 0) : oceanNode(near: landing.position, withinKm: radius) { search.isOpen($0) })
         guard let found else {
-            throw CableRoutingError.unreachable(
-                "\(landing.name): no open sea within \(format1(radius)) km of the landing (land, coast clearance or --avoid all around)")
+            throw CableRoutingError.landingEnclosed(landing: landing.name, radiusKm: radius)
         }
         let c = lattice.center(found.node)
         return RouteSearch.Terminal(node: found.node, gx: c.0, gy: c.1, legCost: found.km, candidate: candidate)
@@ -361,7 +357,7 @@ public struct CableRouter: Sendable {
 
     func planSeparated(from: RouteEnd, to: RouteEnd, sources allSources: [Prepared], goals allGoals: [Prepared],
                        blocked base: [Bool], approaches: [RouteSearch.Approach], request: RouteRequest,
-                       warnings: inout [String], progress: ProgressCallback?) throws -> [PlannedRoute] {
+                       warnings: inout [RouteWarning], progress: ProgressCallback?) throws -> [PlannedRoute] {
         var blocked = base
         var routes: [PlannedRoute] = []
         var usedSources = Set<Int>(), usedGoals = Set<Int>()
@@ -373,7 +369,8 @@ public struct CableRouter: Sendable {
             let sources = allSources.enumerated().filter { !distinctSources || !usedSources.contains($0.offset) }
             let goals = allGoals.enumerated().filter { !distinctGoals || !usedGoals.contains($0.offset) }
             if sources.isEmpty || goals.isEmpty {
-                warnings.append("found \(k) of \(request.routes) routes: no unused landing left for --distinct-landings")
+                warnings.append(.fewerRoutes(.init(found: k, requested: request.routes, separationKm: request.minSeparationKm,
+                                                   approachKm: request.approachKm, noUnusedLanding: true)))
                 break
             }
             let search = search(blocked: blocked, approaches: approaches)
@@ -382,8 +379,7 @@ public struct CableRouter: Sendable {
             if let enclosed {
                 if k == 0 {
                     let end = enclosed == "from" ? from : to
-                    throw CableRoutingError.unreachable(
-                        "no sea route from \(from.label) to \(to.label): \(end.label) is enclosed by land, coast clearance or --avoid areas")
+                    throw CableRoutingError.endEnclosed(from: from.label, to: to.label, end: end.label)
                 }
                 warnings.append(fewerRoutesWarning(found: k, request: request))
                 break
@@ -402,8 +398,7 @@ public struct CableRouter: Sendable {
                 if k == 0 {
                     let side = enclosedSide(sources: sourceTerminals.map(\.node), goals: goalTerminals.map(\.node), search: search)
                     let end = side == "to" ? to : from
-                    throw CableRoutingError.unreachable(
-                        "no sea route from \(from.label) to \(to.label): \(end.label) is enclosed by land, coast clearance or --avoid areas")
+                    throw CableRoutingError.endEnclosed(from: from.label, to: to.label, end: end.label)
                 }
                 warnings.append(fewerRoutesWarning(found: k, request: request))
                 break
@@ -422,18 +417,10 @@ public struct CableRouter: Sendable {
         return routes
     }
 
-    /// Why fewer routes came back, and what would admit more: two routes leaving one landing
-    /// must cross its approach circle at least 2·asin(S / 2A) apart (S separation, A radius).
-    func fewerRoutesWarning(found: Int, request: RouteRequest) -> String {
-        let a = request.approachKm, s = request.minSeparationKm
-        var text = "found \(found) of \(request.routes) routes at least \(format1(s)) km apart outside \(format1(a)) km of the landings"
-        if a > 0, s < 2 * a {
-            let degrees = 2 * asin(s / (2 * a)) * 180 / .pi
-            text += " (routes sharing a landing must leave its \(format1(a)) km approach circle ≥ \(Int(degrees.rounded()))° apart; a larger --approach-km or candidate landings with --distinct-landings admit more)"
-        } else if a > 0 {
-            text += " (routes sharing a landing cannot be \(format1(s)) km apart outside a \(format1(a)) km approach; raise --approach-km or use --distinct-landings)"
-        }
-        return text
+    /// Why fewer routes came back (the warning says what would admit more).
+    func fewerRoutesWarning(found: Int, request: RouteRequest) -> RouteWarning {
+        .fewerRoutes(.init(found: found, requested: request.routes, separationKm: request.minSeparationKm,
+                           approachKm: request.approachKm, noUnusedLanding: false))
     }
 
     func planVia(ends: [RouteEnd], prepared: [[Prepared]], blocked: [Bool], approaches: [RouteSearch.Approach],
@@ -451,8 +438,7 @@ public struct CableRouter: Sendable {
             if let enclosed = enclosedSide(sources: sourceTerminals.map(\.node), goals: goalTerminals.map(\.node), search: search,
                                            budget: Self.floodBudget) {
                 let end = enclosed == "from" ? ends[leg - 1] : ends[leg]
-                throw CableRoutingError.unreachable(
-                    "no sea route from \(ends[leg - 1].label) to \(ends[leg].label): \(end.label) is enclosed by land, coast clearance or --avoid areas")
+                throw CableRoutingError.endEnclosed(from: ends[leg - 1].label, to: ends[leg].label, end: end.label)
             }
             let legs = Double(ends.count - 1)
             let legStart = Double(leg - 1)
@@ -463,8 +449,7 @@ public struct CableRouter: Sendable {
             guard let result = search.run(sources: sourceTerminals, goals: goalTerminals, progress: sub) else {
                 let side = enclosedSide(sources: sourceTerminals.map(\.node), goals: goalTerminals.map(\.node), search: search)
                 let end = side == "to" ? ends[leg] : ends[leg - 1]
-                throw CableRoutingError.unreachable(
-                    "no sea route from \(ends[leg - 1].label) to \(ends[leg].label): \(end.label) is enclosed by land, coast clearance or --avoid areas")
+                throw CableRoutingError.endEnclosed(from: ends[leg - 1].label, to: ends[leg].label, end: end.label)
             }
             let source = current[result.source], goal = goals[result.goal]
             if chosen.isEmpty { chosen.append(source) }
@@ -474,7 +459,7 @@ public struct CableRouter: Sendable {
             current = [goal]
         }
         guard let first = chosen.first, let last = chosen.last else {
-            throw CableRoutingError.invalidRequest("--via needs at least two stops")
+            throw CableRoutingError.tooFewStops(count: chosen.count)
         }
         return makeRoute(rank: 1, from: first.used, to: last.used, stops: chosen.dropFirst().dropLast().map(\.used),
                          vertices: vertices, request: request)
@@ -559,7 +544,7 @@ public struct CableRouter: Sendable {
                             minCoastKm: coast.minCoastKm, narrowestPassageKm: coast.narrowestPassageKm,
                             line: Geodesic.densify(vertices, maxSegmentKm: request.displaySegmentKm),
                             lengthKm: length, geodesicKm: Geodesic.distanceKm(from.position, to.position),
-                            cost: cost, minSeparationKm: nil, hazardKm: hazardKm(vertices),
+                            cost: cost, achievedSeparationKm: nil, hazardKm: hazardKm(vertices),
                             subsidyRate: subsidy, oneWayLatencyMs: FiberLatency.oneWayMs(routeKm: length),
                             estimatedCostUSD: length * request.costPerKmUSD)
     }
@@ -684,7 +669,7 @@ public struct CableRouter: Sendable {
                     if let nearest = indexes[j].nearest(to: p), nearest.distanceKm < best { best = nearest.distanceKm }
                 }
             }
-            routes[i].minSeparationKm = best.isFinite ? best : nil
+            routes[i].achievedSeparationKm = best.isFinite ? best : nil
         }
     }
 }

@@ -3,8 +3,9 @@ import GeoCore
 extension CableRoutingError: CategorizedError {
     public var category: ErrorCategory {
         switch self {
-        case .unreachable, .landingRefused, .outsideRegion: .badData
-        case .invalidRequest: .usage
+        case .unreachable, .landingRefused, .outsideRegion, .landingBeyondSnap, .landingInConcentrationZone,
+             .landingEnclosed, .endEnclosed, .noCandidateLands: .badData
+        case .invalidRequest, .noRoutesRequested, .tooFewStops: .usage
         case .internalInconsistency: .internal
         }
     }

@@ -52,15 +52,17 @@ public struct RouteRequest: Sendable {
     /// Maximum segment length of the densified output line.
     public var displaySegmentKm: Double
     /// Existing cable systems routes keep away from (and are measured against).
-    public var existing: [ExistingCable] = []
+    public var existing: [ExistingCable]
     /// Distance kept from every existing cable outside the approaches; 0 = measure only.
-    public var minSeparationExistingKm: Double = 0
+    public var minSeparationExistingKm: Double
 
-    public init(from: RouteEnd, to: RouteEnd, via: [RouteEnd] = [], routes: Int = 1,
-                minSeparationKm: Double = 30, approachKm: Double = 20, snapKm: Double = 10,
-                allowConcentrationZones: Bool = false, allowConcentrationLanding: Bool = false,
-                distinctLandings: Bool = false, avoid: [Geometry] = [], costPerKmUSD: Double = 30_000,
-                displaySegmentKm: Double = 10) {
+    /// Every value that is a user's parameter is given here: the engine has no defaults of
+    /// its own for them (the planner's parameter declarations hold the defaults).
+    public init(from: RouteEnd, to: RouteEnd, via: [RouteEnd] = [], routes: Int,
+                minSeparationKm: Double, approachKm: Double, snapKm: Double,
+                allowConcentrationZones: Bool, allowConcentrationLanding: Bool,
+                distinctLandings: Bool, avoid: [Geometry] = [], costPerKmUSD: Double,
+                displaySegmentKm: Double, existing: [ExistingCable] = [], minSeparationExistingKm: Double) {
         self.from = from
         self.to = to
         self.via = via
@@ -74,6 +76,8 @@ public struct RouteRequest: Sendable {
         self.avoid = avoid
         self.costPerKmUSD = costPerKmUSD
         self.displaySegmentKm = displaySegmentKm
+        self.existing = existing
+        self.minSeparationExistingKm = minSeparationExistingKm
     }
 }
 
@@ -113,8 +117,9 @@ public struct PlannedRoute: Sendable {
     public var detourRatio: Double { geodesicKm > 0 ? lengthKm / geodesicKm : 1 }
     /// Σ segment length × cost multiplier (km-equivalent).
     public var cost: Double
-    /// The smallest distance to any other route outside the approaches (nil when alone).
-    public var minSeparationKm: Double?
+    /// The measured separation: the smallest distance to any other route outside the
+    /// approaches (nil when alone). At least the request's `minSeparationKm`, usually more.
+    public var achievedSeparationKm: Double?
     /// Length inside each hazard kind, by kind name.
     public var hazardKm: [String: Double]
     public var subsidyRate: Double
@@ -124,28 +129,7 @@ public struct PlannedRoute: Sendable {
 
 public struct RoutePlan: Sendable {
     public var routes: [PlannedRoute]
-    /// Human-readable notes: snapped landings, fewer routes than asked, …
-    public var warnings: [String]
+    /// What the user should know about the answer: snapped landings, fewer routes than
+    /// asked, … (`RouteWarning.message(naming:)` words them).
+    public var warnings: [RouteWarning]
 }
-
-/// Errors a user can act on; `description` is one line saying what and where.
-public enum CableRoutingError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// No sea path exists (exit 65).
-    case unreachable(String)
-    /// A landing was refused: too far inland, or in a concentration zone (exit 65).
-    case landingRefused(String)
-    /// A position lies outside the planning region (exit 65).
-    case outsideRegion(String)
-    /// The request itself is inconsistent (exit 64).
-    case invalidRequest(String)
-    /// A planned route failed the final exact land check: a defect, never a user error (exit 70).
-    case internalInconsistency(String)
-
-    public var description: String {
-        switch self {
-        case .unreachable(let m), .landingRefused(let m), .outsideRegion(let m), .invalidRequest(let m),
-             .internalInconsistency(let m): m
-        }
-    }
-}
-

@@ -46,8 +46,8 @@ public struct SeaSurfaceOptions: Sendable, Hashable {
 
     public static let japanRegion = BoundingBox(minX: 120, minY: 20, maxX: 155, maxY: 47)
 
-    public init(region: BoundingBox = SeaSurfaceOptions.japanRegion, cellKm: Double = 2,
-                coastClearanceKm: Double = 2, minPassageKm: Double = 1) {
+    public init(region: BoundingBox = SeaSurfaceOptions.japanRegion, cellKm: Double,
+                coastClearanceKm: Double, minPassageKm: Double) {
         self.region = region
         self.cellKm = cellKm
         self.coastClearanceKm = coastClearanceKm
@@ -94,7 +94,7 @@ public struct SeaSurface: Sendable {
     /// grid is applied on top. Building is about a second for Japan at 2 km in release
     /// (O(coastline · (reach / fine cell)² + cells)); taking it from the cache is a copy.
     public init(land: [Geometry], zones: [ConcentrationZone] = [], hazards: [HazardZone] = [],
-                bathymetry: BathymetryGrid? = nil, options: SeaSurfaceOptions = SeaSurfaceOptions(),
+                bathymetry: BathymetryGrid? = nil, options: SeaSurfaceOptions,
                 cached: (_ name: String) -> Data? = { _ in nil }, progress: ProgressCallback? = nil) {
         self.options = options
         let grid = SeaGrid(region: options.region, cellKm: options.cellKm)

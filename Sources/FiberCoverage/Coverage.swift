@@ -14,7 +14,8 @@ public struct CoverageOptions: Sendable {
     public var demandMode: DemandMode
     public var costPerKmJPY: Double
 
-    public init(reachKm: Double = 2, demandMode: DemandMode = .centroid, costPerKmJPY: Double = 5_000_000) {
+    /// Every value is the user's (`wattbit gaps` declares the defaults).
+    public init(reachKm: Double, demandMode: DemandMode, costPerKmJPY: Double) {
         self.reachKm = reachKm
         self.demandMode = demandMode
         self.costPerKmJPY = costPerKmJPY

@@ -9,14 +9,39 @@ public struct MeshRecord: Sendable, Equatable {
     public var line: Int
 }
 
+/// The parser's settings an error can name; a caller words them its own way (a flag).
+public enum MeshCSVField: String, Sendable {
+    case populationColumn
+}
+
 /// An error in a mesh CSV: what and on which line (1-based).
 public struct MeshCSVError: CategorizedError, Equatable {
+    public enum Problem: Sendable, Equatable {
+        /// The header lacks the population column; `found` are its first columns.
+        case noPopulationColumn(column: String, found: [String])
+        /// Anything else, worded.
+        case invalid(String)
+    }
     public var category: ErrorCategory { .badData }
     public var line: Int
-    public var message: String
-    public init(line: Int, message: String) {
+    public var problem: Problem
+    public init(line: Int, problem: Problem) {
         self.line = line
-        self.message = message
+        self.problem = problem
+    }
+    public init(line: Int, message: String) {
+        self.init(line: line, problem: .invalid(message))
+    }
+    /// What is wrong, naming the parser's settings by their Swift names.
+    public var message: String { message(naming: \.rawValue) }
+    /// What is wrong, with `name(field)` for a setting the user can change.
+    public func message(naming name: (MeshCSVField) -> String) -> String {
+        switch problem {
+        case .invalid(let text):
+            text
+        case .noPopulationColumn(let column, let found):
+            "header has no '\(column)' column (found: \(found.joined(separator: ", "))); choose one with \(name(.populationColumn))"
+        }
     }
     public var description: String { "line \(line): \(message)" }
 }
@@ -56,7 +81,9 @@ public struct MeshCSVParser {
     private var currentBucket = -1
     private var currentWords: [UInt64] = []
 
-    public init(populationColumn: String = "population", householdsColumn: String = "households") {
+    /// The column names are the caller's (`wattbit gaps --population-column`); e-Stat's
+    /// own tables use other names, so there is no default here.
+    public init(populationColumn: String, householdsColumn: String) {
         self.populationColumn = populationColumn
         self.householdsColumn = householdsColumn
     }
@@ -177,7 +204,7 @@ public struct MeshCSVParser {
         }
         keyIndex = key
         guard let population = trimmed.firstIndex(of: populationColumn) else {
-            throw MeshCSVError(line: lineNumber, message: "header has no '\(populationColumn)' column (found: \(trimmed.prefix(8).joined(separator: ", "))); choose one with --population-column")
+            throw MeshCSVError(line: lineNumber, problem: .noPopulationColumn(column: populationColumn, found: Array(trimmed.prefix(8))))
         }
         populationIndex = population
         if let households = trimmed.firstIndex(of: householdsColumn) {

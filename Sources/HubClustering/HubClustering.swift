@@ -57,7 +57,7 @@ public enum HubClustering {
     /// Solves one instance. Throws only for invalid values (non-finite or negative capacity,
     /// invalid coordinates, non-positive floor or radius); empty input gives no hubs.
     public static func solve(sites: [HubSite], fixedCentres: [Position] = [],
-                             options: HubClusteringOptions = HubClusteringOptions(),
+                             options: HubClusteringOptions,
                              progress: ProgressCallback? = nil) throws -> HubClusteringResult {
         guard options.minHubMW.isFinite, options.minHubMW > 0 else {
             throw HubClusteringError("min_hub_mw must be a positive number, got \(options.minHubMW)", category: .usage)

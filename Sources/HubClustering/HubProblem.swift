@@ -44,11 +44,11 @@ public struct HubClusteringOptions: Sendable, Hashable {
     /// the integer programme does not solve (seconds; 0 turns the repair off).
     public var repairTimeLimitSeconds: Double
 
-    public init(minHubMW: Double = 1000, maxRadiusKm: Double = FiberLatency.radiusKm(rttMs: 1.0, routeFactor: 1.5),
-                excludeMetroCentres: Bool = true, allowMetroMembers: Bool = false,
-                restarts: Int? = nil, maxPasses: Int = 50, seed: UInt64 = 20_240_601,
-                exact: HubExactMode = .auto, exactSiteLimit: Int = HubClusteringOptions.defaultExactSiteLimit,
-                exactTimeLimitSeconds: Double = 10, repairTimeLimitSeconds: Double = 10) {
+    /// Every value that is a user's parameter is given here: the engine has no defaults of
+    /// its own for them (`wattbit hubs` declares them).
+    public init(minHubMW: Double, maxRadiusKm: Double, excludeMetroCentres: Bool, allowMetroMembers: Bool,
+                restarts: Int?, maxPasses: Int = 50, seed: UInt64, exact: HubExactMode, exactSiteLimit: Int,
+                exactTimeLimitSeconds: Double, repairTimeLimitSeconds: Double) {
         self.minHubMW = minHubMW
         self.maxRadiusKm = maxRadiusKm
         self.excludeMetroCentres = excludeMetroCentres
@@ -61,9 +61,6 @@ public struct HubClusteringOptions: Sendable, Hashable {
         self.exactTimeLimitSeconds = exactTimeLimitSeconds
         self.repairTimeLimitSeconds = repairTimeLimitSeconds
     }
-
-    /// The part size up to which `auto` solves exactly (measured: docs/planners/hubs.md).
-    public static let defaultExactSiteLimit = 200
 }
 
 /// A hub: a centre and the sites that run with it as one virtual DC.

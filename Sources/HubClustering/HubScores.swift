@@ -75,8 +75,7 @@ public struct HubScoringContext: Sendable {
 /// Weights of the six criteria (any non-negative values; the total divides by their sum).
 public struct HubScoreWeights: Sendable, Hashable {
     public var power: Double, headroom: Double, cables: Double, latency: Double, hazard: Double, subsidy: Double
-    public init(power: Double = 0.25, headroom: Double = 0.10, cables: Double = 0.15,
-                latency: Double = 0.15, hazard: Double = 0.20, subsidy: Double = 0.15) {
+    public init(power: Double, headroom: Double, cables: Double, latency: Double, hazard: Double, subsidy: Double) {
         self.power = power; self.headroom = headroom; self.cables = cables
         self.latency = latency; self.hazard = hazard; self.subsidy = subsidy
     }

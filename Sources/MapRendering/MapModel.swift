@@ -39,8 +39,10 @@ public struct MapOptions: Sendable {
     public static let japanLambert =
         "+proj=lcc +lat_1=30 +lat_2=40 +lat_0=35 +lon_0=137 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
 
-    public init(title: String = "WattBit", widthPx: Int = 1200, bbox: BoundingBox? = nil,
-                attribution: String = MapOptions.defaultAttribution, maxVectorFeatures: Int = 20_000,
+    /// `title`, `widthPx` and `maxVectorFeatures` are the user's (`wattbit map` declares
+    /// their defaults); the engine has none of its own for them.
+    public init(title: String, widthPx: Int, bbox: BoundingBox? = nil,
+                attribution: String = MapOptions.defaultAttribution, maxVectorFeatures: Int,
                 projection: String = MapOptions.japanLambert) {
         self.title = title
         self.widthPx = widthPx

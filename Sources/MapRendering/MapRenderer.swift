@@ -10,7 +10,7 @@ public struct MapRenderer: Sendable {
     public var style: MapStyle
     public var options: MapOptions
 
-    public init(style: MapStyle = .standard, options: MapOptions = MapOptions()) {
+    public init(style: MapStyle = .standard, options: MapOptions) {
         self.style = style
         self.options = options
     }

@@ -3,34 +3,26 @@ import GeoCore
 
 /// Parameter values after parsing and validation against the manifest: every declared
 /// parameter has a value (given or default) of its declared kind, within its bounds.
-/// Asking for an undeclared name or the wrong kind is a programming error in the planner.
+/// Planners read them through their typed declarations (`parameters[CableParameter.snapKm]`,
+/// see `Parameter`); the string-keyed accessors are PlannerKit's own, for the host side
+/// that works from a manifest rather than declarations.
 public struct PlannerParameters: Sendable {
-    public private(set) var values: [String: JSONValue]
+    private(set) var values: [String: JSONValue]
     /// Names the user gave explicitly (as opposed to defaults).
-    public private(set) var explicitlySet: Set<String>
+    private(set) var explicitlySet: Set<String>
 
-    public init(values: [String: JSONValue], explicitlySet: Set<String> = []) {
+    init(values: [String: JSONValue], explicitlySet: Set<String> = []) {
         self.values = values
         self.explicitlySet = explicitlySet
     }
 
-    public func double(_ name: String) -> Double {
-        guard let value = values[name]?.doubleValue else { preconditionFailure("parameter \(name) is not a number") }
-        return value
-    }
-    public func int(_ name: String) -> Int {
-        guard let value = values[name]?.intValue else { preconditionFailure("parameter \(name) is not an integer") }
-        return value
-    }
-    public func bool(_ name: String) -> Bool {
+    /// Whether a parameter, by manifest name, has a value of a kind (for the host side,
+    /// which knows a manifest but no declarations).
+    func bool(_ name: String) -> Bool {
         guard let value = values[name]?.boolValue else { preconditionFailure("parameter \(name) is not a boolean") }
         return value
     }
-    /// A string or enum parameter; nil when it has no default and was not given.
-    public func string(_ name: String) -> String? { values[name]?.stringValue }
-    /// An optional number parameter without default; nil when not given.
-    public func optionalDouble(_ name: String) -> Double? { values[name]?.doubleValue }
-    public func isSet(_ name: String) -> Bool { explicitlySet.contains(name) }
+    func isSet(_ name: String) -> Bool { explicitlySet.contains(name) }
 }
 
 /// The input files given on the command line (`--NAME FILE`, `-` = stdin), checked

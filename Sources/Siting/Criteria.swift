@@ -1,7 +1,7 @@
 import GeoCore
 
 /// The siting criteria, each a raw value in real units turned into a 0…1 score by a value
-/// function. Names are what `--weights` and `--thresholds` accept.
+/// function. Names are what the weight and threshold lists accept (`wattbit siting --weights`).
 public enum Criterion: String, CaseIterable, Sendable, Comparable {
     /// Geodesic km to the nearest power station (geodata/power-plants.geojson).
     case plantKm = "plant_km"
@@ -107,22 +107,68 @@ public enum SitingDefaults {
     ]
 }
 
-/// Errors in the options a user gives (unknown criterion, bad threshold, zero weights).
-public struct SitingOptionError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+/// The options (and layers) a `SitingOptionError` can name; a caller words them its own way
+/// (a flag).
+public enum SitingOptionField: String, Sendable {
+    case weights, thresholds, minAvailableMW, gridCapacity
 }
 
-/// Parsing `--weights name=w,…` and `--thresholds name=best:worst,…`.
+/// Errors in the options a user gives (unknown criterion, bad threshold, zero weights):
+/// values, worded by `message(naming:)`.
+public struct SitingOptionError: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Problem: Sendable, Equatable {
+        /// An item of a `NAME=VALUE,…` list is not `NAME=VALUE`.
+        case notAPair(field: SitingOptionField, item: String)
+        case unknownCriterion(field: SitingOptionField, name: String)
+        /// A weight that is not a number ≥ 0.
+        case badWeight(criterion: String, value: String)
+        /// A value function that is neither BEST:WORST nor step:T.
+        case badThreshold(criterion: String, value: String)
+        /// The weights of the criteria that apply add up to 0.
+        case weightsSumToZero(active: [Criterion])
+        /// A grid-headroom floor without a grid-capacity layer.
+        case minAvailableWithoutGrid
+        /// Anything else (e.g. a cell read back with a bad property), worded.
+        case invalid(String)
+    }
+    public var problem: Problem
+    public init(_ problem: Problem) { self.problem = problem }
+    public init(_ message: String) { self.init(.invalid(message)) }
+
+    /// The message naming the options by their Swift names.
+    public var message: String { message(naming: \.rawValue) }
+    public var description: String { message }
+
+    /// The one-line message with `name(field)` for each option it mentions.
+    public func message(naming name: (SitingOptionField) -> String) -> String {
+        switch problem {
+        case .invalid(let message):
+            message
+        case .notAPair(let field, let item):
+            "\(name(field)) '\(item)': expected NAME=VALUE"
+        case .unknownCriterion(let field, let criterion):
+            "\(name(field)): unknown criterion '\(criterion)' (known: \(Criterion.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case .badWeight(let criterion, let value):
+            "\(name(.weights)) \(criterion)=\(value): a weight is a number ≥ 0"
+        case .badThreshold(let criterion, let value):
+            "\(name(.thresholds)) \(criterion)=\(value): expected BEST:WORST (two different numbers) or step:T"
+        case .weightsSumToZero(let active):
+            "\(name(.weights)): the weights of the active criteria (\(active.map(\.rawValue).joined(separator: ", "))) sum to 0"
+        case .minAvailableWithoutGrid:
+            "\(name(.minAvailableMW)) needs \(name(.gridCapacity)) (a layer with available_mw)"
+        }
+    }
+}
+
+/// Parsing the weight list `name=w,…` and the value-function list `name=best:worst,…`.
 public enum CriterionSpec {
     /// Overrides for the named criteria; throws for an unknown name or a bad number.
     public static func weights(_ text: String) throws -> [Criterion: Double] {
         var result: [Criterion: Double] = [:]
-        for (name, value) in try pairs(text, option: "--weights") {
-            let c = try criterion(name, option: "--weights")
+        for (name, value) in try pairs(text, field: .weights) {
+            let c = try criterion(name, field: .weights)
             guard let w = Double(value), w.isFinite, w >= 0 else {
-                throw SitingOptionError("--weights \(name)=\(value): a weight is a number ≥ 0")
+                throw SitingOptionError(.badWeight(criterion: name, value: value))
             }
             result[c] = w
         }
@@ -131,8 +177,8 @@ public enum CriterionSpec {
 
     public static func thresholds(_ text: String) throws -> [Criterion: ValueFunction] {
         var result: [Criterion: ValueFunction] = [:]
-        for (name, value) in try pairs(text, option: "--thresholds") {
-            let c = try criterion(name, option: "--thresholds")
+        for (name, value) in try pairs(text, field: .thresholds) {
+            let c = try criterion(name, field: .thresholds)
             let parts = value.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             if parts.count == 2, parts[0] == "step", let t = Double(parts[1]), t.isFinite {
                 result[c] = .step(threshold: t)
@@ -140,26 +186,25 @@ public enum CriterionSpec {
                       best.isFinite, worst.isFinite, best != worst {
                 result[c] = .linear(best: best, worst: worst)
             } else {
-                throw SitingOptionError("--thresholds \(name)=\(value): expected BEST:WORST (two different numbers) or step:T")
+                throw SitingOptionError(.badThreshold(criterion: name, value: value))
             }
         }
         return result
     }
 
-    static func pairs(_ text: String, option: String) throws -> [(String, String)] {
+    static func pairs(_ text: String, field: SitingOptionField) throws -> [(String, String)] {
         try text.split(separator: ",").map { item in
             let kv = item.split(separator: "=", maxSplits: 1).map { String($0).trimmedSpaces() }
             guard kv.count == 2, !kv[0].isEmpty, !kv[1].isEmpty else {
-                throw SitingOptionError("\(option) '\(item)': expected NAME=VALUE")
+                throw SitingOptionError(.notAPair(field: field, item: String(item)))
             }
             return (kv[0], kv[1])
         }
     }
 
-    static func criterion(_ name: String, option: String) throws -> Criterion {
+    static func criterion(_ name: String, field: SitingOptionField) throws -> Criterion {
         if let c = Criterion(rawValue: name) { return c }
-        let known = Criterion.allCases.map(\.rawValue).joined(separator: ", ")
-        throw SitingOptionError("\(option): unknown criterion '\(name)' (known: \(known))")
+        throw SitingOptionError(.unknownCriterion(field: field, name: name))
     }
 }
 

@@ -99,11 +99,11 @@ public struct SitingEngine: Sendable {
         self.active = active
         let sum = active.reduce(0.0) { $0 + max(options.weights[$1] ?? 0, 0) }
         guard sum > 0, sum.isFinite else {
-            throw SitingOptionError("--weights: the weights of the active criteria (\(active.map(\.rawValue).joined(separator: ", "))) sum to 0")
+            throw SitingOptionError(.weightsSumToZero(active: active))
         }
         weightSum = sum
         if options.minAvailableMW != nil && !layers.hasGrid {
-            throw SitingOptionError("--min-available-mw needs --grid-capacity (a layer with available_mw)")
+            throw SitingOptionError(.minAvailableWithoutGrid)
         }
         plantIndex = PointIndex(layers.plants.map(\.position))
         let clean = layers.plants.filter(\.decarbonised)

@@ -72,28 +72,53 @@ public enum Constraint: String, CaseIterable, Sendable {
     }
 }
 
-/// Parameters of one siting run.
+/// Parameters of one siting run. Every value a user sets is given to `init`: the engine has
+/// no defaults of its own for them (`wattbit siting` declares them). The criteria's weights
+/// and value functions start from `SitingDefaults`, which the user's lists override.
 public struct SitingOptions: Sendable {
-    public var level: MeshCode.Level = .third
-    public var functions: [Criterion: ValueFunction] = SitingDefaults.functions
-    public var weights: [Criterion: Double] = SitingDefaults.weights
-    public var decarbonisedRadiusKm = 100.0
+    public var level: MeshCode.Level
+    public var functions: [Criterion: ValueFunction]
+    public var weights: [Criterion: Double]
+    public var decarbonisedRadiusKm: Double
     /// Fiber route factor over the geodesic (shared with hubs and the latency plugin).
-    public var routeFactor = 1.5
+    public var routeFactor: Double
     /// Round trip within which population counts as reachable.
-    public var populationRTTMs = 2.0
-    public var gridRadiusKm = 20.0
-    public var excludeMetro = true
-    public var minAvailableMW: Double? = nil
-    public var maxRTTMs: Double? = nil
-    public var top = 10
-    public var minSpacingKm = 50.0
-    public var minScore = 0.6
-    public var sensitivitySamples = 0
-    public var sensitivityPool = 1000
-    public var sensitivityConcentration = 50.0
-    public var seed: UInt64 = 1
-    public init() {}
+    public var populationRTTMs: Double
+    public var gridRadiusKm: Double
+    public var excludeMetro: Bool
+    public var minAvailableMW: Double?
+    public var maxRTTMs: Double?
+    public var top: Int
+    public var minSpacingKm: Double
+    public var minScore: Double
+    public var sensitivitySamples: Int
+    public var sensitivityPool: Int
+    public var sensitivityConcentration: Double
+    public var seed: UInt64
+
+    public init(level: MeshCode.Level, functions: [Criterion: ValueFunction] = SitingDefaults.functions,
+                weights: [Criterion: Double] = SitingDefaults.weights, decarbonisedRadiusKm: Double,
+                routeFactor: Double, populationRTTMs: Double, gridRadiusKm: Double, excludeMetro: Bool,
+                minAvailableMW: Double?, maxRTTMs: Double?, top: Int, minSpacingKm: Double, minScore: Double,
+                sensitivitySamples: Int, sensitivityPool: Int, sensitivityConcentration: Double, seed: UInt64) {
+        self.level = level
+        self.functions = functions
+        self.weights = weights
+        self.decarbonisedRadiusKm = decarbonisedRadiusKm
+        self.routeFactor = routeFactor
+        self.populationRTTMs = populationRTTMs
+        self.gridRadiusKm = gridRadiusKm
+        self.excludeMetro = excludeMetro
+        self.minAvailableMW = minAvailableMW
+        self.maxRTTMs = maxRTTMs
+        self.top = top
+        self.minSpacingKm = minSpacingKm
+        self.minScore = minScore
+        self.sensitivitySamples = sensitivitySamples
+        self.sensitivityPool = sensitivityPool
+        self.sensitivityConcentration = sensitivityConcentration
+        self.seed = seed
+    }
 
     /// Tokyo (Otemachi) and Osaka (Dojima), the IX cores the RTT criteria measure to.
     public static let tokyo = Position(139.7640, 35.6870)

@@ -161,10 +161,10 @@ enum CableBatch {
 
     static func statusName(_ error: CableRoutingError) -> String {
         switch error {
-        case .unreachable: "unreachable"
-        case .landingRefused: "landing-refused"
+        case .unreachable, .landingEnclosed, .endEnclosed: "unreachable"
+        case .landingRefused, .landingBeyondSnap, .landingInConcentrationZone, .noCandidateLands: "landing-refused"
         case .outsideRegion: "outside-region"
-        case .invalidRequest: "invalid"
+        case .invalidRequest, .noRoutesRequested, .tooFewStops: "invalid"
         case .internalInconsistency: "internal-error"
         }
     }
@@ -186,7 +186,7 @@ enum CableBatch {
                 feature.properties?["status"] = "ok"
                 return feature
             case .failure(let error):
-                return unrouted(outcome, status: statusName(error), message: error.description, fromIndex: fromIndex, toIndex: toIndex)
+                return unrouted(outcome, status: statusName(error), message: error.cliMessage, fromIndex: fromIndex, toIndex: toIndex)
             }
         }
     }
@@ -224,7 +224,7 @@ enum CableBatch {
             case .success:
                 row += ["", "", "", "", "unreachable", "no route"]
             case .failure(let error):
-                row += ["", "", "", "", statusName(error), quoted(error.description)]
+                row += ["", "", "", "", statusName(error), quoted(error.cliMessage)]
             }
             text += row.joined(separator: ",") + "\n"
         }

@@ -45,71 +45,12 @@ struct CablePlanner: Planner {
             InputSpec(name: "pairs", description: "Many routes at once: CSV with from,to columns (anything --from accepts; quote \"lon,lat\") or from_lon,from_lat,to_lon,to_lat, or GeoJSON LineStrings/MultiPoints from first to last position. One route per pair, over one sea surface.",
                       formats: [.csv, .geojson], geometryTypes: ["LineString", "MultiPoint"], required: false),
         ],
-        parameters: [
-            ParameterSpec(name: "from", kind: .string,
-                          description: "Start: landing-station name (name or name_en), lon,lat, an international exit (international:north-america), or a GeoJSON file of candidate points (- = stdin)"),
-            ParameterSpec(name: "to", kind: .string, description: "End, in the same forms as --from"),
-            ParameterSpec(name: "via", kind: .string,
-                          description: "Comma-separated stops for one route through all of them in order (without --from/--to, the first and last stops are the ends)"),
-            ParameterSpec(name: "ring", kind: .boolean,
-                          description: "Close the --via chain back to its first stop (a cable around Japan); each leg and the ring total are reported",
-                          defaultValue: false),
-            ParameterSpec(name: "replan", kind: .boolean,
-                          description: "After the greedy pass, re-plan pairs of routes in the other order with the rest fixed and keep a pair when the total cost falls (up to 2·K·(K−1) more single-route plans)",
-                          defaultValue: false),
-            ParameterSpec(name: "routes", kind: .integer, description: "Number of mutually separated routes",
-                          defaultValue: 1, minimum: 1, maximum: 10),
-            ParameterSpec(name: "select", kind: .enum,
-                          description: "How --routes K ≥ 2 are chosen: joint = the least total cost over diverse candidate routes (CBC; reports optimal, objective, bound, gap and the gain over greedy; never worse than greedy), greedy = best first, then the best that keeps clear (faster)",
-                          defaultValue: "joint", choices: ["joint", "greedy"]),
-            ParameterSpec(name: "candidates", kind: .integer,
-                          description: "With --select joint: alternative first routes (the best of each landing pair greedy left unused, then routes shifted off the earlier ones by the penalty method), each completed greedily to K routes; each costs about K route searches",
-                          defaultValue: .number(Double(JointOptions().seeds)), minimum: 0, maximum: 50),
-            ParameterSpec(name: "select_time_limit", kind: .number,
-                          description: "With --select joint: CBC's limit for the selection; when it stops the solver, the best selection found (never worse than greedy) and its proven gap are reported",
-                          unit: "s", defaultValue: 10.0, minimum: 0.1, maximum: 86400),
-            ParameterSpec(name: "min_separation_km", kind: .number,
-                          description: "Minimum distance between any two routes outside the approaches",
-                          unit: "km", defaultValue: 30, minimum: 0, maximum: 500),
-            ParameterSpec(name: "min_separation_existing_km", kind: .number,
-                          description: "With --existing: minimum distance from every existing cable outside the approaches (0 = measure only)",
-                          unit: "km", defaultValue: 0, minimum: 0, maximum: 500),
-            ParameterSpec(name: "approach_km", kind: .number,
-                          description: "Radius around each landing inside which separation and coast clearance do not apply; when not given and --routes K do not fit out of a landing's bay, widened to 40, 60, 80, then 100 km",
-                          unit: "km", defaultValue: 20, minimum: 0, maximum: 300),
-            ParameterSpec(name: "coast_clearance_km", kind: .number,
-                          description: "Minimum distance from the coast outside the approaches",
-                          unit: "km", defaultValue: 2, minimum: 0, maximum: 50),
-            ParameterSpec(name: "min_passage_km", kind: .number,
-                          description: "Straits and channels narrower than this are closed (Kanmon, about 0.46 km wide, opens at 0.4)",
-                          unit: "km", defaultValue: 1, minimum: 0.2, maximum: 50),
-            ParameterSpec(name: "snap_km", kind: .number,
-                          description: "A landing on land (or in a lake) moves to the nearest shore of the sea within this distance, else it is refused",
-                          unit: "km", defaultValue: 10, minimum: 0, maximum: 200),
-            ParameterSpec(name: "allow_concentration_zones", kind: .boolean,
-                          description: "Let routes pass through (not land in) the Boso and Shima zones", defaultValue: false),
-            ParameterSpec(name: "allow_concentration_landing", kind: .boolean,
-                          description: "Let routes land in the Boso and Shima zones (no subsidy then)", defaultValue: false),
-            ParameterSpec(name: "distinct_landings", kind: .boolean,
-                          description: "With candidate sets, each route lands at stations no other route uses", defaultValue: false),
-            ParameterSpec(name: "ignore_hazards", kind: .boolean,
-                          description: "Plan on length alone, without the soft hazard weights", defaultValue: false),
-            ParameterSpec(name: "cost_per_km_usd", kind: .number, description: "Installed cost per km for est_cost_usd",
-                          unit: "USD", defaultValue: 30_000, minimum: 0, maximum: 10_000_000),
-            ParameterSpec(name: "cell_km", kind: .number, description: "Sea-surface grid cell; 2 km keeps routes within 1 % of the continuous optimum (memory: about 0.15 GB at 2 km, 1.4 GB at 0.5 km)",
-                          unit: "km", defaultValue: 2, minimum: 0.5, maximum: 20),
-            ParameterSpec(name: "display_segment_km", kind: .number, description: "Maximum segment length of the output lines (geodesic densification)",
-                          unit: "km", defaultValue: 10, minimum: 0.1, maximum: 1000),
-            ParameterSpec(name: "matrix", kind: .boolean,
-                          description: "Route every --from candidate to every --to candidate (one route per pair, one sea surface); with --format geojsonseq, one GeoJSON line per pair",
-                          defaultValue: false),
-            ParameterSpec(name: "matrix_csv", kind: .string,
-                          description: "With --matrix or --pairs, also write one CSV row per pair (pair, from, to, length_km, cost, one_way_latency_ms, est_cost_usd, status, error) to this file"),
-        ],
+        parameters: CableParameter.all,
         outputs: [
             OutputSpec(format: .geojson, roles: ["route": ["LineString"], "landing": ["Point"], "access": ["LineString"],
                                                  "leg": ["LineString"], "unrouted": []],
-                       description: "route: rank, from, to, approach_km, length_km, geodesic_km, detour_ratio, cost, min_separation_km, "
+                       description: "route: rank, from, to, approach_km, length_km, geodesic_km, detour_ratio, cost, "
+                           + "achieved_separation_km (measured; the same value as min_separation_km), min_separation_km, "
                            + "min_coast_km, narrowest_passage_km, "
                            + "km_near_existing, crossings_existing, closest_existing_km, closest_existing_name (with --existing), "
                            + "hazard_km (per kind), landing_zones, subsidy_rate, "
@@ -140,7 +81,7 @@ struct CablePlanner: Planner {
         guard !land.isEmpty else { throw PlannerError.data("--land \(inputs.path("land") ?? ""): no Polygon or MultiPolygon features") }
         let zones = CableGeodata.concentrationZones(try embedded("zones.geojson"))
         var hazards: [HazardZone] = []
-        if !parameters.bool("ignore_hazards") {
+        if !parameters[CableParameter.ignoreHazards] {
             do {
                 hazards = try CableGeodata.hazards(try inputs.features("hazards") ?? embedded("hazards.geojson"))
             } catch let error as CableRoutingError {
@@ -165,7 +106,7 @@ struct CablePlanner: Planner {
                 }
             }
         }
-        if parameters.isSet("min_separation_existing_km") && existing.isEmpty {
+        if parameters.isSet(CableParameter.minSeparationExistingKm) && existing.isEmpty {
             throw PlannerError.usage("--min-separation-existing-km needs --existing FILE (the existing cables' LineStrings)")
         }
         // Checked against the manifest: a null geometry, a Point or a GeometryCollection in an
@@ -178,20 +119,20 @@ struct CablePlanner: Planner {
         let resolver = EndResolver(stations: stations, international: international)
         var ends: [RouteEnd] = []
         var fromEnd: RouteEnd?, toEnd: RouteEnd?
-        if let from = parameters.string("from") { fromEnd = try resolver.resolveList(from, flag: "--from") }
-        if let to = parameters.string("to") { toEnd = try resolver.resolveList(to, flag: "--to") }
-        let matrix = parameters.bool("matrix")
+        if let from = parameters[CableParameter.from] { fromEnd = try resolver.resolveList(from, flag: CableParameter.from.flag) }
+        if let to = parameters[CableParameter.to] { toEnd = try resolver.resolveList(to, flag: CableParameter.to.flag) }
+        let matrix = parameters[CableParameter.matrix]
         let pairsGiven = inputs.isProvided("pairs")
         if matrix || pairsGiven {
             return try runBatch(inputs, parameters, progress: progress, resolver: resolver, from: fromEnd, to: toEnd,
                                 geodata: (land, zones, hazards, bathymetry, avoid))
         }
-        if parameters.string("matrix_csv") != nil {
+        if parameters[CableParameter.matrixCSV] != nil {
             throw PlannerError.usage("--matrix-csv needs --matrix or --pairs")
         }
         var viaEnds: [RouteEnd] = []
-        if let via = parameters.string("via") {
-            viaEnds = try EndResolver.splitVia(via).map { try resolver.resolve($0, flag: "--via") }
+        if let via = parameters[CableParameter.via] {
+            viaEnds = try EndResolver.splitVia(via).map { try resolver.resolve($0, flag: CableParameter.via.flag) }
         }
         if let fromEnd { ends.append(fromEnd) }
         ends += viaEnds
@@ -199,34 +140,33 @@ struct CablePlanner: Planner {
         guard ends.count >= 2 else {
             throw PlannerError.usage("give --from and --to, or --via with at least two stops (e.g. --via Ishikari,Kitakyushu)")
         }
-        let ring = parameters.bool("ring")
+        let ring = parameters[CableParameter.ring]
         if ring {
             guard viaEnds.count + (fromEnd == nil ? 0 : 1) + (toEnd == nil ? 0 : 1) >= 3 else {
                 throw PlannerError.usage("--ring closes a --via chain back to its first stop; give at least three stops (e.g. --via Ishikari,Tsuruga,Kitakyushu --ring)")
             }
-            if parameters.int("routes") > 1 { throw PlannerError.usage("--ring plans one ring; leave out --routes") }
+            if parameters[CableParameter.routes] > 1 { throw PlannerError.usage("--ring plans one ring; leave out --routes") }
             if let first = ends.first { ends.append(first) }
         }
 
         // The surface takes the first part of the bar, routing the rest; with a joint
         // selection the greedy pass takes a share of the routing (about 1 / (1 + candidates)
         // of its searches) and the candidates the rest, so the bar never runs backwards.
-        let selectsJointly = parameters.string("select") == "joint" && parameters.int("routes") > 1
+        let selectsJointly = parameters[CableParameter.select] == .joint && parameters[CableParameter.routes] > 1
             && viaEnds.isEmpty && !ring
         let greedyEnd = selectsJointly
-            ? Self.surfaceShare + (1 - Self.surfaceShare) / Double(1 + max(1, parameters.int("candidates"))) : 1
+            ? Self.surfaceShare + (1 - Self.surfaceShare) / Double(1 + max(1, parameters[CableParameter.candidates])) : 1
         let callback = progress.callback(within: Self.surfaceShare...greedyEnd)
         let surface = makeSurface(parameters, land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
                                   progress: progress)
         var request = makeRequest(parameters, from: ends[0], to: ends[ends.count - 1],
                                   via: Array(ends.dropFirst().dropLast()), avoid: avoid)
         request.existing = existing
-        request.minSeparationExistingKm = parameters.double("min_separation_existing_km")
         let router = CableRouter(surface: surface)
         var plan: RoutePlan
         let approachKm: Double
         do {
-            if parameters.isSet("approach_km") {
+            if parameters.isSet(CableParameter.approachKm) {
                 plan = try router.plan(request, progress: callback)
                 approachKm = request.approachKm
             } else {
@@ -236,24 +176,23 @@ struct CablePlanner: Planner {
                                                                        progress: callback)
             }
         } catch let error as CableRoutingError {
-            throw Self.plannerError(error, fileEnds: [("--from", parameters.string("from"), fromEnd),
-                                                      ("--to", parameters.string("to"), toEnd)])
+            throw Self.plannerError(error, fileEnds: [(CableParameter.from.flag, parameters[CableParameter.from], fromEnd),
+                                                      (CableParameter.to.flag, parameters[CableParameter.to], toEnd)])
         }
         var joint: JointPlan?
         if selectsJointly && request.routes > 1 && request.via.isEmpty {
             var used = request
             used.approachKm = approachKm
-            var options = JointOptions()
-            options.seeds = parameters.int("candidates")
-            options.timeLimitSeconds = parameters.double("select_time_limit")
-            options.concurrency = ProcessInfo.processInfo.activeProcessorCount
+            let options = JointOptions(seeds: parameters[CableParameter.candidates],
+                                       timeLimitSeconds: parameters[CableParameter.selectTimeLimit],
+                                       concurrency: ProcessInfo.processInfo.activeProcessorCount)
             let selection = router.planJoint(used, greedy: plan, options: options,
                                              progress: progress.callback(within: greedyEnd...1))
             plan = selection.plan
             joint = selection
             if let reason = selection.fallbackReason { progress.warning("joint selection: \(reason)") }
         }
-        if parameters.bool("replan") && plan.routes.count > 1 {
+        if parameters[CableParameter.replan] && plan.routes.count > 1 {
             var used = request
             used.approachKm = approachKm
             let better = router.replan(plan, request: used)
@@ -264,7 +203,7 @@ struct CablePlanner: Planner {
         if approachKm != request.approachKm {
             progress.info("approach widened from \(formatNumber(request.approachKm)) to \(formatNumber(approachKm)) km so that \(plan.routes.count) routes fit out of the landings' bays (--approach-km sets it)")
         }
-        for warning in plan.warnings { progress.warning(warning) }
+        for warning in plan.warnings { progress.warning(warning.cliMessage) }
         var features = CableOutput.features(plan, ring: ring)
         var routeIndex = 0
         for k in features.indices where features[k].role == "route" {
@@ -304,9 +243,9 @@ struct CablePlanner: Planner {
 
     func makeSurface(_ parameters: PlannerParameters, land: [Geometry], zones: [ConcentrationZone], hazards: [HazardZone],
                      bathymetry: BathymetryGrid?, progress: ProgressReporter) -> SeaSurface {
-        let options = SeaSurfaceOptions(cellKm: parameters.double("cell_km"),
-                                        coastClearanceKm: parameters.double("coast_clearance_km"),
-                                        minPassageKm: parameters.double("min_passage_km"))
+        let options = SeaSurfaceOptions(cellKm: parameters[CableParameter.cellKm],
+                                        coastClearanceKm: parameters[CableParameter.coastClearanceKm],
+                                        minPassageKm: parameters[CableParameter.minPassageKm])
         // The sea lattice and the cost rasters are cached by content (see SeaSurface.cacheEntries).
         let cache = PlannerCache(environment: ProcessInfo.processInfo.environment)
         let surface = SeaSurface(land: land, zones: zones, hazards: hazards, bathymetry: bathymetry,
@@ -320,13 +259,14 @@ struct CablePlanner: Planner {
                      avoid: [Geometry]) -> RouteRequest {
         RouteRequest(
             from: from, to: to, via: via,
-            routes: parameters.int("routes"), minSeparationKm: parameters.double("min_separation_km"),
-            approachKm: parameters.double("approach_km"), snapKm: parameters.double("snap_km"),
-            allowConcentrationZones: parameters.bool("allow_concentration_zones"),
-            allowConcentrationLanding: parameters.bool("allow_concentration_landing"),
-            distinctLandings: parameters.bool("distinct_landings"), avoid: avoid,
-            costPerKmUSD: parameters.double("cost_per_km_usd"),
-            displaySegmentKm: parameters.double("display_segment_km"))
+            routes: parameters[CableParameter.routes], minSeparationKm: parameters[CableParameter.minSeparationKm],
+            approachKm: parameters[CableParameter.approachKm], snapKm: parameters[CableParameter.snapKm],
+            allowConcentrationZones: parameters[CableParameter.allowConcentrationZones],
+            allowConcentrationLanding: parameters[CableParameter.allowConcentrationLanding],
+            distinctLandings: parameters[CableParameter.distinctLandings], avoid: avoid,
+            costPerKmUSD: parameters[CableParameter.costPerKmUSD],
+            displaySegmentKm: parameters[CableParameter.displaySegmentKm],
+            minSeparationExistingKm: parameters[CableParameter.minSeparationExistingKm])
     }
 
     /// The error, with `--from FILE: ` in front when it is about a landing read from that
@@ -341,12 +281,9 @@ struct CablePlanner: Planner {
         return mapped
     }
 
+    /// The engine's error worded with flag names, with the exit status of its category.
     static func plannerError(_ error: CableRoutingError) -> PlannerError {
-        switch error {
-        case .invalidRequest(let message): PlannerError.usage(message)
-        case .internalInconsistency(let message): PlannerError(.software, message)
-        default: PlannerError.data(error.description)
-        }
+        PlannerError(error, error.cliMessage)
     }
 
     /// `--pairs` / `--matrix`: one route per pair over one surface (`CableRouter.planBatch`).
@@ -354,9 +291,9 @@ struct CablePlanner: Planner {
                   resolver: EndResolver, from: RouteEnd?, to: RouteEnd?,
                   geodata: (land: [Geometry], zones: [ConcentrationZone], hazards: [HazardZone],
                             bathymetry: BathymetryGrid?, avoid: [Geometry])) throws -> PlannerOutput {
-        let matrix = parameters.bool("matrix")
-        if parameters.string("via") != nil { throw PlannerError.usage("--via plans one route through stops; it does not combine with --pairs or --matrix") }
-        if parameters.int("routes") > 1 { throw PlannerError.usage("--pairs and --matrix plan one route per pair; leave out --routes") }
+        let matrix = parameters[CableParameter.matrix]
+        if parameters[CableParameter.via] != nil { throw PlannerError.usage("--via plans one route through stops; it does not combine with --pairs or --matrix") }
+        if parameters[CableParameter.routes] > 1 { throw PlannerError.usage("--pairs and --matrix plan one route per pair; leave out --routes") }
         var pairs: [RoutePair] = []
         var fromIndex: [Int]?, toIndex: [Int]?
         if matrix {
@@ -400,10 +337,10 @@ struct CablePlanner: Planner {
             guard case .failure(let error) = outcome.result else { continue }
             if case .internalInconsistency(let message) = error { throw PlannerError(.software, "pair \(outcome.index + 1): \(message)") }
             failed += 1
-            progress.warning("pair \(outcome.index + 1) \(outcome.pair.from.label) → \(outcome.pair.to.label): \(error)")
+            progress.warning("pair \(outcome.index + 1) \(outcome.pair.from.label) → \(outcome.pair.to.label): \(error.cliMessage)")
         }
         var sideFiles: [PlannerOutput.SideFile] = []
-        if let path = parameters.string("matrix_csv"), !path.isEmpty {
+        if let path = parameters[CableParameter.matrixCSV], !path.isEmpty {
             sideFiles.append(.init(path: path, contents: CableBatch.csv(outcomes)))
         }
         let features = CableBatch.features(outcomes, fromIndex: fromIndex, toIndex: toIndex)
@@ -523,7 +460,11 @@ enum CableOutput {
             properties["geodesic_km"] = round(route.geodesicKm, 2)
             properties["detour_ratio"] = round(route.detourRatio, 4)
             properties["cost"] = round(route.cost, 2)
-            properties["min_separation_km"] = route.minSeparationKm.map { round($0, 2) } ?? .null
+            // Measured, not requested: `achieved_separation_km` names it so; `min_separation_km`
+            // keeps the same value under the name users' filters already read (docs/planners/cable.md).
+            let achieved = route.achievedSeparationKm.map { round($0, 2) } ?? .null
+            properties["min_separation_km"] = achieved
+            properties["achieved_separation_km"] = achieved
             properties["min_coast_km"] = route.minCoastKm.map { round($0, 3) } ?? .null
             properties["narrowest_passage_km"] = route.narrowestPassageKm.map { round($0, 3) } ?? .null
             var hazards = JSONObject()

@@ -47,43 +47,7 @@ struct GapsPlanner: Planner {
                       description: "Optional boundary layer (Polygons with name) for the municipality of each gap and summary rows.",
                       geometryTypes: ["Polygon", "MultiPolygon"], required: false),
         ],
-        parameters: [
-            ParameterSpec(name: "reach_km", kind: .number,
-                          description: "Distance from the network within which a unit counts as served",
-                          unit: "km", defaultValue: 2.0, minimum: 0, maximum: 100),
-            ParameterSpec(name: "demand_mode", kind: .enum,
-                          description: "Measure from each unit's centroid, or from the nearest part of its area",
-                          defaultValue: "centroid", choices: ["centroid", "area"]),
-            ParameterSpec(name: "population_column", kind: .string,
-                          description: "CSV column (or GeoJSON property) holding the population",
-                          defaultValue: "population"),
-            ParameterSpec(name: "households_column", kind: .string,
-                          description: "CSV column (or GeoJSON property) holding households; optional in the data",
-                          defaultValue: "households"),
-            ParameterSpec(name: "cost_per_km_jpy", kind: .number,
-                          description: "Construction cost of new fiber per km",
-                          unit: "JPY/km", defaultValue: 5_000_000.0, minimum: 0, maximum: 1e12),
-            ParameterSpec(name: "budget_jpy", kind: .number,
-                          description: "Budget for --plan",
-                          unit: "JPY", minimum: 0, maximum: 1e16),
-            ParameterSpec(name: "plan", kind: .boolean,
-                          description: "Choose gaps to connect within --budget-jpy and output the extensions",
-                          defaultValue: false),
-            ParameterSpec(name: "plan_method", kind: .enum,
-                          description: "--plan: exact = integer programme (CBC) with shared extensions (a gap may connect from another planned gap), started from greedy; greedy = modified greedy over independent costs",
-                          defaultValue: "exact", choices: ["exact", "greedy"]),
-            ParameterSpec(name: "plan_time_limit", kind: .number,
-                          description: "--plan: time for the exact plan; when it stops the solver, the plan reports its proven gap",
-                          unit: "s", defaultValue: 30.0, minimum: 0, maximum: 86400),
-            ParameterSpec(name: "summary", kind: .string,
-                          description: "Write covered/uncovered population by prefecture, region and nation to this CSV file"),
-            ParameterSpec(name: "island_routing", kind: .enum,
-                          description: "Island connections: route over sea with the cable router (auto), or straight lines",
-                          defaultValue: "auto", choices: ["auto", "straight-line"]),
-            ParameterSpec(name: "island_routes", kind: .integer,
-                          description: "Route at most this many island connections (the most populous island gaps) over sea; the rest stay straight lines",
-                          defaultValue: 10, minimum: 0, maximum: 10000),
-        ],
+        parameters: GapsParameter.all,
         outputs: [
             OutputSpec(format: .geojson,
                        roles: ["gap": ["Polygon", "MultiPolygon", "Point", "MultiPoint"], "extension": ["LineString"]],
@@ -104,13 +68,13 @@ struct GapsPlanner: Planner {
 
     func run(_ inputs: PlannerInputs, _ parameters: PlannerParameters,
              progress: ProgressReporter) async throws -> PlannerOutput {
-        let plan = parameters.bool("plan")
-        let budget = parameters.optionalDouble("budget_jpy")
+        let plan = parameters[GapsParameter.plan]
+        let budget = parameters[GapsParameter.budgetJPY]
         if plan && budget == nil { throw PlannerError.usage("--plan needs --budget-jpy (the budget in yen)") }
         if budget != nil && !plan { progress.warning("--budget-jpy has no effect without --plan") }
-        let costPerKm = parameters.double("cost_per_km_jpy")
-        let options = CoverageOptions(reachKm: parameters.double("reach_km"),
-                                      demandMode: DemandMode(rawValue: parameters.string("demand_mode") ?? "centroid") ?? .centroid,
+        let costPerKm = parameters[GapsParameter.costPerKmJPY]
+        let options = CoverageOptions(reachKm: parameters[GapsParameter.reachKm],
+                                      demandMode: parameters[GapsParameter.demandMode],
                                       costPerKmJPY: costPerKm)
 
         progress.update(0, stage: "network")
@@ -141,8 +105,8 @@ struct GapsPlanner: Planner {
             result = try unitCoverage(demand, inputs, context: context, parameters: parameters, progress: progress)
         }
 
-        if parameters.string("island_routing") == "auto" {
-            try IslandRouting.route(&result, limit: parameters.int("island_routes"), sea: {
+        if parameters[GapsParameter.islandRouting] == .auto {
+            try IslandRouting.route(&result, limit: parameters[GapsParameter.islandRoutes], sea: {
                 guard let landLayer else { return nil }
                 return IslandRouting.SeaData(
                     land: CableGeodata.land(landLayer.features),
@@ -157,14 +121,14 @@ struct GapsPlanner: Planner {
         var chosen: SharedExtensionPlan.Plan?
         if plan, let budget {
             progress.update(0, stage: "plan")
-            let exact = parameters.string("plan_method") != "greedy"
+            let exact = parameters[GapsParameter.planMethod] == .exact
             chosen = SharedExtensionPlan.plan(result.planGaps(costPerKmJPY: costPerKm),
                                               links: result.planLinks(costPerKmJPY: costPerKm), budgetJPY: budget,
-                                              timeSeconds: parameters.double("plan_time_limit"), useSolver: exact)
+                                              timeSeconds: parameters[GapsParameter.planTimeLimit], useSolver: exact)
         }
         let features = result.features(costPerKmJPY: costPerKm, plan: chosen, budgetJPY: budget)
         var sideFiles: [PlannerOutput.SideFile] = []
-        if let summaryPath = parameters.string("summary"), !summaryPath.isEmpty {
+        if let summaryPath = parameters[GapsParameter.summary], !summaryPath.isEmpty {
             sideFiles.append(.init(path: summaryPath, contents: result.summaryCSV()))
         }
         let n = result.national
@@ -196,8 +160,8 @@ struct GapsPlanner: Planner {
 
     private func meshCoverage(_ input: InputSource, context: CoverageContext, parameters: PlannerParameters,
                               progress: ProgressReporter) throws -> CoverageResult {
-        var parser = MeshCSVParser(populationColumn: parameters.string("population_column") ?? "population",
-                                   householdsColumn: parameters.string("households_column") ?? "households")
+        var parser = MeshCSVParser(populationColumn: parameters[GapsParameter.populationColumn],
+                                   householdsColumn: parameters[GapsParameter.householdsColumn])
         var coverage = MeshCoverage(context: context)
         let label = input.displayLabel
         do {
@@ -206,7 +170,7 @@ struct GapsPlanner: Planner {
             }
             try parser.finish { coverage.add($0) }
         } catch let error as MeshCSVError {
-            throw PlannerError.data("\(label):\(error.line): \(error.message)")
+            throw PlannerError.data("\(label):\(error.line): \(error.message(naming: { _ in GapsParameter.populationColumn.flag }))")
         }
         // A table without rows would read as "coverage 100 %": that is not an answer.
         if parser.rows == 0 { throw PlannerError.data("\(label): no mesh rows after the header") }
@@ -217,8 +181,8 @@ struct GapsPlanner: Planner {
 
     private func unitCoverage(_ input: InputSource, _ inputs: PlannerInputs, context: CoverageContext,
                               parameters: PlannerParameters, progress: ProgressReporter) throws -> CoverageResult {
-        let populationKey = parameters.string("population_column") ?? "population"
-        let householdsKey = parameters.string("households_column") ?? "households"
+        let populationKey = parameters[GapsParameter.populationColumn]
+        let householdsKey = parameters[GapsParameter.householdsColumn]
         let label = input.displayLabel
         let source = input.sourceName
         var coverage = UnitCoverage(context: context)

@@ -22,16 +22,18 @@ enum IslandRouting {
     /// cable planner's defaults: a link starts at the network's nearest point, which often
     /// lies well inland (`snapKm` 200 moves it to the coast), and a domestic access link is
     /// not an international landing, so the Boso and Shima rules do not apply. The sea
-    /// surface and the rest (20 km approach, 2 km cells and clearance) match `wattbit cable`.
+    /// surface and the rest (20 km approach, 2 km cells and clearance, 1 km narrowest
+    /// passage) match `wattbit cable`'s defaults; no existing cables are given.
     static func request(from: Position, to: Position) -> RouteRequest {
         RouteRequest(from: RouteEnd(label: "network \(lonLat(from))", candidates: [Landing(name: "network", position: from)]),
                      to: RouteEnd(label: "island \(lonLat(to))", candidates: [Landing(name: "island", position: to)]),
                      via: [], routes: 1, minSeparationKm: 30, approachKm: 20, snapKm: 200,
                      allowConcentrationZones: true, allowConcentrationLanding: true, distinctLandings: false,
-                     avoid: [], costPerKmUSD: 30_000, displaySegmentKm: 10)
+                     avoid: [], costPerKmUSD: 30_000, displaySegmentKm: 10,
+                     existing: [], minSeparationExistingKm: 0)
     }
 
-    static let surfaceOptions = SeaSurfaceOptions(cellKm: 2, coastClearanceKm: 2)
+    static let surfaceOptions = SeaSurfaceOptions(cellKm: 2, coastClearanceKm: 2, minPassageKm: 1)
 
     static func lonLat(_ p: Position) -> String { String(format: "%.5f,%.5f", p.lon, p.lat) }
 

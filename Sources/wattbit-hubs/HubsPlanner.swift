@@ -52,48 +52,7 @@ struct HubsPlanner: Planner {
                       description: "Hazards (kind earthquake-source Polygons are used). Default: embedded hazards.geojson.",
                       required: false),
         ],
-        parameters: [
-            ParameterSpec(name: "min_hub_mw", kind: .number, description: "Floor: every hub holds at least this capacity",
-                          unit: "MW", defaultValue: 1000.0, minimum: 1, maximum: 1e7),
-            ParameterSpec(name: "max_rtt_ms", kind: .number,
-                          description: "Round-trip latency budget from any member to its hub centre",
-                          unit: "ms", defaultValue: 1.0, minimum: 0.01, maximum: 100),
-            ParameterSpec(name: "max_radius_km", kind: .number,
-                          description: "Geodesic radius from the hub centre instead of --max-rtt-ms",
-                          unit: "km", minimum: 0.1, maximum: 5000),
-            ParameterSpec(name: "route_factor", kind: .number,
-                          description: "Fiber route length over geodesic distance (for RTT)",
-                          defaultValue: 1.5, minimum: 1, maximum: 5),
-            ParameterSpec(name: "exclude_metro", kind: .boolean,
-                          description: "No hub centre in the Tokyo or Osaka area (zones kind metro-area)", defaultValue: true),
-            ParameterSpec(name: "allow_metro_members", kind: .boolean,
-                          description: "Metro-area sites may join a hub centred outside (with --exclude-metro)", defaultValue: false),
-            ParameterSpec(name: "power_radius_km", kind: .number,
-                          description: "Radius for power generation near a hub centre",
-                          unit: "km", defaultValue: 50.0, minimum: 0, maximum: 1000),
-            ParameterSpec(name: "restarts", kind: .integer,
-                          description: "Constructions with perturbed seed orders (0 = automatic by size)",
-                          defaultValue: 0, minimum: 0, maximum: 10000),
-            ParameterSpec(name: "exact", kind: .enum,
-                          description: "Solve the integer programme with CBC: auto = every independent part of at most --exact-max-sites sites, on = every part, off = heuristic only, with its exact neighbourhood repair (bounds are reported in every mode)",
-                          defaultValue: "auto", choices: ["auto", "on", "off"]),
-            ParameterSpec(name: "exact_max_sites", kind: .integer,
-                          description: "With --exact auto, the largest part (sites that share candidate centres) solved exactly",
-                          defaultValue: .number(Double(HubClusteringOptions.defaultExactSiteLimit)), minimum: 0, maximum: 100000),
-            ParameterSpec(name: "exact_time_limit", kind: .number,
-                          description: "Time for all exact solves and LP bounds together; parts not reached keep the heuristic's answer and report their gap",
-                          unit: "s", defaultValue: 10.0, minimum: 0, maximum: 86400),
-            ParameterSpec(name: "repair_time_limit", kind: .number,
-                          description: "Time for the exact neighbourhood repair of the heuristic's hubs (adjacent hubs and the sites around them re-packed by CBC, kept when that adds a hub) in parts not solved exactly; 0 = off",
-                          unit: "s", defaultValue: 10.0, minimum: 0, maximum: 86400),
-            ParameterSpec(name: "seed", kind: .integer, description: "Seed of the deterministic search", defaultValue: 1, minimum: 0, maximum: 1e15),
-            ParameterSpec(name: "weight_power", kind: .number, description: "Weight of the decarbonised-power score", defaultValue: 0.25, minimum: 0, maximum: 100),
-            ParameterSpec(name: "weight_headroom", kind: .number, description: "Weight of the generation-headroom score", defaultValue: 0.10, minimum: 0, maximum: 100),
-            ParameterSpec(name: "weight_cables", kind: .number, description: "Weight of the landing-station score", defaultValue: 0.15, minimum: 0, maximum: 100),
-            ParameterSpec(name: "weight_latency", kind: .number, description: "Weight of the RTT-to-Tokyo/Osaka score", defaultValue: 0.15, minimum: 0, maximum: 100),
-            ParameterSpec(name: "weight_hazard", kind: .number, description: "Weight of the earthquake-source distance score", defaultValue: 0.20, minimum: 0, maximum: 100),
-            ParameterSpec(name: "weight_subsidy", kind: .number, description: "Weight of the outside-metro (DC subsidy 1/2) score", defaultValue: 0.15, minimum: 0, maximum: 100),
-        ],
+        parameters: HubsParameter.all,
         outputs: [
             OutputSpec(format: .geojson,
                        roles: ["hub": ["Point"], "hub-area": ["Polygon"], "hub-member": ["Point"], "unassigned": ["Point"]],
@@ -112,14 +71,14 @@ struct HubsPlanner: Planner {
 
     func run(_ inputs: PlannerInputs, _ parameters: PlannerParameters,
              progress: ProgressReporter) async throws -> PlannerOutput {
-        let routeFactor = parameters.double("route_factor")
-        if parameters.isSet("max_radius_km") && parameters.isSet("max_rtt_ms") {
+        let routeFactor = parameters[HubsParameter.routeFactor]
+        if parameters.isSet(HubsParameter.maxRadiusKm) && parameters.isSet(HubsParameter.maxRTTMs) {
             throw PlannerError.usage("give either --max-rtt-ms or --max-radius-km, not both")
         }
-        let radiusKm = parameters.optionalDouble("max_radius_km")
-            ?? FiberLatency.radiusKm(rttMs: parameters.double("max_rtt_ms"), routeFactor: routeFactor)
-        let excludeMetro = parameters.bool("exclude_metro")
-        let allowMetroMembers = parameters.bool("allow_metro_members")
+        let radiusKm = parameters[HubsParameter.maxRadiusKm]
+            ?? FiberLatency.radiusKm(rttMs: parameters[HubsParameter.maxRTTMs], routeFactor: routeFactor)
+        let excludeMetro = parameters[HubsParameter.excludeMetro]
+        let allowMetroMembers = parameters[HubsParameter.allowMetroMembers]
         if allowMetroMembers && !excludeMetro {
             progress.info("--allow-metro-members has no effect with --no-exclude-metro (metro sites are fully eligible)")
         }
@@ -150,14 +109,14 @@ struct HubsPlanner: Planner {
         }
 
         let options = HubClusteringOptions(
-            minHubMW: parameters.double("min_hub_mw"), maxRadiusKm: radiusKm,
+            minHubMW: parameters[HubsParameter.minHubMW], maxRadiusKm: radiusKm,
             excludeMetroCentres: excludeMetro, allowMetroMembers: allowMetroMembers,
-            restarts: parameters.int("restarts") == 0 ? nil : parameters.int("restarts"),
-            seed: UInt64(parameters.int("seed")),
-            exact: HubExactMode(rawValue: parameters.string("exact") ?? "auto") ?? .auto,
-            exactSiteLimit: parameters.int("exact_max_sites"),
-            exactTimeLimitSeconds: parameters.double("exact_time_limit"),
-            repairTimeLimitSeconds: parameters.double("repair_time_limit"))
+            restarts: parameters[HubsParameter.restarts] == 0 ? nil : parameters[HubsParameter.restarts],
+            seed: UInt64(parameters[HubsParameter.seed]),
+            exact: parameters[HubsParameter.exact],
+            exactSiteLimit: parameters[HubsParameter.exactMaxSites],
+            exactTimeLimitSeconds: parameters[HubsParameter.exactTimeLimit],
+            repairTimeLimitSeconds: parameters[HubsParameter.repairTimeLimit])
         let callback = progress.callback
         let result: HubClusteringResult
         do {
@@ -180,11 +139,11 @@ struct HubsPlanner: Planner {
             earthquakeSources: (try loadInput(inputs, "hazards", embedded: "hazards.geojson", required: false, progress: progress) ?? [])
                 .filter { $0[property: "kind"]?.stringValue == "earthquake-source" }.compactMap(Self.namedArea))
         let weights = HubScoreWeights(
-            power: parameters.double("weight_power"), headroom: parameters.double("weight_headroom"),
-            cables: parameters.double("weight_cables"), latency: parameters.double("weight_latency"),
-            hazard: parameters.double("weight_hazard"), subsidy: parameters.double("weight_subsidy"))
+            power: parameters[HubsParameter.weightPower], headroom: parameters[HubsParameter.weightHeadroom],
+            cables: parameters[HubsParameter.weightCables], latency: parameters[HubsParameter.weightLatency],
+            hazard: parameters[HubsParameter.weightHazard], subsidy: parameters[HubsParameter.weightSubsidy])
         let output = HubOutput(sites: sites, result: result, fixedNames: fixedNames, context: context, weights: weights,
-                               powerRadiusKm: parameters.double("power_radius_km"), routeFactor: routeFactor,
+                               powerRadiusKm: parameters[HubsParameter.powerRadiusKm], routeFactor: routeFactor,
                                radiusKm: radiusKm, minHubMW: options.minHubMW)
         let features = output.features()
         let summary = "\(result.hubs.count) hub(s) of ≥ \(formatNumber(options.minHubMW)) MW within \(Self.fmt(radiusKm, 1)) km "

@@ -24,27 +24,7 @@ struct MapPlanner: Planner {
             InputSpec(name: "layer", description: "A GeoJSON layer to draw (repeatable; drawn in order)",
                       required: true, multiple: true),
         ],
-        parameters: [
-            ParameterSpec(name: "format", kind: .enum,
-                          description: "Output format; auto = html, or svg when -o ends in .svg",
-                          defaultValue: "auto", choices: ["auto", "html", "svg"]),
-            ParameterSpec(name: "title", kind: .string, description: "Map title", defaultValue: "WattBit plan"),
-            ParameterSpec(name: "bbox", kind: .string,
-                          description: "Map extent as minlon,minlat,maxlon,maxlat (default: fitted to the layers)"),
-            ParameterSpec(name: "width_px", kind: .integer, description: "Canvas width", unit: "px",
-                          defaultValue: 1200, minimum: 300, maximum: 8000),
-            ParameterSpec(name: "style", kind: .string,
-                          description: "JSON style file overriding colours and widths by role (see docs/planners/map.md)"),
-            ParameterSpec(name: "prefectures", kind: .boolean, description: "Draw prefecture outlines",
-                          defaultValue: true),
-            ParameterSpec(name: "zones", kind: .boolean,
-                          description: "Draw the Boso and Shima landing-concentration zones", defaultValue: true),
-            ParameterSpec(name: "hazards", kind: .boolean,
-                          description: "Draw trench axes and earthquake source regions", defaultValue: false),
-            ParameterSpec(name: "max_vector_features", kind: .integer,
-                          description: "Polygon/point layers with more features are binned to pixels",
-                          defaultValue: 20_000, minimum: 1, maximum: 10_000_000),
-        ],
+        parameters: MapParameter.all,
         outputs: [OutputSpec(format: .html, description: "Offline HTML page: the SVG plus pan/zoom, layer toggles, tooltips"),
                   OutputSpec(format: .svg, description: "Standalone SVG (--format svg, or -o FILE.svg)")],
         examples: [
@@ -54,13 +34,13 @@ struct MapPlanner: Planner {
 
     func run(_ inputs: PlannerInputs, _ parameters: PlannerParameters, context: PlannerContext,
              progress: ProgressReporter) async throws -> PlannerOutput {
-        var options = MapOptions(title: parameters.string("title") ?? "WattBit plan",
-                                 widthPx: parameters.int("width_px"),
-                                 maxVectorFeatures: parameters.int("max_vector_features"))
-        if let text = parameters.string("bbox") { options.bbox = try Self.parseBBox(text) }
+        var options = MapOptions(title: parameters[MapParameter.title],
+                                 widthPx: parameters[MapParameter.widthPx],
+                                 maxVectorFeatures: parameters[MapParameter.maxVectorFeatures])
+        if let text = parameters[MapParameter.bbox] { options.bbox = try Self.parseBBox(text) }
 
         var style = MapStyle.standard
-        if let path = parameters.string("style") {
+        if let path = parameters[MapParameter.style] {
             // Read once, so that a named pipe or <(…) works; 66 when missing or unreadable.
             let data = try PlannerInputs.readBytes(path: path, label: "--style")
             let document: JSONValue
@@ -84,12 +64,12 @@ struct MapPlanner: Planner {
         }
 
         progress.update(0.3, stage: "read basemap")
-        let basemap = try Self.loadBasemap(prefectures: parameters.bool("prefectures"),
-                                           zones: parameters.bool("zones"),
-                                           hazards: parameters.bool("hazards"))
+        let basemap = try Self.loadBasemap(prefectures: parameters[MapParameter.prefectures],
+                                           zones: parameters[MapParameter.zones],
+                                           hazards: parameters[MapParameter.hazards])
         progress.update(0.5, stage: "draw")
         let renderer = MapRenderer(style: style, options: options)
-        let format = Self.resolvedFormat(parameters.string("format") ?? "auto", outputPath: context.outputPath)
+        let format = Self.resolvedFormat(parameters[MapParameter.format], outputPath: context.outputPath)
         let text: String
         do {
             text = format == "svg" ? try renderer.renderSVG(layers: layers, basemap: basemap)
@@ -112,8 +92,8 @@ struct MapPlanner: Planner {
 
     /// `auto` follows the output file's extension (`-o x.svg`, `--output=x.svg`, or the
     /// path the host will write) → svg, else HTML.
-    static func resolvedFormat(_ requested: String, outputPath: String?) -> String {
-        guard requested == "auto" else { return requested }
+    static func resolvedFormat(_ requested: MapFormat, outputPath: String?) -> String {
+        guard requested == .auto else { return requested.rawValue }
         return outputPath?.lowercased().hasSuffix(".svg") == true ? "svg" : "html"
     }
 

@@ -108,7 +108,7 @@ enum SitingLayerLoader {
         if inputs.isProvided("exclude") {
             layers.exclusions = try (inputs.features("exclude")?.features ?? []).compactMap { polygon($0) }
         }
-        if let spec = parameters.string("factor") {
+        if let spec = parameters[SitingParameter.factor] {
             guard let colon = spec.lastIndex(of: ":"), colon != spec.startIndex, spec.index(after: colon) != spec.endIndex else {
                 throw PlannerError.usage("--factor '\(spec)': expected FILE:PROPERTY")
             }
@@ -126,12 +126,13 @@ enum SitingLayerLoader {
                 if let p = point(f) { layers.factorPoints.append(WeightedPoint(p, v)) }
                 else if let poly = polygon(f, value: v) { layers.factorPolygons.append(poly) }
             }
-            if !parameters.isSet("thresholds") || !(parameters.string("thresholds") ?? "").contains("factor=") {
+            if !parameters.isSet(SitingParameter.thresholds) || !(parameters[SitingParameter.thresholds] ?? "").contains("factor=") {
                 if lo < hi { options.functions[.factor] = .linear(best: hi, worst: lo) }
             }
         }
         if let path = inputs.path("population") {
-            var parser = MeshCSVParser()
+            // e-Stat's converted tables as wattbit gaps reads them by default.
+            var parser = MeshCSVParser(populationColumn: "population", householdsColumn: "households")
             var points: [WeightedPoint] = []
             let bytes = try inputs.bytes("population") ?? []
             do {
@@ -144,7 +145,9 @@ enum SitingLayerLoader {
                     points.append(WeightedPoint(Position((c.west + c.east) / 2, (c.south + c.north) / 2), r.population))
                 }
             } catch let e as MeshCSVError {
-                throw PlannerError.data("--population \(path == "-" ? "<stdin>" : path):\(e.line): \(e.message)")
+                // siting has no column option: the column must be called population.
+                let message = e.message(naming: { _ in "a column named population" })
+                throw PlannerError.data("--population \(path == "-" ? "<stdin>" : path):\(e.line): \(message)")
             }
             layers.population = points
         }

@@ -50,59 +50,17 @@ struct SitingPlanner: Planner {
                       description: "Cells written by --cells-only runs (RFC 8142 or FeatureCollection): compute areas, sites and sensitivity from them.",
                       geometryTypes: ["Polygon"], required: false),
         ],
-        parameters: [
-            ParameterSpec(name: "mesh_level", kind: .enum, description: "Cell size: JIS X 0410 third level (1 km), half (500 m) or quarter (250 m)",
-                          defaultValue: "1km", choices: ["1km", "500m", "250m"]),
-            ParameterSpec(name: "weights", kind: .string,
-                          description: "Weights by criterion, NAME=W,… (others keep their defaults: substation_km, decarbonised_mw, grid_mw 2; the rest 1)"),
-            ParameterSpec(name: "thresholds", kind: .string,
-                          description: "Value functions by criterion, NAME=BEST:WORST (linear, 1 at BEST, 0 at WORST) or NAME=step:T"),
-            ParameterSpec(name: "decarbonised_radius_km", kind: .number, description: "Radius for decarbonised MW",
-                          unit: "km", defaultValue: 100.0, minimum: 1, maximum: 1000),
-            ParameterSpec(name: "route_factor", kind: .number, description: "Fiber route length over the geodesic, for RTTs",
-                          defaultValue: 1.5, minimum: 1, maximum: 5),
-            ParameterSpec(name: "population_rtt_ms", kind: .number, description: "Round trip within which people count as reachable",
-                          unit: "ms", defaultValue: 2.0, minimum: 0.01, maximum: 100),
-            ParameterSpec(name: "grid_radius_km", kind: .number, description: "A grid-capacity point serves cells within this distance",
-                          unit: "km", defaultValue: 20.0, minimum: 0, maximum: 500),
-            ParameterSpec(name: "factor", kind: .string,
-                          description: "A user criterion FILE:PROPERTY (Polygons or Points with a numeric PROPERTY; scored linearly 0 at the layer's minimum to 1 at its maximum unless --thresholds factor=…)"),
-            ParameterSpec(name: "exclude_metro", kind: .boolean, description: "Exclude the Tokyo and Osaka metro areas (outside them DCs get the 1/2 subsidy)",
-                          defaultValue: true),
-            ParameterSpec(name: "min_available_mw", kind: .number, description: "Exclude cells with less grid headroom (needs --grid-capacity)",
-                          unit: "MW", minimum: 0, maximum: 1e6),
-            ParameterSpec(name: "max_rtt_ms", kind: .number, description: "Exclude cells whose RTT to the nearer of Tokyo and Osaka exceeds this",
-                          unit: "ms", minimum: 0, maximum: 1000),
-            ParameterSpec(name: "top", kind: .integer, description: "Number of sites", defaultValue: 10, minimum: 0, maximum: 10000),
-            ParameterSpec(name: "min_spacing_km", kind: .number, description: "Sites at least this far apart (geodesic)",
-                          unit: "km", defaultValue: 50.0, minimum: 0, maximum: 3000),
-            ParameterSpec(name: "min_score", kind: .number, description: "Cells at or above this score form candidate areas",
-                          defaultValue: 0.6, minimum: 0, maximum: 1),
-            ParameterSpec(name: "sensitivity", kind: .integer, description: "Dirichlet weight samples for rank stability (0 = off)",
-                          defaultValue: 0, minimum: 0, maximum: 1_000_000),
-            ParameterSpec(name: "sensitivity_pool", kind: .integer, description: "Best cells re-ranked per sample",
-                          defaultValue: 1000, minimum: 1, maximum: 1_000_000),
-            ParameterSpec(name: "concentration", kind: .number, description: "Dirichlet concentration: larger = weights closer to the given ones",
-                          defaultValue: 50.0, minimum: 0.01, maximum: 1e6),
-            ParameterSpec(name: "seed", kind: .integer, description: "Random seed for --sensitivity", defaultValue: 1, minimum: 0, maximum: 1_000_000_000),
-            ParameterSpec(name: "sites_only", kind: .boolean, description: "Output only the site points (for wattbit hubs --fixed-hubs -, wattbit cable --from -, wattbit latency --sites -)", defaultValue: false),
-            ParameterSpec(name: "with_cells", kind: .boolean, description: "Also output every scored cell (role cell)", defaultValue: false),
-            ParameterSpec(name: "tile", kind: .string, description: "Only these JIS X 0410 first-level meshes (4 digits, comma-separated, e.g. 5339 or 5339,5340); see --list-tiles"),
-            ParameterSpec(name: "cells_only", kind: .boolean, description: "Output only the scored cells, as an RFC 8142 sequence (for --from-cells)", defaultValue: false),
-            ParameterSpec(name: "list_tiles", kind: .boolean, description: "Print the first-level meshes that hold Japanese land, one per line, and stop", defaultValue: false),
-            ParameterSpec(name: "explain", kind: .string, description: "LON,LAT: print why this place scores as it does (stderr) and output it as role explain"),
-            ParameterSpec(name: "summary", kind: .string, description: "Write a per-prefecture CSV (cells, exclusions, scores, sites) to this file"),
-        ],
+        parameters: SitingParameter.all,
         outputs: [
             OutputSpec(format: .geojson,
                        roles: ["site": ["Point"], "area": ["Polygon", "MultiPolygon"], "cell": ["Polygon", "Point", "MultiPolygon"],
                                "explain": ["Point"]],
                        description: "site (by rank): rank, name, mesh_code, prefecture_code, score, pareto, stability, robust, every criterion's raw value and score_<criterion>, excluded_cells_<constraint>; area: id, cells, area_km2, mean_score, max_score; cell (--with-cells): mesh_code, prefecture_code, score, eligible, excluded_by, raw values and scores"),
             OutputSpec(format: .text, description: "The first-level meshes holding Japanese land, one 4-digit code per line (input for GNU parallel)",
-                       when: "list_tiles"),
+                       when: SitingParameter.listTiles),
             OutputSpec(format: .geojsonseq, roles: ["cell": ["Polygon"]],
                        description: "Only the scored cells (properties as role cell above); sequences from several tiles concatenate into one --from-cells input",
-                       when: "cells_only"),
+                       when: SitingParameter.cellsOnly),
         ],
         examples: [
             "wattbit siting --top 10 --sensitivity 200 > sites.geojson",
@@ -114,13 +72,13 @@ struct SitingPlanner: Planner {
     func run(_ inputs: PlannerInputs, _ parameters: PlannerParameters,
              progress: ProgressReporter) async throws -> PlannerOutput {
         var options = try Self.options(parameters)
-        if parameters.bool("list_tiles") || parameters.bool("cells_only") {
-            let mode = parameters.bool("list_tiles") ? "--list-tiles" : "--cells-only"
+        if parameters[SitingParameter.listTiles] || parameters[SitingParameter.cellsOnly] {
+            let mode = parameters[SitingParameter.listTiles] ? "--list-tiles" : "--cells-only"
             for (flag, given) in [("--from-cells", inputs.isProvided("from_cells")), ("--candidates", inputs.isProvided("candidates")),
-                                  ("--explain", parameters.string("explain") != nil)] where given {
+                                  ("--explain", parameters[SitingParameter.explain] != nil)] where given {
                 throw PlannerError.usage("\(mode) cannot be combined with \(flag)")
             }
-            if parameters.bool("list_tiles") && parameters.bool("cells_only") {
+            if parameters[SitingParameter.listTiles] && parameters[SitingParameter.cellsOnly] {
                 throw PlannerError.usage("--list-tiles cannot be combined with --cells-only")
             }
         }
@@ -131,20 +89,20 @@ struct SitingPlanner: Planner {
         let layers = try SitingLayerLoader.load(inputs, parameters, options: &options, progress: progress)
         let engine: SitingEngine
         do { engine = try SitingEngine(layers: layers, options: options) } catch let e as SitingOptionError {
-            throw PlannerError.usage(e.message)
+            throw PlannerError.usage(e.message(naming: SitingParameter.flag))
         }
-        if parameters.bool("list_tiles") {
+        if parameters[SitingParameter.listTiles] {
             let text = engine.tiles().map(\.code).joined(separator: "\n") + "\n"
             return PlannerOutput(document: Array(text.utf8))
         }
-        if let explain = parameters.string("explain") {
+        if let explain = parameters[SitingParameter.explain] {
             return try self.explain(explain, engine: engine, progress: progress)
         }
         if inputs.isProvided("candidates") {
             return try candidates(inputs, engine: engine, parameters: parameters, progress: progress)
         }
         var tiles: [MeshCode]? = nil
-        if let list = parameters.string("tile") {
+        if let list = parameters[SitingParameter.tile] {
             var codes: [MeshCode] = []
             for tile in list.split(separator: ",").map(String.init) {
                 guard tile.count == 4, let code = try? MeshCode(tile) else {
@@ -155,7 +113,7 @@ struct SitingPlanner: Planner {
             tiles = codes
         }
         progress.update(0, stage: "score")
-        if parameters.bool("cells_only") {
+        if parameters[SitingParameter.cellsOnly] {
             // Tile by tile (sorted by code), each tile's cells row-major with their exact
             // evaluation from the tile's own pass: no per-cell re-evaluation. --from-cells
             // sorts cells itself, so the order never changes its result.
@@ -176,13 +134,13 @@ struct SitingPlanner: Planner {
         // eligible cells that may reach --min-score for the areas; for the sites, the
         // ranking resolves the rest only as far down as the greedy choice and the
         // sensitivity pool read. Outputs are identical to scoring every cell exactly.
-        let sitesOnly = parameters.bool("sites_only")
+        let sitesOnly = parameters[SitingParameter.sitesOnly]
         let refine: SitingEngine.Refinement
         if !layers.gridPolygons.isEmpty || !layers.factorPolygons.isEmpty {
             // A cell's exact total then needs a polygon scan of its own, so every cell is
             // scored exactly in its tile's pass instead.
             refine = .all
-        } else if !(parameters.string("summary") ?? "").isEmpty {
+        } else if !(parameters[SitingParameter.summary] ?? "").isEmpty {
             refine = .eligible(minUpper: -.infinity)
         } else if !sitesOnly {
             refine = .eligible(minUpper: options.minScore)
@@ -199,40 +157,35 @@ struct SitingPlanner: Planner {
     }
 
     static func options(_ parameters: PlannerParameters) throws -> SitingOptions {
-        var o = SitingOptions()
-        switch parameters.string("mesh_level") ?? "1km" {
-        case "1km": o.level = .third
-        case "500m": o.level = .half
-        case "250m": o.level = .quarter
-        case let other: throw PlannerError.usage("--mesh-level '\(other)': expected 1km, 500m or 250m")
-        }
+        var o = SitingOptions(
+            level: parameters[SitingParameter.meshLevel].level,
+            decarbonisedRadiusKm: parameters[SitingParameter.decarbonisedRadiusKm],
+            routeFactor: parameters[SitingParameter.routeFactor],
+            populationRTTMs: parameters[SitingParameter.populationRTTMs],
+            gridRadiusKm: parameters[SitingParameter.gridRadiusKm],
+            excludeMetro: parameters[SitingParameter.excludeMetro],
+            minAvailableMW: parameters[SitingParameter.minAvailableMW],
+            maxRTTMs: parameters[SitingParameter.maxRTTMs],
+            top: parameters[SitingParameter.top],
+            minSpacingKm: parameters[SitingParameter.minSpacingKm],
+            minScore: parameters[SitingParameter.minScore],
+            sensitivitySamples: parameters[SitingParameter.sensitivity],
+            sensitivityPool: parameters[SitingParameter.sensitivityPool],
+            sensitivityConcentration: parameters[SitingParameter.concentration],
+            seed: UInt64(parameters[SitingParameter.seed]))
         do {
-            if let w = parameters.string("weights") { o.weights.merge(try CriterionSpec.weights(w)) { $1 } }
-            if let t = parameters.string("thresholds") { o.functions.merge(try CriterionSpec.thresholds(t)) { $1 } }
+            if let w = parameters[SitingParameter.weights] { o.weights.merge(try CriterionSpec.weights(w)) { $1 } }
+            if let t = parameters[SitingParameter.thresholds] { o.functions.merge(try CriterionSpec.thresholds(t)) { $1 } }
         } catch let e as SitingOptionError {
-            throw PlannerError.usage(e.message)
+            throw PlannerError.usage(e.message(naming: SitingParameter.flag))
         }
-        o.decarbonisedRadiusKm = parameters.double("decarbonised_radius_km")
-        o.routeFactor = parameters.double("route_factor")
-        o.populationRTTMs = parameters.double("population_rtt_ms")
-        o.gridRadiusKm = parameters.double("grid_radius_km")
-        o.excludeMetro = parameters.bool("exclude_metro")
-        o.minAvailableMW = parameters.optionalDouble("min_available_mw")
-        o.maxRTTMs = parameters.optionalDouble("max_rtt_ms")
-        o.top = parameters.int("top")
-        o.minSpacingKm = parameters.double("min_spacing_km")
-        o.minScore = parameters.double("min_score")
-        o.sensitivitySamples = parameters.int("sensitivity")
-        o.sensitivityPool = parameters.int("sensitivity_pool")
-        o.sensitivityConcentration = parameters.double("concentration")
-        o.seed = UInt64(parameters.int("seed"))
         return o
     }
 
     func report(_ analysis: SitingAnalysis, parameters: PlannerParameters, progress: ProgressReporter,
                 names: [String: String], prefectureOf: (ScoredCell) -> String,
                 cellFeature: (ScoredCell) -> Feature) throws -> PlannerOutput {
-        let sitesOnly = parameters.bool("sites_only")
+        let sitesOnly = parameters[SitingParameter.sitesOnly]
         var areas: [SitingAnalysis.Area] = []
         if !sitesOnly {   // --sites-only writes no areas: skip the unions
             progress.update(0, stage: "areas")
@@ -248,9 +201,9 @@ struct SitingPlanner: Planner {
                                                 samples: analysis.options.sensitivitySamples))
         }
         if !sitesOnly { for (k, a) in areas.enumerated() { features.append(SitingFeatures.area(a, id: k + 1)) } }
-        if parameters.bool("with_cells") && !sitesOnly { for c in analysis.cells { features.append(cellFeature(c)) } }
+        if parameters[SitingParameter.withCells] && !sitesOnly { for c in analysis.cells { features.append(cellFeature(c)) } }
         var side: [PlannerOutput.SideFile] = []
-        if let path = parameters.string("summary"), !path.isEmpty {
+        if let path = parameters[SitingParameter.summary], !path.isEmpty {
             side.append(.init(path: path, contents: SitingFeatures.summaryCSV(analysis, prefectureOf: prefectureOf, names: names, sites: sites)))
         }
         let eligible = analysis.cells.reduce(0) { $0 + ($1.eligible ? 1 : 0) }

@@ -67,7 +67,7 @@ import Testing
         let text = "ncols 16\nnrows 16\nxllcorner 0\nyllcorner -4\ncellsize 0.5\n" + rows.joined(separator: "\n")
         let bathymetry = try BathymetryGrid(aaigrid: Array(text.utf8))
         let surface = SeaSurface(land: [], bathymetry: bathymetry,
-                                 options: SeaSurfaceOptions(region: SyntheticWorld.region, cellKm: 4, coastClearanceKm: 0))
+                                 options: SeaSurfaceOptions(region: SyntheticWorld.region, cellKm: 4, coastClearanceKm: 0, minPassageKm: 1))
         let route = try SyntheticWorld.planOne(surface, from: Position(1, 0), to: Position(7, 0))
         #expect(route.vertices.contains { $0.lat < -0.45 }, "goes round the bank's southern end")
         #expect(route.cost < route.lengthKm * 1.01, "the detour avoids the bank's cost")

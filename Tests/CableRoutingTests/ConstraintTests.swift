@@ -39,7 +39,7 @@ import Testing
 
     @Test func routesNeverCrossLandAndKeepClearance() throws {
         let surface = SyntheticWorld.surface(land: Self.islands, clearanceKm: 2)
-        let request = RouteRequest(from: SyntheticWorld.end("W", Position(1.0, 0.1)),
+        let request = RouteRequest.testing(from: SyntheticWorld.end("W", Position(1.0, 0.1)),
                                    to: SyntheticWorld.end("E", Position(7.2, -0.2)), routes: 3,
                                    minSeparationKm: 30, approachKm: 20)
         let plan = try CableRouter(surface: surface).plan(request)
@@ -60,14 +60,14 @@ import Testing
 
     @Test func separatedRoutesRespectTheMinimumAndAreRankedByCost() throws {
         let surface = SyntheticWorld.surface(land: Self.islands, clearanceKm: 2)
-        let request = RouteRequest(from: SyntheticWorld.end("W", Position(1.0, 0.1)),
+        let request = RouteRequest.testing(from: SyntheticWorld.end("W", Position(1.0, 0.1)),
                                    to: SyntheticWorld.end("E", Position(7.2, -0.2)), routes: 3,
                                    minSeparationKm: 30, approachKm: 20)
         let plan = try CableRouter(surface: surface).plan(request)
         #expect(plan.routes.map(\.rank) == Array(1...plan.routes.count))
         for (a, b) in zip(plan.routes, plan.routes.dropFirst()) { #expect(a.cost <= b.cost + 1e-9) }
         for route in plan.routes {
-            let separation = try #require(route.minSeparationKm)
+            let separation = try #require(route.achievedSeparationKm)
             #expect(separation >= 30 - 0.5, "rank \(route.rank): \(separation) km")
         }
     }
@@ -76,11 +76,11 @@ import Testing
         // A 40 km wide channel between two walls: only one route fits 30 km apart.
         let walls: [Geometry] = [.polygon([SyntheticWorld.box(2, 0.18, 6, 4.5)]), .polygon([SyntheticWorld.box(2, -4.5, 6, -0.18)])]
         let surface = SyntheticWorld.surface(land: walls)
-        let request = RouteRequest(from: SyntheticWorld.end("W", Position(1.0, 0)), to: SyntheticWorld.end("E", Position(7.0, 0)),
+        let request = RouteRequest.testing(from: SyntheticWorld.end("W", Position(1.0, 0)), to: SyntheticWorld.end("E", Position(7.0, 0)),
                                    routes: 3, minSeparationKm: 30, approachKm: 20)
         let plan = try CableRouter(surface: surface).plan(request)
         #expect(plan.routes.count < 3)
-        #expect(plan.warnings.contains { $0.contains("of 3 routes") })
+        #expect(plan.warnings.contains { if case .fewerRoutes(let f) = $0 { f.requested == 3 } else { false } })
     }
 
     static let boso = ConcentrationZone(name: "boso", geometry: .polygon([SyntheticWorld.box(3.5, -1.5, 4.5, 1.5)]))
@@ -91,7 +91,7 @@ import Testing
         for p in Geodesic.densify(route.vertices, maxSegmentKm: 0.5) {
             #expect(!SeaSurface.geometry(Self.boso.geometry, contains: p), "enters the zone at \(p)")
         }
-        var relaxed = RouteRequest(from: SyntheticWorld.end("A", Position(1, 0)), to: SyntheticWorld.end("B", Position(7, 0.2)))
+        var relaxed = RouteRequest.testing(from: SyntheticWorld.end("A", Position(1, 0)), to: SyntheticWorld.end("B", Position(7, 0.2)))
         relaxed.allowConcentrationZones = true
         let direct = try CableRouter(surface: surface).plan(relaxed).routes[0]
         #expect(direct.lengthKm < route.lengthKm)
@@ -99,11 +99,11 @@ import Testing
 
     @Test func landingInAConcentrationZoneIsRefusedUnlessAllowed() throws {
         let surface = SyntheticWorld.surface(land: [], zones: [Self.boso])
-        var request = RouteRequest(from: SyntheticWorld.end("Chikura", Position(4, 0)), to: SyntheticWorld.end("B", Position(7, 0)))
+        var request = RouteRequest.testing(from: SyntheticWorld.end("Chikura", Position(4, 0)), to: SyntheticWorld.end("B", Position(7, 0)))
         #expect {
             try CableRouter(surface: surface).plan(request)
         } throws: { error in
-            (error as? CableRoutingError).map { if case .landingRefused(let m) = $0 { m.contains("boso") } else { false } } ?? false
+            (error as? CableRoutingError) == .landingInConcentrationZone(landing: "Chikura", zone: "boso")
         }
         request.allowConcentrationLanding = true
         let route = try CableRouter(surface: surface).plan(request).routes[0]
@@ -116,18 +116,22 @@ import Testing
         let outer = SyntheticWorld.box(3, -1, 5, 1), inner = SyntheticWorld.box(3.5, -0.5, 4.5, 0.5)
         let lakeWorld = SyntheticWorld.surface(land: [.polygon([outer, Array(inner.reversed())])])
         let cases: [(String, SeaSurface, RouteRequest)] = [
-            ("lake", lakeWorld, RouteRequest(from: SyntheticWorld.end("Sea", Position(1, 0)), to: SyntheticWorld.end("Lake", Position(4, 0)))),
+            ("lake", lakeWorld, RouteRequest.testing(from: SyntheticWorld.end("Sea", Position(1, 0)), to: SyntheticWorld.end("Lake", Position(4, 0)))),
             ("walled off by avoid", SyntheticWorld.surface(land: []),
-             RouteRequest(from: SyntheticWorld.end("Sea", Position(1, 0)), to: SyntheticWorld.end("Walled", Position(4, 0)),
+             RouteRequest.testing(from: SyntheticWorld.end("Sea", Position(1, 0)), to: SyntheticWorld.end("Walled", Position(4, 0)),
                           avoid: [.polygon([outer, Array(inner.reversed())])])),
         ]
         for (name, surface, request) in cases {
             do {
                 _ = try CableRouter(surface: surface).plan(request)
                 Issue.record("\(name): planned a route to an enclosed end")
-            } catch let CableRoutingError.unreachable(message) {
-                #expect(message.contains("no sea route from Sea to"), "\(name): \(message)")
-                #expect(message.contains("enclosed"), "\(name): \(message)")
+            } catch let error as CableRoutingError {
+                guard case .endEnclosed(from: "Sea", _, _) = error else {
+                    Issue.record("\(name): \(error)")
+                    continue
+                }
+                #expect(error.description.contains("no sea route from Sea to"), "\(name): \(error)")
+                #expect(error.description.contains("enclosed"), "\(name): \(error)")
             }
         }
     }
@@ -136,17 +140,22 @@ import Testing
         let land: [Geometry] = [.polygon([SyntheticWorld.box(3, -1, 5, 1)])]
         let surface = SyntheticWorld.surface(land: land, clearanceKm: 2)
         // 0.03° ≈ 3.3 km inland from the west coast at lon 3.
-        let near = RouteRequest(from: SyntheticWorld.end("Inland", Position(3.03, 0)), to: SyntheticWorld.end("Sea", Position(1, 0)))
+        let near = RouteRequest.testing(from: SyntheticWorld.end("Inland", Position(3.03, 0)), to: SyntheticWorld.end("Sea", Position(1, 0)))
         let route = try CableRouter(surface: surface).plan(near).routes[0]
         #expect(abs(route.from.snappedKm - 3.34) < 0.05)
         #expect(abs(route.from.position.lon - 3) < 1e-9)
         // 0.5° ≈ 55 km inland: refused, and the message gives the distance.
-        let far = RouteRequest(from: SyntheticWorld.end("Deep", Position(3.5, 0)), to: SyntheticWorld.end("Sea", Position(1, 0)))
+        let far = RouteRequest.testing(from: SyntheticWorld.end("Deep", Position(3.5, 0)), to: SyntheticWorld.end("Sea", Position(1, 0)))
         do {
             _ = try CableRouter(surface: surface).plan(far)
             Issue.record("planned from 55 km inland")
-        } catch let CableRoutingError.landingRefused(message) {
-            #expect(message.contains("55.") && message.contains("--snap-km"), "\(message)")
+        } catch let CableRoutingError.landingBeyondSnap(refusal) {
+            // The values, then the sentence with a caller's name for the limit.
+            #expect(refusal.landing == "Deep" && refusal.snapKm == 10)
+            guard case .coast(let km) = refusal.shore else { Issue.record("\(refusal.shore)"); return }
+            #expect(abs(km - 55.6) < 0.5, "\(km) km to the sea")
+            let message = CableRoutingError.landingBeyondSnap(refusal).message(naming: { "<\($0.rawValue)>" })
+            #expect(message.contains("55.") && message.contains("more than <snapKm> 10.0"), "\(message)")
         }
     }
 
@@ -155,7 +164,7 @@ import Testing
         let from = RouteEnd(label: "hubs", candidates: [
             Landing(name: "north", position: Position(1, 1.5)), Landing(name: "mid", position: Position(1, 0)),
             Landing(name: "south", position: Position(1, -1.5))])
-        let request = RouteRequest(from: from, to: SyntheticWorld.end("E", Position(7, 0)), routes: 2,
+        let request = RouteRequest.testing(from: from, to: SyntheticWorld.end("E", Position(7, 0)), routes: 2,
                                    minSeparationKm: 30, approachKm: 20, distinctLandings: true)
         let plan = try CableRouter(surface: surface).plan(request)
         #expect(plan.routes.count == 2)
@@ -175,7 +184,7 @@ import Testing
 
     @Test func planningIsDeterministic() throws {
         let surface = SyntheticWorld.surface(land: Self.islands, clearanceKm: 2)
-        let request = RouteRequest(from: SyntheticWorld.end("W", Position(1.0, 0.1)),
+        let request = RouteRequest.testing(from: SyntheticWorld.end("W", Position(1.0, 0.1)),
                                    to: SyntheticWorld.end("E", Position(7.2, -0.2)), routes: 2)
         let a = try CableRouter(surface: surface).plan(request), b = try CableRouter(surface: surface).plan(request)
         #expect(a.routes.map(\.vertices) == b.routes.map(\.vertices))
@@ -189,7 +198,7 @@ import Testing
         let island = SyntheticWorld.box(3, -1, 5, 1)
         let lagoon = SyntheticWorld.box(3.03, -0.05, 3.07, 0.05)     // 3 km of sandbar to the sea
         let surface = SyntheticWorld.surface(land: [.polygon([island, Array(lagoon.reversed())])], clearanceKm: 2)
-        let request = RouteRequest(from: SyntheticWorld.end("Lagoon", Position(3.05, 0)),
+        let request = RouteRequest.testing(from: SyntheticWorld.end("Lagoon", Position(3.05, 0)),
                                    to: SyntheticWorld.end("Sea", Position(1, 0)))
         let route = try #require(try CableRouter(surface: surface).plan(request).routes.first)
         #expect(route.vertices.first == Position(3.05, 0), "starts at the landing itself")

@@ -105,7 +105,7 @@ import Testing
     ]
 
     static func channelRequest(routes: Int = 2) -> RouteRequest {
-        RouteRequest(from: SyntheticWorld.end("W", Position(1.0, 0)), to: SyntheticWorld.end("E", Position(7.0, 0)),
+        RouteRequest.testing(from: SyntheticWorld.end("W", Position(1.0, 0)), to: SyntheticWorld.end("E", Position(7.0, 0)),
                      routes: routes, minSeparationKm: 30, approachKm: 20)
     }
 
@@ -115,7 +115,7 @@ import Testing
         let request = Self.channelRequest()
         let greedy = try router.plan(request)
         #expect(greedy.routes.count == 2)
-        let (joint, pool) = router.jointSelection(request, greedy: greedy, options: JointOptions(seeds: 2, concurrency: 2),
+        let (joint, pool) = router.jointSelection(request, greedy: greedy, options: JointOptions.testing(seeds: 2, concurrency: 2),
                                                   progress: nil)
         #expect(joint.method == .joint, "\(joint.fallbackReason ?? "")")
         #expect(joint.plan.routes.count == 2)
@@ -127,7 +127,7 @@ import Testing
             let mid = Geodesic.densify(route.vertices, maxSegmentKm: 2).filter { $0.lon > 3.2 && $0.lon < 4.8 }
             #expect(!mid.isEmpty && mid.allSatisfy { abs($0.lat) < 0.225 }, "rank \(route.rank) leaves the channel")
             #expect(try !ConstraintTests.touchesLandOutsideApproach(route, land: Self.walls, approachKm: 0), "rank \(route.rank) crosses land")
-            let separation = try #require(route.minSeparationKm)
+            let separation = try #require(route.achievedSeparationKm)
             #expect(separation >= 30 - 0.5, "rank \(route.rank): \(separation) km")
         }
         // Brute force over the same candidate set reaches the same total.
@@ -150,10 +150,10 @@ import Testing
         let east = RouteEnd(label: "E", candidates: [Landing(name: "E1", position: Position(7.0, -0.4)),
                                                      Landing(name: "E2", position: Position(7.0, 0.5)),
                                                      Landing(name: "E3", position: Position(6.8, 1.4))])
-        let request = RouteRequest(from: west, to: east, routes: 2, minSeparationKm: 30, approachKm: 20, distinctLandings: true)
+        let request = RouteRequest.testing(from: west, to: east, routes: 2, minSeparationKm: 30, approachKm: 20, distinctLandings: true)
         let greedy = try router.plan(request)
         #expect(greedy.routes.count == 2)
-        let (joint, pool) = router.jointSelection(request, greedy: greedy, options: JointOptions(seeds: 3, concurrency: 2),
+        let (joint, pool) = router.jointSelection(request, greedy: greedy, options: JointOptions.testing(seeds: 3, concurrency: 2),
                                                   progress: nil)
         #expect(joint.method == .joint, "\(joint.fallbackReason ?? "")")
         #expect(joint.plan.routes.count == 2)
@@ -180,7 +180,7 @@ import Testing
         let router = CableRouter(surface: surface)
         let request = Self.channelRequest(routes: 1)
         let greedy = try router.plan(request)
-        let joint = router.planJoint(request, greedy: greedy)
+        let joint = router.planJoint(request, greedy: greedy, options: .testing())
         #expect(joint.method == .greedy)
         #expect(joint.plan.routes.map(\.cost) == greedy.routes.map(\.cost))
     }
@@ -190,7 +190,7 @@ import Testing
         let router = CableRouter(surface: surface)
         let request = Self.channelRequest()
         let greedy = try router.plan(request)
-        let joint = router.planJoint(request, greedy: greedy, options: JointOptions(seeds: 2, maxCandidates: 2))
+        let joint = router.planJoint(request, greedy: greedy, options: JointOptions.testing(seeds: 2, maxCandidates: 2))
         #expect(joint.method == .greedy)
         #expect(joint.fallbackReason?.contains("exceed the limit of 2") == true, "\(joint.fallbackReason ?? "nil")")
         #expect(joint.plan.routes.map(\.cost) == greedy.routes.map(\.cost))

@@ -23,7 +23,7 @@ import Testing
     }
 
     static func request() -> RouteRequest {
-        RouteRequest(from: SyntheticWorld.end("W", Position(3.5, 0.01)), to: SyntheticWorld.end("E", Position(4.5, -0.01)),
+        RouteRequest.testing(from: SyntheticWorld.end("W", Position(3.5, 0.01)), to: SyntheticWorld.end("E", Position(4.5, -0.01)),
                      approachKm: 5)
     }
 
@@ -54,8 +54,9 @@ import Testing
         do {
             _ = try CableRouter(surface: Self.surface(widthKm: 0.8, minPassageKm: 1.0)).plan(Self.request())
             Issue.record("planned through a 0.8 km channel with --min-passage-km 1")
-        } catch let CableRoutingError.unreachable(message) {
-            #expect(message.contains("enclosed"), "\(message)")
+        } catch let error as CableRoutingError {
+            guard case .endEnclosed = error else { Issue.record("\(error)"); return }
+            #expect(error.description.contains("enclosed"), "\(error)")
         }
     }
 
@@ -69,13 +70,14 @@ import Testing
         #expect(surface.isOceanWater(Position(2.5, 0)), "the sea is sea")
         // 0.1° from the lake, 0.5° from the sea (west coast at lon 3).
         let inland = Position(3.5, 0)
-        var request = RouteRequest(from: SyntheticWorld.end("Inland", inland), to: SyntheticWorld.end("Sea", Position(1, 0)),
+        var request = RouteRequest.testing(from: SyntheticWorld.end("Inland", inland), to: SyntheticWorld.end("Sea", Position(1, 0)),
                                    snapKm: 30)
         do {
             _ = try CableRouter(surface: surface).plan(request)
             Issue.record("snapped to the lake")
-        } catch let CableRoutingError.landingRefused(message) {
-            #expect(message.contains("lake"), "\(message)")
+        } catch let CableRoutingError.landingBeyondSnap(refusal) {
+            #expect(refusal.closedWaterKm != nil, "\(refusal)")
+            #expect(CableRoutingError.landingBeyondSnap(refusal).description.contains("lake"))
         }
         request.snapKm = 60
         let route = try #require(try CableRouter(surface: surface).plan(request).routes.first)

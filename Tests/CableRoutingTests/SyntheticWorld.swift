@@ -33,7 +33,7 @@ enum SyntheticWorld {
     static func surface(land: [Geometry], zones: [ConcentrationZone] = [], hazards: [HazardZone] = [],
                         cellKm: Double = 2, clearanceKm: Double = 0) -> SeaSurface {
         SeaSurface(land: land, zones: zones, hazards: hazards,
-                   options: SeaSurfaceOptions(region: region, cellKm: cellKm, coastClearanceKm: clearanceKm))
+                   options: SeaSurfaceOptions(region: region, cellKm: cellKm, coastClearanceKm: clearanceKm, minPassageKm: 1))
     }
 
     static func end(_ name: String, _ p: Position, international: Bool = false) -> RouteEnd {
@@ -46,9 +46,33 @@ enum SyntheticWorld {
     }
 
     static func planOne(_ surface: SeaSurface, from: Position, to: Position, approachKm: Double = 0) throws -> PlannedRoute {
-        let request = RouteRequest(from: end("A", from), to: end("B", to), approachKm: approachKm)
+        let request = RouteRequest.testing(from: end("A", from), to: end("B", to), approachKm: approachKm)
         let plan = try CableRouter(surface: surface).plan(request)
         guard let route = plan.routes.first else { throw CableRoutingError.unreachable("no route") }
         return route
+    }
+}
+
+extension RouteRequest {
+    /// A request with `wattbit cable`'s default parameters (its manifest) except where a test
+    /// says otherwise; the engine itself has no defaults for them.
+    static func testing(from: RouteEnd, to: RouteEnd, via: [RouteEnd] = [], routes: Int = 1,
+                        minSeparationKm: Double = 30, approachKm: Double = 20, snapKm: Double = 10,
+                        allowConcentrationZones: Bool = false, allowConcentrationLanding: Bool = false,
+                        distinctLandings: Bool = false, avoid: [Geometry] = [], costPerKmUSD: Double = 30_000,
+                        displaySegmentKm: Double = 10, existing: [ExistingCable] = [],
+                        minSeparationExistingKm: Double = 0) -> RouteRequest {
+        RouteRequest(from: from, to: to, via: via, routes: routes, minSeparationKm: minSeparationKm,
+                     approachKm: approachKm, snapKm: snapKm, allowConcentrationZones: allowConcentrationZones,
+                     allowConcentrationLanding: allowConcentrationLanding, distinctLandings: distinctLandings,
+                     avoid: avoid, costPerKmUSD: costPerKmUSD, displaySegmentKm: displaySegmentKm,
+                     existing: existing, minSeparationExistingKm: minSeparationExistingKm)
+    }
+}
+
+extension JointOptions {
+    /// `wattbit cable`'s defaults (`--candidates 4`, `--select-time-limit 10`) unless given.
+    static func testing(seeds: Int = 4, maxCandidates: Int = 400, concurrency: Int = 1) -> JointOptions {
+        JointOptions(seeds: seeds, maxCandidates: maxCandidates, timeLimitSeconds: 10, concurrency: concurrency)
     }
 }

@@ -121,7 +121,7 @@ struct CablePlannerTests {
             """
         let avoid = try Tool.writeFile(dir, "wall.geojson", wall)
         let cases: [(name: String, args: [String], code: Int32, says: [String])] = [
-            ("walled off", ["--from", "Ishikari", "--to", "Kitakyushu", "--avoid", avoid], 65, ["no sea route", "enclosed"]),
+            ("walled off", ["--from", "Ishikari", "--to", "Kitakyushu", "--avoid", avoid], 65, ["no sea route", "enclosed", "--avoid areas"]),
             ("far inland", ["--from", "139.7,35.9", "--to", "Kitakyushu"], 65, ["on land", "km from the coast", "--snap-km"]),
             ("Boso landing", ["--from", "Chikura", "--to", "Kitakyushu"], 65, ["boso", "--allow-concentration-landing"]),
             ("unknown name", ["--from", "Atlantis", "--to", "Kitakyushu"], 64, ["Atlantis", "Ishikari"]),

@@ -21,7 +21,7 @@ struct CoverageTests {
               let land = try? GeoJSONReader.read(path: dir.appendingPathComponent("japan-land.geojson").path),
               let csv = FileManager.default.contents(atPath: dir.appendingPathComponent("demo-population.csv").path)
         else { return nil }
-        var parser = MeshCSVParser()
+        var parser = MeshCSVParser.testing()
         var records: [MeshRecord] = []
         do {
             try parser.feed(Array(csv)) { records.append($0) }
@@ -68,7 +68,7 @@ struct CoverageTests {
     func bruteForce() throws {
         let demo = try #require(Self.demo, "geodata demo files not found")
         let network = try NetworkIndex(features: demo.network, defaultReachKm: 2)
-        let coverage = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions(reachKm: 2)))
+        let coverage = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions.testing(reachKm: 2)))
         let pieces = Self.pieces(demo.network, reachKm: 2)
         var checked = 0, covered = 0, ties = 0
         // 400 cells spread over the file, and (the calibrated demo network leaves only 6 %
@@ -99,7 +99,7 @@ struct CoverageTests {
     func conservation() throws {
         let demo = try #require(Self.demo, "geodata demo files not found")
         let network = try NetworkIndex(features: demo.network, defaultReachKm: 2)
-        let context = CoverageContext(network: network, options: CoverageOptions(reachKm: 2),
+        let context = CoverageContext(network: network, options: CoverageOptions.testing(reachKm: 2),
                                       prefectures: demo.prefectures, land: demo.land)
         var coverage = MeshCoverage(context: context)
         var uncovered: [MeshCode: MeshRecord] = [:]
@@ -154,7 +154,7 @@ struct CoverageTests {
         let land = RegionLayer(names: ["Main", "Isle"], polygons: [square(139, 35, 1), square(140.3, 35.2, 0.2)])
         let line = Feature(geometry: .lineString([Position(139.1, 35.1), Position(139.1, 35.9)]), properties: [:])
         let network = try NetworkIndex(features: [line], defaultReachKm: 2)
-        var coverage = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions(reachKm: 2), land: land))
+        var coverage = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions.testing(reachKm: 2), land: land))
         let mainFar = MeshCode(containing: Position(139.8, 35.5), level: .third)
         let isle = MeshCode(containing: Position(140.4, 35.3), level: .third)
         let near = MeshCode(containing: Position(139.105, 35.5), level: .third)
@@ -179,8 +179,8 @@ struct CoverageTests {
         let network = try NetworkIndex(features: [line], defaultReachKm: 1)
         let scale = Ellipsoid.metresPerDegree(latitude: 35.5)
         func cellAt(km: Double) -> MeshCode { MeshCode(containing: Position(139.0 + km * 1000 / scale.lon, 35.5), level: .third) }
-        let centroid = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions(reachKm: 1)))
-        let area = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions(reachKm: 1, demandMode: .area)))
+        let centroid = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions.testing(reachKm: 1)))
+        let area = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions.testing(reachKm: 1, demandMode: .area)))
         let c4 = cellAt(km: 4.4), c6 = cellAt(km: 5.4), c7 = cellAt(km: 7)
         #expect(Geodesic.distanceKm(c4.center, Position(139, c4.center.y)) < 5)
         #expect(centroid.isCovered(c4))
@@ -223,7 +223,7 @@ struct CoverageTests {
     func units() throws {
         let line = Feature(geometry: .lineString([Position(139.0, 35.0), Position(139.0, 36.0)]), properties: [:])
         let network = try NetworkIndex(features: [line], defaultReachKm: 2)
-        var coverage = UnitCoverage(context: CoverageContext(network: network, options: CoverageOptions(reachKm: 2)))
+        var coverage = UnitCoverage(context: CoverageContext(network: network, options: CoverageOptions.testing(reachKm: 2)))
         func box(_ x: Double) -> Geometry {
             .polygon([[Position(x, 35.5), Position(x + 0.02, 35.5), Position(x + 0.02, 35.52), Position(x, 35.52), Position(x, 35.5)]])
         }
@@ -249,7 +249,7 @@ struct CoverageTests {
         // it (even-odd by hand), so they form one gap; which is all of the input.
         let line = Feature(geometry: .lineString([Position(139.0, 35.0), Position(139.0, 36.0)]), properties: [:])
         let network = try NetworkIndex(features: [line], defaultReachKm: 2)
-        var coverage = UnitCoverage(context: CoverageContext(network: network, options: CoverageOptions(reachKm: 2)))
+        var coverage = UnitCoverage(context: CoverageContext(network: network, options: CoverageOptions.testing(reachKm: 2)))
         let world = Geometry.polygon([[Position(-180, -90), Position(180, -90), Position(180, 90), Position(-180, 90), Position(-180, -90)]])
         let square = Geometry.polygon([[Position(140, 36), Position(140.1, 36), Position(140.1, 36.1), Position(140, 36.1), Position(140, 36)]])
         coverage.add(DemandUnit(geometry: world, population: 5, households: 2, index: 0))

@@ -5,7 +5,7 @@ import Testing
 @Suite("Mesh CSV")
 struct MeshCSVTests {
     static func parse(_ text: String, population: String = "population", chunk: Int = 7) throws -> [MeshRecord] {
-        var parser = MeshCSVParser(populationColumn: population)
+        var parser = MeshCSVParser.testing(populationColumn: population)
         var out: [MeshRecord] = []
         let bytes = Array(text.utf8)
         var i = 0
@@ -73,7 +73,7 @@ struct MeshCSVTests {
         var bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("KEY_CODE,HTKSYORI,HTKSAKI,GASSAN,population,households\r\n".utf8)
         bytes += Array(",,,,".utf8) + [0x90, 0x6C, 0x8C, 0xFB] + Array(",".utf8) + [0x90, 0xA2, 0x91, 0xD1] + Array("\r\n".utf8)
         bytes += Array("\"53394547\",0,,,1200,510\r\n53394548,1,53394547,,*,*\r\n53394549,0,,,-,0\r\n53394550,0,,,12.5,6".utf8)
-        var parser = MeshCSVParser()
+        var parser = MeshCSVParser.testing()
         var out: [MeshRecord] = []
         try parser.feed(bytes) { out.append($0) }
         try parser.finish { out.append($0) }

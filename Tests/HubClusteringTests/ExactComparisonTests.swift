@@ -22,7 +22,7 @@ struct SmallInstance: CustomStringConvertible {
             let mw = (50 + 350 * rng.unit()).rounded()
             sites.append(HubSite(position: p, capacityMW: mw, inMetroArea: rng.unit() < metroShare))
         }
-        let options = HubClusteringOptions(minHubMW: 1000, maxRadiusKm: 35 + Double(seed % 4) * 5)
+        let options = HubClusteringOptions.testing(minHubMW: 1000, maxRadiusKm: 35 + Double(seed % 4) * 5)
         return SmallInstance(name: "seed\(seed)-n\(count)", sites: sites, options: options)
     }
 
@@ -40,7 +40,7 @@ struct SmallInstance: CustomStringConvertible {
             }
         }
         return SmallInstance(name: "seed\(seed)-\(towns)x\(perTown)-r\(Int(radiusKm))", sites: sites,
-                             options: HubClusteringOptions(minHubMW: 1000, maxRadiusKm: radiusKm))
+                             options: HubClusteringOptions.testing(minHubMW: 1000, maxRadiusKm: radiusKm))
     }
 
     /// The fixed table the comparison runs on: 40 instances of 10–40 sites, 0–6 hubs each.

@@ -26,7 +26,7 @@ extension SmallInstance {
         let sites = zip(positions, raw).map { HubSite(position: $0, capacityMW: ($1 * scale).rounded()) }
         let radius = FiberLatency.radiusKm(rttMs: 1.0, routeFactor: 1.5) - Double(rng.next() % 3) * 8
         return SmallInstance(name: "tight\(seed)-n\(count)-k\(hubs)", sites: sites,
-                             options: HubClusteringOptions(minHubMW: 1000, maxRadiusKm: radius))
+                             options: HubClusteringOptions.testing(minHubMW: 1000, maxRadiusKm: radius))
     }
 
     /// The comparison table of the exact model: the 40 separated-town instances and 70 tight
@@ -92,7 +92,7 @@ struct ExactModelTests {
         var sites = (0..<12).map { HubSite(position: Position(141.6 + 0.01 * Double($0), 42.6), capacityMW: 300) }
         sites[0].capacityMW = 1e308
         for mode in HubExactMode.allCases {
-            var options = HubClusteringOptions(minHubMW: 1000)
+            var options = HubClusteringOptions.testing(minHubMW: 1000)
             options.exact = mode
             let result = try HubClustering.solve(sites: sites, options: options)
             #expect(result.hubs.count >= 1)

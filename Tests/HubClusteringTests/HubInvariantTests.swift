@@ -28,7 +28,7 @@ struct HubInvariantTests {
     func invariants(_ c: Case) throws {
         let instance = SmallInstance.generate(seed: UInt64(c.count) * 31 + UInt64(c.towns), count: c.count,
                                               towns: c.towns, metroShare: c.metroShare)
-        let options = HubClusteringOptions(minHubMW: 1000, maxRadiusKm: c.radiusKm, allowMetroMembers: c.allowMetroMembers)
+        let options = HubClusteringOptions.testing(minHubMW: 1000, maxRadiusKm: c.radiusKm, allowMetroMembers: c.allowMetroMembers)
         let result = try HubClustering.solve(sites: instance.sites, options: options)
         let sites = instance.sites
         #expect(result.hubs.count > 0)
@@ -105,7 +105,7 @@ struct HubInvariantTests {
     ])
     func invalidValues(_ site: HubSite, _ fragment: String) {
         #expect {
-            _ = try HubClustering.solve(sites: [site])
+            _ = try HubClustering.solve(sites: [site], options: .testing())
         } throws: { error in
             "\(error)".contains(fragment) && "\(error)".contains("site 0")
         }
@@ -113,7 +113,7 @@ struct HubInvariantTests {
 
     @Test("no sites, no hubs")
     func empty() throws {
-        let result = try HubClustering.solve(sites: [])
+        let result = try HubClustering.solve(sites: [], options: .testing())
         #expect(result.hubs.isEmpty && result.unassigned.isEmpty)
     }
 

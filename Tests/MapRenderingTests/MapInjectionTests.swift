@@ -55,7 +55,7 @@ import Testing
     }
 
     func options(_ text: String) -> MapOptions {
-        MapOptions(title: text, attribution: text)
+        MapOptions.testing(title: text, attribution: text)
     }
 
     @Test("feature properties, roles, layer names and titles never add markup", arguments: hostile)
@@ -106,12 +106,12 @@ import Testing
         var style = MapStyle.standard
         style.roles["route"]?.dash = "4\"/><script>alert(1)</script>"
         #expect(throws: MapStyleError.self) {
-            try MapRenderer(style: style).renderSVG(layers: layers("n"), basemap: basemap)
+            try MapRenderer(style: style, options: .testing()).renderSVG(layers: layers("n"), basemap: basemap)
         }
         style = MapStyle.standard
         style.roles["gap"]?.fillOpacity = .nan
         #expect(throws: MapStyleError.self) {
-            try MapRenderer(style: style).renderHTML(layers: layers("n"), basemap: basemap)
+            try MapRenderer(style: style, options: .testing()).renderHTML(layers: layers("n"), basemap: basemap)
         }
     }
 

@@ -41,7 +41,7 @@ import Testing
 
     @Test func svgIsWellFormedAndHasEveryFeatureByRole() throws {
         let layers = sampleLayers()
-        let svg = try MapRenderer(options: MapOptions(title: "Test <map>")).renderSVG(layers: layers, basemap: basemap)
+        let svg = try MapRenderer(options: MapOptions.testing(title: "Test <map>")).renderSVG(layers: layers, basemap: basemap)
         let counter = RoleCounter()
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = counter
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func routesAreColouredByRankAndGapsByPopulationClass() throws {
-        let svg = try MapRenderer().renderSVG(layers: sampleLayers(), basemap: basemap)
+        let svg = try MapRenderer(options: .testing()).renderSVG(layers: sampleLayers(), basemap: basemap)
         let counter = RoleCounter()
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = counter
@@ -78,7 +78,7 @@ import Testing
             cells.append(Feature(geometry: .polygon([ring]),
                                  properties: ["role": "cell", "score": .number(score), "eligible": .bool(i != 5)]))
         }
-        let svg = try MapRenderer().renderSVG(layers: [MapLayer(name: "siting.geojson", features: cells)], basemap: basemap)
+        let svg = try MapRenderer(options: .testing()).renderSVG(layers: [MapLayer(name: "siting.geojson", features: cells)], basemap: basemap)
         let counter = RoleCounter()
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = counter
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func hubRadiusGrowsWithSquareRootOfMW() throws {
-        let svg = try MapRenderer().renderSVG(layers: sampleLayers(), basemap: basemap)
+        let svg = try MapRenderer(options: .testing()).renderSVG(layers: sampleLayers(), basemap: basemap)
         // 2500 MW → 6 px × √2.5 ≈ 9.5 px.
         #expect(svg.contains("data-role=\"hub\"") && svg.contains("r=\"9.5\""), "hub radius not ∝ √MW")
     }
@@ -99,7 +99,7 @@ import Testing
     @Test func htmlIsOfflineAndCarriesTooltips() throws {
         var layers = sampleLayers()
         layers[0].features[0][property: "source"] = "https://example.org/</script>"
-        let html = try MapRenderer().renderHTML(layers: layers, basemap: basemap)
+        let html = try MapRenderer(options: .testing()).renderHTML(layers: layers, basemap: basemap)
         for pattern in ["src=", "href=", "@import", "url(", "<link", "http://", "https://"] {
             #expect(!html.contains(pattern), "HTML contains \(pattern)")
         }
@@ -125,11 +125,11 @@ import Testing
                                  properties: ["role": "gap", "population": .number(Double(i % 1000))]))
         }
         let layers = [MapLayer(name: "mesh", features: cells)]
-        let svg = try MapRenderer().renderSVG(layers: layers, basemap: basemap)
+        let svg = try MapRenderer(options: .testing()).renderSVG(layers: layers, basemap: basemap)
         #expect(svg.utf8.count < 3_000_000, "binned layer should be bounded by the canvas")
         #expect(svg.contains("data-binned=\"400000\""))
         // The page carries no tooltip properties for binned features either.
-        let html = try MapRenderer().renderHTML(layers: layers, basemap: basemap)
+        let html = try MapRenderer(options: .testing()).renderHTML(layers: layers, basemap: basemap)
         #expect(html.utf8.count < 5_000_000, "HTML of a binned layer should be bounded too")
     }
 

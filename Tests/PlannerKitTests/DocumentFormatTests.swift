@@ -14,7 +14,7 @@ import Testing
         #expect(renderer.ownsFormatFlag)
         #expect(PlannerMain.checkManifest(renderer) == nil)
         let invocation = try PlannerInvocation.parse(["--format", "svg"], manifest: renderer)
-        #expect(invocation.parameters.string("format") == "svg")
+        #expect(invocation.parameters.values["format"] == .string("svg"))
         #expect(!invocation.formatGiven)
         #expect(invocation.canonicalArguments(manifest: renderer) == ["run", "--format", "svg"])
         if let error = #expect(throws: (any Error).self, performing: { try PlannerInvocation.parse(["--format", "pdf"], manifest: renderer) }) {

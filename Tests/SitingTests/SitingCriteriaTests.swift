@@ -40,7 +40,7 @@ struct SitingCriteriaTests {
     /// exact evaluation computes all of them. Totals and exclusions must agree bit for bit,
     /// whatever the value functions: one row per option set that moves a saturation point.
     static let saturationCases: [(String, SitingOptions)] = {
-        var plain = SitingOptions()
+        var plain = SitingOptions.testing()
         plain.top = 1
         var rtt = plain
         rtt.maxRTTMs = 9
@@ -88,7 +88,7 @@ struct SitingCriteriaTests {
         layers.factorPoints = layers.ixs.enumerated().map { WeightedPoint($0.element, Double($0.offset % 7)) }
         layers.exclusions = [ValuedPolygon(rings: [[Position(135.6, 34.9), Position(135.9, 34.9), Position(135.9, 35.2),
                                                      Position(135.6, 35.2), Position(135.6, 34.9)]])]
-        var options = SitingOptions()
+        var options = SitingOptions.testing()
         options.top = 1
         options.minAvailableMW = 100
         options.gridRadiusKm = 40
@@ -137,7 +137,7 @@ struct SitingCriteriaTests {
     @Test("nearest-facility distances and decarbonised MW equal brute force; RTTs follow the shared fiber model")
     func bruteForce() throws {
         let layers = Embedded.layers
-        let engine = try SitingEngine(layers: layers, options: SitingOptions())
+        let engine = try SitingEngine(layers: layers, options: SitingOptions.testing())
         let tiles = engine.tiles()
         #expect(tiles.count > 100)
         var rng = SplitMix64(seed: 7)
@@ -197,7 +197,7 @@ struct SitingCriteriaTests {
         #expect(throws: SitingOptionError.self) { try CriterionSpec.weights("nope_km=1") }
         #expect(throws: SitingOptionError.self) { try CriterionSpec.weights("ix_km=-1") }
         #expect(throws: SitingOptionError.self) { try CriterionSpec.thresholds("ix_km=5:5") }
-        var o = SitingOptions()
+        var o = SitingOptions.testing()
         for c in Criterion.allCases { o.weights[c] = 0 }
         #expect(throws: SitingOptionError.self) { try SitingEngine(layers: Embedded.layers, options: o) }
     }
@@ -255,7 +255,7 @@ struct SitingSelectionTests {
 
     @Test("top N respects the spacing and takes the best eligible cells first")
     func spacing() throws {
-        let engine = try SitingEngine(layers: Embedded.layers, options: SitingOptions())
+        let engine = try SitingEngine(layers: Embedded.layers, options: SitingOptions.testing())
         let tiles = engine.tiles().filter { ["6441", "6340", "5339", "5132", "4930", "5033"].contains($0.code) }
         let cells = engine.scoreAll(tiles: tiles)
         let centre: (ScoredCell) -> Position = { engine.cell(row: $0.row, column: $0.column).centre }

@@ -5,7 +5,7 @@ import GeoCore
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMeshCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    var parser = MeshCSVParser()
+    var parser = MeshCSVParser(populationColumn: "population", householdsColumn: "households")
     let cut = bytes.count / 2
     do {
         try parser.feed(bytes[..<cut]) { _ in }

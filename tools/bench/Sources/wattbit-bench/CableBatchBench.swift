@@ -60,9 +60,9 @@ func runCableBatchBench(_ arguments: [String]) throws {
 
     var t = now()
     var c = cpu()
-    let surface = SeaSurface(land: land, zones: zones, hazards: hazards, options: SeaSurfaceOptions(cellKm: 2))
+    let surface = SeaSurface(land: land, zones: zones, hazards: hazards, options: SeaSurfaceOptions.cableDefaults(cellKm: 2))
     let surfaceSeconds = now() - t
-    let template = RouteRequest(from: pairs[0].from, to: pairs[0].to)
+    let template = RouteRequest.cableDefaults(from: pairs[0].from, to: pairs[0].to)
     t = now()
     c = cpu()
     let outcomes = CableRouter(surface: surface).planBatch(pairs, template: template, concurrency: threads)
@@ -113,14 +113,14 @@ func runCableReplanBench(_ arguments: [String]) throws {
         }
         return RouteEnd(label: names.joined(separator: ","), candidates: candidates, isInternational: isInternational)
     }
-    let router = CableRouter(surface: SeaSurface(land: land, zones: zones, hazards: hazards, options: SeaSurfaceOptions(cellKm: 2)))
+    let router = CableRouter(surface: SeaSurface(land: land, zones: zones, hazards: hazards, options: SeaSurfaceOptions.cableDefaults(cellKm: 2)))
     let cases: [(String, [String], [String], Int, Double, Bool)] = [
         ("Ishikari-Kitakyushu x3", ["Ishikari"], ["Kitakyushu"], 3, 60, false),
         ("Tomakomai-Kochi x3", ["Tomakomai"], ["Kochi"], 3, 60, false),
         ("Japan Sea candidates-Korea x3 distinct", ["Niigata", "Naoetsu", "Tsuruga", "Matsue"], ["international:korea"], 3, 20, true),
     ]
     for (name, from, to, k, approach, distinct) in cases {
-        var request = RouteRequest(from: try end(from), to: try end(to), routes: k, approachKm: approach)
+        var request = RouteRequest.cableDefaults(from: try end(from), to: try end(to), routes: k, approachKm: approach)
         request.distinctLandings = distinct
         var t = now()
         let greedy = try router.plan(request)
@@ -132,7 +132,7 @@ func runCableReplanBench(_ arguments: [String]) throws {
             "case": name, "routes": greedy.routes.count, "greedy_total_cost": (better.greedyCost * 10).rounded() / 10,
             "replanned_total_cost": (better.cost * 10).rounded() / 10, "moves_tried": better.tried, "moves_kept": better.kept,
             "greedy_seconds": greedySeconds, "replan_seconds": replanSeconds,
-            "min_separation_km": better.plan.routes.compactMap(\.minSeparationKm).min() ?? -1,
+            "min_separation_km": better.plan.routes.compactMap(\.achievedSeparationKm).min() ?? -1,
         ]
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
             print(String(decoding: data, as: UTF8.self))

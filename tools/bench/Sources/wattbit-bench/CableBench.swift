@@ -46,7 +46,7 @@ func runCableBench(_ arguments: [String]) throws {
     t = now()
     var c = cpu()
     let surface = SeaSurface(land: land, zones: zones, hazards: hazards,
-                             options: SeaSurfaceOptions(cellKm: cellKm))
+                             options: SeaSurfaceOptions.cableDefaults(cellKm: cellKm))
     emit(["case": "sea surface", "seconds": now() - t, "cpu_seconds": cpu() - c, "cells": surface.grid.cellCount,
           "sea_cells": surface.seaCellCount, "cell_km": cellKm])
 
@@ -63,7 +63,7 @@ func runCableBench(_ arguments: [String]) throws {
     let router = CableRouter(surface: surface)
     // The same land without hazard weights: pure length, what the peers minimise.
     t = now()
-    let plainSurface = SeaSurface(land: land, zones: zones, hazards: [], options: SeaSurfaceOptions(cellKm: cellKm))
+    let plainSurface = SeaSurface(land: land, zones: zones, hazards: [], options: SeaSurfaceOptions.cableDefaults(cellKm: cellKm))
     emit(["case": "sea surface without hazards", "seconds": now() - t])
     let plainRouter = CableRouter(surface: plainSurface)
     // (name, from, to, routes, approach km, concentration zones allowed). The bay and strait
@@ -84,7 +84,7 @@ func runCableBench(_ arguments: [String]) throws {
     ]
     var features: [Feature] = []
     for (name, from, to, k, approachKm, allowZones) in cases {
-        let request = RouteRequest(from: try end(from), to: try end(to), routes: k, approachKm: approachKm,
+        let request = RouteRequest.cableDefaults(from: try end(from), to: try end(to), routes: k, approachKm: approachKm,
                                    allowConcentrationZones: allowZones, allowConcentrationLanding: allowZones)
         t = now()
         c = cpu()
@@ -101,8 +101,8 @@ func runCableBench(_ arguments: [String]) throws {
               "length_only_seconds": plainSeconds, "routes": plan.routes.map { r in
             ["rank": r.rank, "length_km": (r.lengthKm * 10).rounded() / 10, "cost": (r.cost * 10).rounded() / 10,
              "detour_ratio": (r.detourRatio * 1000).rounded() / 1000,
-             "min_separation_km": r.minSeparationKm.map { ($0 * 10).rounded() / 10 } ?? -1] as [String: Any]
-        }, "warnings": plan.warnings,
+             "min_separation_km": r.achievedSeparationKm.map { ($0 * 10).rounded() / 10 } ?? -1] as [String: Any]
+        }, "warnings": plan.warnings.map(\.description),
                "from": [plan.routes.first?.from.position.lon ?? 0, plan.routes.first?.from.position.lat ?? 0],
                "to": [plan.routes.first?.to.position.lon ?? 0, plan.routes.first?.to.position.lat ?? 0]])
         for r in plan.routes {

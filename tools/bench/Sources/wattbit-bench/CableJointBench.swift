@@ -10,8 +10,8 @@ import GeoCore
 func runCableJointBench(_ arguments: [String]) throws {
     var geodata = "geodata"
     var repeats = 1
-    var seeds = JointOptions().seeds
-    var penalty = JointOptions().penaltyFactor
+    var seeds = JointOptions.cableDefaults.seeds
+    var penalty = JointOptions.cableDefaults.penaltyFactor
     var only: String?
     var k = 0
     while k < arguments.count {
@@ -50,7 +50,7 @@ func runCableJointBench(_ arguments: [String]) throws {
         }
         return RouteEnd(label: names.joined(separator: ","), candidates: candidates, isInternational: isInternational)
     }
-    let router = CableRouter(surface: SeaSurface(land: land, zones: zones, hazards: hazards, options: SeaSurfaceOptions(cellKm: 2)))
+    let router = CableRouter(surface: SeaSurface(land: land, zones: zones, hazards: hazards, options: SeaSurfaceOptions.cableDefaults(cellKm: 2)))
     // name, from, to, K, approach (what `wattbit cable` widens to for these), distinct landings
     let cases: [(String, [String], [String], Int, Double, Bool)] = [
         ("Ishikari-Kitakyushu x2", ["Ishikari"], ["Kitakyushu"], 2, 40, false),
@@ -64,7 +64,7 @@ func runCableJointBench(_ arguments: [String]) throws {
     var gains: [Double] = [], ratios: [Double] = [], gaps: [Double] = []
     var optimalCount = 0
     for (name, from, to, k, approach, distinct) in cases where only.map({ name.contains($0) }) ?? true {
-        var request = RouteRequest(from: try end(from), to: try end(to), routes: k, approachKm: approach)
+        var request = RouteRequest.cableDefaults(from: try end(from), to: try end(to), routes: k, approachKm: approach)
         request.distinctLandings = distinct
         var greedyTimes: [Double] = [], jointTimes: [Double] = []
         var last: JointPlan?
@@ -73,7 +73,7 @@ func runCableJointBench(_ arguments: [String]) throws {
             let greedy = try router.plan(request)
             greedyTimes.append(now() - t)
             t = now()
-            var options = JointOptions(seeds: seeds, penaltyFactor: penalty)
+            var options = JointOptions(seeds: seeds, penaltyFactor: penalty, timeLimitSeconds: JointOptions.cableDefaults.timeLimitSeconds)
             options.concurrency = ProcessInfo.processInfo.activeProcessorCount
             last = router.planJoint(request, greedy: greedy, options: options)
             // The joint time includes the greedy pass it starts from, as `wattbit cable` runs it.

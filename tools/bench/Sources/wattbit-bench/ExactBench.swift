@@ -14,7 +14,7 @@ import HubClustering
 /// clustered sites of `wattbit-bench hubs`. `--csv` writes lon,lat,mw for the Python peers.
 func runHubsExactBench(_ arguments: [String]) throws {
     var family = "tight", count = 20, seed: UInt64 = 1, mode = HubExactMode.on, timeLimit = 60.0
-    var repairLimit = HubClusteringOptions().repairTimeLimitSeconds
+    var repairLimit = HubClusteringOptions.hubsDefaults().repairTimeLimitSeconds
     var csvPath: String? = nil
     var k = 0
     func value() throws -> String {
@@ -49,7 +49,7 @@ func runHubsExactBench(_ arguments: [String]) throws {
         for s in sites { text += "\(s.position.lon),\(s.position.lat),\(s.capacityMW)\n" }
         try Data(text.utf8).write(to: URL(fileURLWithPath: csvPath))
     }
-    let options = HubClusteringOptions(minHubMW: 1000, maxRadiusKm: FiberLatency.radiusKm(rttMs: 1.0, routeFactor: 1.5),
+    let options = HubClusteringOptions.hubsDefaults(minHubMW: 1000, maxRadiusKm: FiberLatency.radiusKm(rttMs: 1.0, routeFactor: 1.5),
                                        exact: mode, exactSiteLimit: Int.max, exactTimeLimitSeconds: timeLimit,
                                        repairTimeLimitSeconds: repairLimit)
     let start = DispatchTime.now().uptimeNanoseconds

@@ -72,7 +72,7 @@ private func generateMesh(_ options: [String: String]) throws {
     // Demo population by 1 km cell.
     var demo: [MeshCode: (Double, Double)] = [:]
     if let csv = FileManager.default.contents(atPath: dir.appendingPathComponent("demo-population.csv").path) {
-        var parser = MeshCSVParser()
+        var parser = MeshCSVParser(populationColumn: "population", householdsColumn: "households")
         try parser.feed(Array(csv)) { demo[$0.cell] = ($0.population, $0.households) }
         try parser.finish { demo[$0.cell] = ($0.population, $0.households) }
     }
@@ -128,11 +128,11 @@ private func classifyMesh(_ options: [String: String]) throws {
     }
     let reachKm = Double(options["reach-km"] ?? "2") ?? 2
     let network = try NetworkIndex(features: try GeoJSONReader.read(path: networkPath).features, defaultReachKm: reachKm)
-    let coverage = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions(reachKm: reachKm)))
+    let coverage = MeshCoverage(context: CoverageContext(network: network, options: CoverageOptions(reachKm: reachKm, demandMode: .centroid, costPerKmJPY: 5_000_000)))
     guard let input = FileHandle(forReadingAtPath: demandPath) else { throw BenchUsage(message: "cannot read \(demandPath)") }
     let output = try GapsCSVOutput(path: out)
     output.write("KEY_CODE,covered,nearest_km,reach_km\n")
-    var parser = MeshCSVParser()
+    var parser = MeshCSVParser(populationColumn: "population", householdsColumn: "households")
     var covered = 0, total = 0
     let body: (MeshRecord) -> Void = { record in
         let isCovered = coverage.isCovered(record.cell)

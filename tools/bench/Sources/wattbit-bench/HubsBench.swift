@@ -13,7 +13,7 @@ import HubClustering
 func runHubsBench(_ arguments: [String]) throws {
     var count = 10_000, seed: UInt64 = 1, minHubMW = 1000.0, maxRttMs = 1.0, routeFactor = 1.5
     var restarts: Int? = nil
-    var repairLimit = HubClusteringOptions().repairTimeLimitSeconds
+    var repairLimit = HubClusteringOptions.hubsDefaults().repairTimeLimitSeconds
     var csvPath: String? = nil
     var k = 0
     func value() throws -> String {
@@ -42,7 +42,7 @@ func runHubsBench(_ arguments: [String]) throws {
         try Data(text.utf8).write(to: URL(fileURLWithPath: csvPath))
     }
     let radiusKm = FiberLatency.radiusKm(rttMs: maxRttMs, routeFactor: routeFactor)
-    let options = HubClusteringOptions(minHubMW: minHubMW, maxRadiusKm: radiusKm, restarts: restarts,
+    let options = HubClusteringOptions.hubsDefaults(minHubMW: minHubMW, maxRadiusKm: radiusKm, restarts: restarts,
                                        repairTimeLimitSeconds: repairLimit)
     let start = DispatchTime.now().uptimeNanoseconds
     let result = try HubClustering.solve(sites: sites, options: options)
